@@ -1,0 +1,6 @@
+//! Vietnamese text hygiene: NFC normalisation, Đ homoglyph folding, person names, collation and
+//! date formats.
+
+mod dates;
+
+pub use dates::{format_date_vi, parse_date, parse_local_datetime};
