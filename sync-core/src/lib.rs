@@ -21,4 +21,6 @@ pub mod validate;
 #[cfg(feature = "automerge")]
 pub mod doc;
 #[cfg(feature = "automerge")]
+pub mod doc_id;
+#[cfg(feature = "automerge")]
 pub mod sync;

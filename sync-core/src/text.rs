@@ -2,5 +2,7 @@
 //! date formats.
 
 mod dates;
+mod normalize;
 
 pub use dates::{format_date_vi, parse_date, parse_local_datetime};
+pub use normalize::{is_normalized, normalize};
