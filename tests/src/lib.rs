@@ -1,1 +1,3 @@
-//! e2e harness
+//! End-to-end harness: simulated device fleets and interop peers driving the real server.
+
+pub mod samod_peer;

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs what the tests need that a fresh machine lacks, starts the services they use, and runs
+# every test. This is the README's test command; CI (.ci/run) calls it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\n==> %s\n' "$*"; }
+
+need_apt=()
+command -v node >/dev/null 2>&1 || need_apt+=(nodejs npm)
+command -v pg_ctlcluster >/dev/null 2>&1 || need_apt+=(postgresql)
+command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
+dpkg -s libpq-dev >/dev/null 2>&1 || need_apt+=(libpq-dev)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  say "installing apt packages: ${need_apt[*]}"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
+fi
+
+say "starting PostgreSQL if it is not running"
+if ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start || true
+  for _ in $(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done
+fi
+export TEST_DATABASE_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
+
+say "installing the interop clients' npm packages (pinned by tests/interop/package-lock.json)"
+# `npm ci` rejects lock files written by npm 11 without optional platform packages (cbor-extract);
+# `npm install` with the committed lock installs exactly the locked versions.
+(cd tests/interop && npm install --no-audit --no-fund --loglevel=error)
+
+say "formatting, lints and the dependency guard"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+if cargo tree -p sync-core -e normal --prefix none | grep -E '^(actix|diesel|tokio)([- ]|$)'; then
+  echo "sync-core must not depend on actix, diesel or tokio" >&2
+  exit 1
+fi
+cargo build -p sync-core --no-default-features --locked
+
+say "tests"
+cargo test --workspace --locked
