@@ -5,14 +5,29 @@ use sync_core::text::{PersonName, compare_names, compare_vi, fold_for_search, so
 
 fn assert_strictly_ascending(words: &[&str]) {
     for pair in words.windows(2) {
-        assert_eq!(compare_vi(pair[0], pair[1]), Ordering::Less, "{} < {}", pair[0], pair[1]);
-        assert_eq!(compare_vi(pair[1], pair[0]), Ordering::Greater, "{} > {}", pair[1], pair[0]);
+        assert_eq!(
+            compare_vi(pair[0], pair[1]),
+            Ordering::Less,
+            "{} < {}",
+            pair[0],
+            pair[1]
+        );
+        assert_eq!(
+            compare_vi(pair[1], pair[0]),
+            Ordering::Greater,
+            "{} > {}",
+            pair[1],
+            pair[0]
+        );
     }
 }
 
 #[test]
 fn hai_duong_sorts_before_hung_yen_unlike_code_point_order() {
-    assert!("Hưng Yên" < "Hải Dương", "code points put ư after every ASCII letter");
+    assert!(
+        "Hưng Yên" < "Hải Dương",
+        "code points put ư after every ASCII letter"
+    );
     assert_eq!(compare_vi("Hải Dương", "Hưng Yên"), Ordering::Less);
 }
 
@@ -69,13 +84,25 @@ fn nfd_and_eth_input_compare_equal_to_clean_text() {
 fn names_compare_by_given_then_middle_then_family_name() {
     let an = PersonName::parse("Trần Văn An");
     let binh = PersonName::parse("Lê Thị Bình");
-    assert_eq!(compare_names(&an, &binh), Ordering::Less, "An before Bình though Lê < Trần");
+    assert_eq!(
+        compare_names(&an, &binh),
+        Ordering::Less,
+        "An before Bình though Lê < Trần"
+    );
     let hung_a = PersonName::parse("Phạm Đức Hùng");
     let hung_b = PersonName::parse("Nguyễn Văn Hùng");
-    assert_eq!(compare_names(&hung_a, &hung_b), Ordering::Less, "Đức before Văn");
+    assert_eq!(
+        compare_names(&hung_a, &hung_b),
+        Ordering::Less,
+        "Đức before Văn"
+    );
     let lan_a = PersonName::parse("Đỗ Thị Lan");
     let lan_b = PersonName::parse("Vũ Thị Lan");
-    assert_eq!(compare_names(&lan_a, &lan_b), Ordering::Less, "Đỗ before Vũ");
+    assert_eq!(
+        compare_names(&lan_a, &lan_b),
+        Ordering::Less,
+        "Đỗ before Vũ"
+    );
 }
 
 #[test]
@@ -115,7 +142,10 @@ fn a_real_looking_roster_sorts_by_given_name() {
     let mut roster: Vec<Member> = names
         .iter()
         .zip(1..)
-        .map(|(n, id)| Member { id, full_name: (*n).to_owned() })
+        .map(|(n, id)| Member {
+            id,
+            full_name: (*n).to_owned(),
+        })
         .collect();
     sort_by_given_name(&mut roster, |m| &m.full_name);
     let sorted: Vec<&str> = roster.iter().map(|m| m.full_name.as_str()).collect();
@@ -142,7 +172,11 @@ fn a_real_looking_roster_sorts_by_given_name() {
         ]
     );
     // The items moved with their names.
-    assert!(roster.iter().all(|m| names[m.id as usize - 1] == m.full_name));
+    assert!(
+        roster
+            .iter()
+            .all(|m| names[m.id as usize - 1] == m.full_name)
+    );
 }
 
 #[test]
@@ -150,7 +184,10 @@ fn search_folding_ignores_case_tones_and_vowel_marks() {
     assert_eq!(fold_for_search("Đảng ủy Khối"), "dang uy khoi");
     assert_eq!(fold_for_search("NGUYỄN Thị Hường"), "nguyen thi huong");
     // NFD with the dot below before the circumflex, and an Eth.
-    assert_eq!(fold_for_search("be\u{0323}\u{0302}nh \u{00D0}ường"), "benh duong");
+    assert_eq!(
+        fold_for_search("be\u{0323}\u{0302}nh \u{00D0}ường"),
+        "benh duong"
+    );
     assert_eq!(fold_for_search("ắ ấ ố ớ ứ ặ ộ"), "a a o o u a o");
     assert_eq!(fold_for_search("Chi bộ 3"), fold_for_search("chi bo 3"));
 }

@@ -16,23 +16,40 @@ const UNICODE: &[&str] = &[
     "Tỷ lệ dự họp 92,5%; 1 đảng viên vắng có lý do (ốm).",
     "Chi bộ \u{00AB}Khu phố 3\u{00BB} © 2025 · Sổ tay đảng viên",
     "ye\u{0302}\u{0301}u be\u{0323}\u{0302}nh Đa\u{0309}ng", // NFD
-    "\u{00D0}ảng ủy", // Eth homoglyph
+    "\u{00D0}ảng ủy",                                        // Eth homoglyph
     "Ghi chú: xem mục 3 § 2, tr. 5",
-    "Hà Nội", "Huế", "Cà Mau", "Ea Súp", "Ia Grai",
-    "", "Chi bo khu pho 3", "1.234.567 đồng", "Tháng 11/2025",
+    "Hà Nội",
+    "Huế",
+    "Cà Mau",
+    "Ea Súp",
+    "Ia Grai",
+    "",
+    "Chi bo khu pho 3",
+    "1.234.567 đồng",
+    "Tháng 11/2025",
 ];
 
 #[test]
 fn real_vietnamese_unicode_is_never_flagged() {
     for text in UNICODE {
         assert_eq!(detect_legacy_encoding(text), None, "{text:?}");
-        assert_eq!(detect_legacy_encoding(&normalize(text)), None, "{text:?} normalised");
+        assert_eq!(
+            detect_legacy_encoding(&normalize(text)),
+            None,
+            "{text:?} normalised"
+        );
     }
 }
 
 #[test]
 fn plain_ascii_and_western_text_are_not_flagged() {
-    for text in ["Meeting minutes", "Café au lait", "José Martí", "Zoë Saldaña", "Søren"] {
+    for text in [
+        "Meeting minutes",
+        "Café au lait",
+        "José Martí",
+        "Zoë Saldaña",
+        "Søren",
+    ] {
         assert_eq!(detect_legacy_encoding(text), None, "{text:?}");
     }
 }
@@ -48,7 +65,11 @@ fn vni_text_typed_into_a_unicode_file_is_flagged() {
         "Xin chaøo caùc baïn",
         "Leâ Hoa",
     ] {
-        assert_eq!(detect_legacy_encoding(text), Some(LegacyEncoding::Vni), "{text:?}");
+        assert_eq!(
+            detect_legacy_encoding(text),
+            Some(LegacyEncoding::Vni),
+            "{text:?}"
+        );
     }
 }
 
@@ -62,7 +83,11 @@ fn tcvn3_text_typed_into_a_unicode_file_is_flagged() {
         "B¸t X¸t",
         "M\u{00AD}êng Kh\u{00AD}¬ng",
     ] {
-        assert_eq!(detect_legacy_encoding(text), Some(LegacyEncoding::Tcvn3), "{text:?}");
+        assert_eq!(
+            detect_legacy_encoding(text),
+            Some(LegacyEncoding::Tcvn3),
+            "{text:?}"
+        );
     }
 }
 

@@ -23,7 +23,10 @@ fn record_with_every_string(s: &str) -> MeetingRecord {
         meeting_id: t(),
         cell_id: t(),
         cell_name: t(),
-        org_path_snapshot: vec![OrgPathEntry { unit_id: t(), name: t() }],
+        org_path_snapshot: vec![OrgPathEntry {
+            unit_id: t(),
+            name: t(),
+        }],
         period: t(),
         meeting_type: MeetingType::KetHop,
         topic: t(),
@@ -34,12 +37,28 @@ fn record_with_every_string(s: &str) -> MeetingRecord {
         chair_member_id: t(),
         chair_role: ChairRole::BiThu,
         recorder_member_id: t(),
-        guests: vec![Guest { id: t(), name: t(), position: t(), org: t(), is_superior_delegate: true }],
-        roster: BTreeMap::from([(t(), RosterEntry { full_name: t(), category: MemberCategory::DuBi })]),
+        guests: vec![Guest {
+            id: t(),
+            name: t(),
+            position: t(),
+            org: t(),
+            is_superior_delegate: true,
+        }],
+        roster: BTreeMap::from([(
+            t(),
+            RosterEntry {
+                full_name: t(),
+                category: MemberCategory::DuBi,
+            },
+        )]),
         roster_counts: Some(RosterCounts::default()),
         attendance: BTreeMap::from([(
             t(),
-            Attendance { status: AttendanceStatus::VangCoLyDo, reason: t(), late_min: 0 },
+            Attendance {
+                status: AttendanceStatus::VangCoLyDo,
+                reason: t(),
+                late_min: 0,
+            },
         )]),
         preparation: Preparation {
             prepared_by_member_id: t(),
@@ -49,7 +68,12 @@ fn record_with_every_string(s: &str) -> MeetingRecord {
             materials_posted_at: t(),
             posted_on_stdvdt: true,
         },
-        agenda: vec![AgendaItem { id: t(), title: t(), part: AgendaPart::MoDau, done: true }],
+        agenda: vec![AgendaItem {
+            id: t(),
+            title: t(),
+            part: AgendaPart::MoDau,
+            done: true,
+        }],
         documents_briefed: vec![BriefedDocument {
             id: t(),
             number: t(),
@@ -69,10 +93,25 @@ fn record_with_every_string(s: &str) -> MeetingRecord {
         }],
         ideology_situation: t(),
         difficulties: t(),
-        contributions: vec![Contribution { id: t(), member_id: t(), item_ref: t(), summary: t() }],
-        criticism: vec![Criticism { id: t(), member_id: t(), kind: CriticismKind::PheBinh, note: t() }],
+        contributions: vec![Contribution {
+            id: t(),
+            member_id: t(),
+            item_ref: t(),
+            summary: t(),
+        }],
+        criticism: vec![Criticism {
+            id: t(),
+            member_id: t(),
+            kind: CriticismKind::PheBinh,
+            note: t(),
+        }],
         resolution: t(),
-        tasks: vec![Task { id: t(), assignee_member_id: t(), task: t(), due: t() }],
+        tasks: vec![Task {
+            id: t(),
+            assignee_member_id: t(),
+            task: t(),
+            due: t(),
+        }],
         votes: vec![Vote {
             id: t(),
             subject: t(),
@@ -88,7 +127,10 @@ fn record_with_every_string(s: &str) -> MeetingRecord {
             person_name: t(),
             note: t(),
         }],
-        dues: Some(Dues { collected_count: 1, amount_vnd: 10_000 }),
+        dues: Some(Dues {
+            collected_count: 1,
+            amount_vnd: 10_000,
+        }),
         self_score: sheet(),
         superior_score: sheet(),
         minutes_adopted_in_meeting: true,
@@ -124,15 +166,24 @@ fn each_dirty_field_alone_is_found_with_its_path() {
 
     let mut r = clean.clone();
     r.attendance.get_mut(CLEAN).unwrap().reason = DIRTY.into();
-    assert_eq!(r.first_unnormalized_text(), Some(format!("attendance.{CLEAN}.reason")));
+    assert_eq!(
+        r.first_unnormalized_text(),
+        Some(format!("attendance.{CLEAN}.reason"))
+    );
 
     let mut r = clean.clone();
     r.contributions[0].summary = DIRTY.into();
-    assert_eq!(r.first_unnormalized_text().as_deref(), Some("contributions.0.summary"));
+    assert_eq!(
+        r.first_unnormalized_text().as_deref(),
+        Some("contributions.0.summary")
+    );
 
     let mut r = clean.clone();
     r.recorder_member_id = DIRTY.into();
-    assert_eq!(r.first_unnormalized_text().as_deref(), Some("recorderMemberId"));
+    assert_eq!(
+        r.first_unnormalized_text().as_deref(),
+        Some("recorderMemberId")
+    );
 
     let mut r = clean.clone();
     let entry = r.roster.remove(CLEAN).unwrap();
@@ -145,7 +196,11 @@ fn each_dirty_field_alone_is_found_with_its_path() {
     r.superior_score.awarded.insert(DIRTY.into(), 1.0);
     assert!(!r.is_text_normalized());
     r.normalize_text();
-    assert_eq!(r.superior_score.awarded.len(), 1, "the two spellings are one key");
+    assert_eq!(
+        r.superior_score.awarded.len(),
+        1,
+        "the two spellings are one key"
+    );
 }
 
 #[test]

@@ -22,7 +22,11 @@ trait Strings {
 }
 
 fn join(path: &str, field: &str) -> String {
-    if path.is_empty() { field.to_owned() } else { format!("{path}.{field}") }
+    if path.is_empty() {
+        field.to_owned()
+    } else {
+        format!("{path}.{field}")
+    }
 }
 
 fn fix(s: &mut String) {
@@ -31,17 +35,14 @@ fn fix(s: &mut String) {
     }
 }
 
-/// Checks `(name, value)` pairs of string fields in order.
-fn first_bad(path: &str, fields: &[(&str, &String)]) -> Option<String> {
-    fields.iter().find(|(_, v)| !is_normalized(v)).map(|(name, _)| join(path, name))
-}
-
 impl<T: Strings> Strings for Vec<T> {
     fn normalize_strings(&mut self) {
         self.iter_mut().for_each(Strings::normalize_strings);
     }
     fn first_unnormalized(&self, path: &str) -> Option<String> {
-        self.iter().enumerate().find_map(|(i, item)| item.first_unnormalized(&join(path, &i.to_string())))
+        self.iter()
+            .enumerate()
+            .find_map(|(i, item)| item.first_unnormalized(&join(path, &i.to_string())))
     }
 }
 
@@ -52,7 +53,8 @@ impl<T: Strings> Strings for Option<T> {
         }
     }
     fn first_unnormalized(&self, path: &str) -> Option<String> {
-        self.as_ref().and_then(|value| value.first_unnormalized(path))
+        self.as_ref()
+            .and_then(|value| value.first_unnormalized(path))
     }
 }
 
@@ -70,7 +72,11 @@ impl<V: Strings> Strings for BTreeMap<String, V> {
     fn first_unnormalized(&self, path: &str) -> Option<String> {
         self.iter().find_map(|(key, value)| {
             let here = join(path, key);
-            if is_normalized(key) { value.first_unnormalized(&here) } else { Some(here) }
+            if is_normalized(key) {
+                value.first_unnormalized(&here)
+            } else {
+                Some(here)
+            }
         })
     }
 }
@@ -83,23 +89,51 @@ impl Strings for f64 {
     }
 }
 
-/// Implements `Strings` for a struct by listing all its fields: `str` fields are strings,
-/// `nested` fields implement `Strings`, `plain` fields hold no text. The pattern has no `..`, so
-/// a field missing from the lists is a compile error.
+/// Implements `Strings` for a struct by listing all its fields in declaration order, each
+/// marked `s` (a string), `n` (nested: implements `Strings`) or `p` (plain: holds no text). The
+/// pattern has no `..`, so a field missing from the list is a compile error.
 macro_rules! strings_impl {
-    ($ty:ident { str: [$($s:ident),*], nested: [$($n:ident),*], plain: [$($p:ident),*] }) => {
+    ($ty:ident { $($kind:ident $field:ident),* $(,)? }) => {
         impl Strings for $ty {
             fn normalize_strings(&mut self) {
-                let $ty { $($s,)* $($n,)* $($p: _,)* } = self;
-                $(fix($s);)*
-                $($n.normalize_strings();)*
+                let $ty { $($field),* } = self;
+                $(normalize_field!($kind $field);)*
             }
             fn first_unnormalized(&self, path: &str) -> Option<String> {
-                let $ty { $($s,)* $($n,)* $($p: _,)* } = self;
-                first_bad(path, &[$((camel(stringify!($s)).as_str(), $s)),*])
-                    $(.or_else(|| $n.first_unnormalized(&join(path, &camel(stringify!($n))))))*
+                let $ty { $($field),* } = self;
+                let _ = path; // unused by structs without text
+                $(first_in_field!($kind $field path);)*
+                None
             }
         }
+    };
+}
+
+macro_rules! normalize_field {
+    (s $f:ident) => {
+        fix($f)
+    };
+    (n $f:ident) => {
+        $f.normalize_strings()
+    };
+    (p $f:ident) => {
+        let _ = $f;
+    };
+}
+
+macro_rules! first_in_field {
+    (s $f:ident $path:ident) => {
+        if !is_normalized($f) {
+            return Some(join($path, &camel(stringify!($f))));
+        }
+    };
+    (n $f:ident $path:ident) => {
+        if let Some(found) = $f.first_unnormalized(&join($path, &camel(stringify!($f)))) {
+            return Some(found);
+        }
+    };
+    (p $f:ident $path:ident) => {
+        let _ = $f;
     };
 }
 
@@ -121,53 +155,36 @@ fn camel(field: &str) -> String {
 }
 
 strings_impl!(MeetingRecord {
-    str: [meeting_id, cell_id, cell_name, period, topic, scheduled_date, started_at, ended_at,
-        location, chair_member_id, recorder_member_id, last_month_review, ideology_situation,
-        difficulties, resolution, return_reason],
-    nested: [org_path_snapshot, guests, roster, roster_counts, attendance, preparation, agenda,
-        documents_briefed, follow_ups, contributions, criticism, tasks, votes, membership_actions,
-        dues, self_score, superior_score],
-    plain: [schema_version, meeting_type, chair_role, minutes_adopted_in_meeting, status]
+    p schema_version, s meeting_id, s cell_id, s cell_name, n org_path_snapshot, s period,
+    p meeting_type, s topic, s scheduled_date, s started_at, s ended_at, s location,
+    s chair_member_id, p chair_role, s recorder_member_id, n guests, n roster, n roster_counts,
+    n attendance, n preparation, n agenda, n documents_briefed, s last_month_review, n follow_ups,
+    s ideology_situation, s difficulties, n contributions, n criticism, s resolution, n tasks,
+    n votes, n membership_actions, n dues, n self_score, n superior_score,
+    p minutes_adopted_in_meeting, p status, s return_reason,
 });
-strings_impl!(OrgPathEntry { str: [unit_id, name], nested: [], plain: [] });
-strings_impl!(Guest { str: [id, name, position, org], nested: [], plain: [is_superior_delegate] });
-strings_impl!(RosterEntry { str: [full_name], nested: [], plain: [category] });
+strings_impl!(OrgPathEntry { s unit_id, s name });
+strings_impl!(Guest { s id, s name, s position, s org, p is_superior_delegate });
+strings_impl!(RosterEntry { s full_name, p category });
 strings_impl!(RosterCounts {
-    str: [],
-    nested: [],
-    plain: [tong, chinh_thuc, du_bi, sinh_hoat_tam_thoi, mien_sinh_hoat, dang_vien_dac_biet]
+    p tong, p chinh_thuc, p du_bi, p sinh_hoat_tam_thoi, p mien_sinh_hoat, p dang_vien_dac_biet,
 });
-strings_impl!(Attendance { str: [reason], nested: [], plain: [status, late_min] });
+strings_impl!(Attendance { p status, s reason, p late_min });
 strings_impl!(Preparation {
-    str: [prepared_by_member_id, chi_uy_meeting_date, notice_sent_at, materials_posted_at],
-    nested: [],
-    plain: [draft_resolution, posted_on_stdvdt]
+    s prepared_by_member_id, s chi_uy_meeting_date, p draft_resolution, s notice_sent_at,
+    s materials_posted_at, p posted_on_stdvdt,
 });
-strings_impl!(AgendaItem { str: [id, title], nested: [], plain: [part, done] });
-strings_impl!(BriefedDocument {
-    str: [id, number, type_code, issuer, date, summary],
-    nested: [],
-    plain: []
-});
-strings_impl!(FollowUp {
-    str: [id, item, source_meeting_id, source_task_id, note],
-    nested: [],
-    plain: [status]
-});
-strings_impl!(Contribution { str: [id, member_id, item_ref, summary], nested: [], plain: [] });
-strings_impl!(Criticism { str: [id, member_id, note], nested: [], plain: [kind] });
-strings_impl!(Task { str: [id, assignee_member_id, task, due], nested: [], plain: [] });
-strings_impl!(Vote { str: [id, subject], nested: [], plain: [in_favour, against, abstain, method] });
-strings_impl!(MembershipAction {
-    str: [id, kind, member_id, person_name, note],
-    nested: [],
-    plain: []
-});
-strings_impl!(Dues { str: [], nested: [], plain: [collected_count, amount_vnd] });
+strings_impl!(AgendaItem { s id, s title, p part, p done });
+strings_impl!(BriefedDocument { s id, s number, s type_code, s issuer, s date, s summary });
+strings_impl!(FollowUp { s id, s item, s source_meeting_id, s source_task_id, p status, s note });
+strings_impl!(Contribution { s id, s member_id, s item_ref, s summary });
+strings_impl!(Criticism { s id, s member_id, p kind, s note });
+strings_impl!(Task { s id, s assignee_member_id, s task, s due });
+strings_impl!(Vote { s id, s subject, p in_favour, p against, p abstain, p method });
+strings_impl!(MembershipAction { s id, s kind, s member_id, s person_name, s note });
+strings_impl!(Dues { p collected_count, p amount_vnd });
 strings_impl!(ScoreSheet {
-    str: [rubric_id, scored_by, confirmed_at, comment],
-    nested: [awarded],
-    plain: [voted_by_members]
+    s rubric_id, n awarded, s scored_by, p voted_by_members, s confirmed_at, s comment,
 });
 
 impl MeetingRecord {
@@ -183,7 +200,7 @@ impl MeetingRecord {
         self.first_unnormalized_text().is_none()
     }
 
-    /// The path of the first string that is not normalised, in field order, e.g.
+    /// The path of the first string that is not normalised, in declaration order, e.g.
     /// `attendance.m7.reason`, `contributions.2.summary` or `roster.<key>` for a key.
     pub fn first_unnormalized_text(&self) -> Option<String> {
         self.first_unnormalized("")

@@ -51,7 +51,10 @@ pub fn compare_names(a: &PersonName, b: &PersonName) -> Ordering {
 /// list order: given name, then middle name, then family name. Each name is parsed once.
 pub fn sort_by_given_name<T>(items: &mut [T], name_of: impl Fn(&T) -> &str) {
     // Decorate, sort the permutation, then apply it: parsing once per item, not per comparison.
-    let names: Vec<PersonName> = items.iter().map(|item| PersonName::parse(name_of(item))).collect();
+    let names: Vec<PersonName> = items
+        .iter()
+        .map(|item| PersonName::parse(name_of(item)))
+        .collect();
     let mut order: Vec<usize> = (0..items.len()).collect();
     order.sort_by(|&i, &j| compare_names(&names[i], &names[j]));
     apply_permutation(items, order);

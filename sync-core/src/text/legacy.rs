@@ -51,7 +51,11 @@ pub fn detect_legacy_encoding(s: &str) -> Option<LegacyEncoding> {
     let chars: Vec<char> = s.chars().collect();
     let vni = vni_hits(&chars);
     let tcvn3 = tcvn3_hits(&chars);
-    let needed = if s.split_whitespace().count() <= 3 { 1 } else { 2 };
+    let needed = if s.split_whitespace().count() <= 3 {
+        1
+    } else {
+        2
+    };
     let best = vni.max(tcvn3);
     if best < needed {
         None
@@ -118,16 +122,50 @@ fn vni_hits(chars: &[char]) -> usize {
 
 /// TCVN3 letters that are symbols in Latin-1 and never VNI bytes.
 fn is_tcvn3_symbol(c: char) -> bool {
-    matches!(c,
-        '¡' | '¢' | '£' | '¤' | '¥' | '¦' | '§' | '¨' | '©' | 'ª' | '«' | '¬' | '\u{00AD}' | '®'
-        | 'µ' | '¶' | '·' | '¸' | '¹' | '»' | '¼' | '½' | '¾' | 'Ç' | 'Î' | 'Ð' | 'Ñ' | 'Þ'
-        | 'ß' | 'ç' | '×' | '÷' | 'þ')
+    matches!(
+        c,
+        '¡' | '¢'
+            | '£'
+            | '¤'
+            | '¥'
+            | '¦'
+            | '§'
+            | '¨'
+            | '©'
+            | 'ª'
+            | '«'
+            | '¬'
+            | '\u{00AD}'
+            | '®'
+            | 'µ'
+            | '¶'
+            | '·'
+            | '¸'
+            | '¹'
+            | '»'
+            | '¼'
+            | '½'
+            | '¾'
+            | 'Ç'
+            | 'Î'
+            | 'Ð'
+            | 'Ñ'
+            | 'Þ'
+            | 'ß'
+            | 'ç'
+            | '×'
+            | '÷'
+            | 'þ'
+    )
 }
 
 /// Symbols that real text also uses next to words (quotes, ©, ®, §, ·, fractions): they count
 /// only with letters on both sides.
 fn is_common_symbol(c: char) -> bool {
-    matches!(c, '«' | '»' | '©' | '®' | '§' | '·' | '½' | '¼' | '¾' | '×' | '÷' | '\u{00AD}')
+    matches!(
+        c,
+        '«' | '»' | '©' | '®' | '§' | '·' | '½' | '¼' | '¾' | '×' | '÷' | '\u{00AD}'
+    )
 }
 
 /// Counts TCVN3 symbols used as letters, i.e. touching a letter.
@@ -142,7 +180,11 @@ fn tcvn3_hits(chars: &[char]) -> usize {
             }
             let before = is_letter(i.checked_sub(1).and_then(|p| chars.get(p)));
             let after = is_letter(chars.get(i + 1));
-            if is_common_symbol(c) { before && after } else { before || after }
+            if is_common_symbol(c) {
+                before && after
+            } else {
+                before || after
+            }
         })
         .count()
 }
@@ -153,18 +195,30 @@ mod tests {
 
     #[test]
     fn vni_sequences_are_recognised() {
-        assert_eq!(detect_legacy_encoding("Ñaûng vieân"), Some(LegacyEncoding::Vni));
+        assert_eq!(
+            detect_legacy_encoding("Ñaûng vieân"),
+            Some(LegacyEncoding::Vni)
+        );
         assert_eq!(detect_legacy_encoding("Leâ Hoa"), Some(LegacyEncoding::Vni));
     }
 
     #[test]
     fn tcvn3_symbols_inside_words_are_recognised() {
-        assert_eq!(detect_legacy_encoding("§¶ng viªn"), Some(LegacyEncoding::Tcvn3));
-        assert_eq!(detect_legacy_encoding("Hµ Néi"), Some(LegacyEncoding::Tcvn3));
+        assert_eq!(
+            detect_legacy_encoding("§¶ng viªn"),
+            Some(LegacyEncoding::Tcvn3)
+        );
+        assert_eq!(
+            detect_legacy_encoding("Hµ Néi"),
+            Some(LegacyEncoding::Tcvn3)
+        );
     }
 
     #[test]
     fn symbols_with_spaces_around_them_are_not_letters() {
-        assert_eq!(detect_legacy_encoding("© 2024 · Chi bo « Khu pho 3 »"), None);
+        assert_eq!(
+            detect_legacy_encoding("© 2024 · Chi bo « Khu pho 3 »"),
+            None
+        );
     }
 }

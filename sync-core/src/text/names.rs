@@ -26,7 +26,10 @@ impl PersonName {
         let words: Vec<&str> = normalized.split_whitespace().collect();
         match words.as_slice() {
             [] => PersonName::default(),
-            [ten] => PersonName { ten: (*ten).to_owned(), ..PersonName::default() },
+            [ten] => PersonName {
+                ten: (*ten).to_owned(),
+                ..PersonName::default()
+            },
             [ho, middle @ .., ten] => PersonName {
                 ho: (*ho).to_owned(),
                 ten_dem: middle.join(" "),
@@ -67,13 +70,22 @@ mod tests {
     #[test]
     fn a_two_word_name_has_no_middle_name() {
         let name = PersonName::parse("Lê Lợi");
-        assert_eq!((name.ho.as_str(), name.ten_dem.as_str(), name.ten.as_str()), ("Lê", "", "Lợi"));
+        assert_eq!(
+            (name.ho.as_str(), name.ten_dem.as_str(), name.ten.as_str()),
+            ("Lê", "", "Lợi")
+        );
     }
 
     #[test]
     fn a_one_word_name_is_a_given_name_only() {
         let name = PersonName::parse("  Gióng ");
-        assert_eq!(name, PersonName { ten: "Gióng".into(), ..PersonName::default() });
+        assert_eq!(
+            name,
+            PersonName {
+                ten: "Gióng".into(),
+                ..PersonName::default()
+            }
+        );
         assert_eq!(name.to_string(), "Gióng");
     }
 
