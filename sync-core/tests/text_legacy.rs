@@ -92,6 +92,15 @@ fn tcvn3_text_typed_into_a_unicode_file_is_flagged() {
 }
 
 #[test]
+fn detection_runs_on_the_raw_value_before_normalising() {
+    // TCVN3 "Chi bộ được đánh giá tốt, được phép": flagged raw; normalising folds its Ð (é) into
+    // Đ, after which the value reads as Unicode and is no longer recognised.
+    let raw = "Chi bé \u{00AE}\u{00AD}îc \u{00AE}\u{00B8}nh gi\u{00B8} tèt, \u{00AE}\u{00AD}îc ph\u{00D0}p";
+    assert_eq!(detect_legacy_encoding(raw), Some(LegacyEncoding::Tcvn3));
+    assert_eq!(detect_legacy_encoding(&normalize(raw)), None);
+}
+
+#[test]
 fn legacy_text_that_is_also_valid_unicode_is_left_alone() {
     // "Chi bộ" in TCVN3 reads "Chi bé", which is also the Unicode words "chi bé": conservative
     // detection lets it through rather than risk flagging real text.

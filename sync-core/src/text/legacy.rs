@@ -44,6 +44,9 @@ impl std::fmt::Display for LegacyEncoding {
 
 /// Returns the legacy encoding `s` appears to be written in, or `None` for Unicode (or plain
 /// ASCII) text. Conservative: see the module documentation for the rules.
+///
+/// Call it on the raw imported value, before `crate::text::normalize`: normalising folds Ð
+/// (TCVN3's é) into Đ, which then reads as Unicode Vietnamese.
 pub fn detect_legacy_encoding(s: &str) -> Option<LegacyEncoding> {
     if s.chars().any(is_unicode_vietnamese) {
         return None;
