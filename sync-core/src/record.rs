@@ -12,6 +12,7 @@
 
 mod derived;
 mod items;
+mod normalize;
 mod people;
 mod score;
 

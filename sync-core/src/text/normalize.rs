@@ -17,7 +17,8 @@ fn fold_homoglyph(c: char) -> char {
 }
 
 fn has_homoglyph(s: &str) -> bool {
-    s.chars().any(|c| matches!(c, '\u{00D0}' | '\u{0189}' | '\u{00F0}'))
+    s.chars()
+        .any(|c| matches!(c, '\u{00D0}' | '\u{0189}' | '\u{00F0}'))
 }
 
 /// Returns `s` in NFC with Đ homoglyphs folded to Đ/đ.
