@@ -1,5 +1,6 @@
 //! Validation of the header: cell, schema version, period, topic, dates, times and duration.
 
+#[path = "support/validate_fixture.rs"]
 mod validate_fixture;
 
 use sync_core::record::{MeetingType, SCHEMA_VERSION};

@@ -1,5 +1,6 @@
 //! Validation of list items (speakers, criticism, tasks, votes, ids) and of text normalisation.
 
+#[path = "support/validate_fixture.rs"]
 mod validate_fixture;
 
 use sync_core::record::{Contribution, Task};

@@ -1,5 +1,6 @@
 //! Validation of who was there: roster, attendance, chair, recorder and head counts.
 
+#[path = "support/validate_fixture.rs"]
 mod validate_fixture;
 
 use sync_core::record::{Attendance, AttendanceStatus, MemberCategory, RosterEntry};

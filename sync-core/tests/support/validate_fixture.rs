@@ -1,4 +1,4 @@
-//! A realistic, valid meeting record for the validation tests (`mod validate_fixture;`), and
+//! A realistic, valid meeting record for the validation tests (included with `#[path]` so cargo does not build it as a test target of its own), and
 //! helpers to look at the problems of a variant of it.
 #![allow(dead_code)] // also built as its own (empty) test target; each user takes what it needs
 
