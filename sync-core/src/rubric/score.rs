@@ -153,6 +153,16 @@ pub enum ScoreProblem {
     },
     /// Nothing applied, so no percentage exists; the level is Kém.
     NothingApplicable,
+    /// The rubric does not list this meeting type; the score is computed anyway.
+    MeetingTypeNotCovered {
+        /// Meeting type code of the record.
+        meeting_type: &'static str,
+    },
+    /// The meeting date is outside the rubric's effective dates; the score is computed anyway.
+    OutsideEffectiveDates {
+        /// Meeting date (start date, else scheduled date).
+        date: String,
+    },
 }
 
 /// Scores `record` under `rubric` with the points in `sheet`.
@@ -160,6 +170,7 @@ pub fn score(rubric: &Rubric, record: &MeetingRecord, sheet: &ScoreSheet) -> Sco
     let spec = rubric.spec();
     let key = rubric.key();
     let mut problems = sheet_problems(rubric, sheet, &key);
+    pairing_problems(rubric, record, &mut problems);
     let ctx = Ctx {
         record,
         attendance: record.attendance_summary(),
@@ -241,6 +252,24 @@ pub fn score(rubric: &Rubric, record: &MeetingRecord, sheet: &ScoreSheet) -> Sco
         gates_failed,
         caps_applied,
         problems,
+    }
+}
+
+fn pairing_problems(rubric: &Rubric, record: &MeetingRecord, problems: &mut Vec<ScoreProblem>) {
+    let t = record.meeting_type;
+    if !rubric.spec().meeting_types.contains(&t) {
+        problems.push(ScoreProblem::MeetingTypeNotCovered {
+            meeting_type: t.code(),
+        });
+    }
+    let date = record.held_on().unwrap_or(&record.scheduled_date);
+    if crate::text::parse_date(date).is_some()
+        && !rubric.applies_to(t, date)
+        && rubric.spec().meeting_types.contains(&t)
+    {
+        problems.push(ScoreProblem::OutsideEffectiveDates {
+            date: date.to_owned(),
+        });
     }
 }
 
