@@ -8,31 +8,60 @@
 
 use serde::{Deserialize, Serialize};
 
-/// A threshold share: a percentage or a fraction.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
+/// A threshold share: a percentage or a fraction. Written as a number (percent) or a string
+/// `"n/q"` in files.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Share {
     /// A percentage, 0 ..= 100.
     Percent(f64),
-    /// An exact fraction `"numerator/denominator"`, e.g. `"1/3"`.
-    Fraction(#[serde(with = "fraction")] (u32, u32)),
+    /// An exact fraction `numerator / denominator`, e.g. `"1/3"`; the denominator is not 0.
+    Fraction(u32, u32),
 }
 
-mod fraction {
-    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+impl Serialize for Share {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Share::Percent(p) => s.serialize_f64(*p),
+            Share::Fraction(n, q) => s.serialize_str(&format!("{n}/{q}")),
+        }
+    }
+}
 
-    pub fn serialize<S: Serializer>(v: &(u32, u32), s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&format!("{}/{}", v.0, v.1))
+impl<'de> Deserialize<'de> for Share {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Share, D::Error> {
+        d.deserialize_any(ShareVisitor)
+    }
+}
+
+struct ShareVisitor;
+
+impl serde::de::Visitor<'_> for ShareVisitor {
+    type Value = Share;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a percentage (number) or a fraction like \"1/3\"")
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<(u32, u32), D::Error> {
-        let text = String::deserialize(d)?;
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Share, E> {
+        Ok(Share::Percent(v))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Share, E> {
+        // Percentages are small; i64 → f64 is exact for them.
+        Ok(Share::Percent(v as f64))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Share, E> {
+        Ok(Share::Percent(v as f64))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Share, E> {
         let parsed = text.split_once('/').and_then(|(n, q)| {
             Some((n.trim().parse::<u32>().ok()?, q.trim().parse::<u32>().ok()?))
         });
         match parsed {
-            Some((n, q)) if q > 0 => Ok((n, q)),
-            _ => Err(D::Error::custom(format!(
+            Some((n, q)) if q > 0 => Ok(Share::Fraction(n, q)),
+            _ => Err(E::custom(format!(
                 "share `{text}` is not a fraction like `1/3`"
             ))),
         }
@@ -44,7 +73,7 @@ impl Share {
     fn ratio(self) -> (f64, f64) {
         match self {
             Share::Percent(p) => (p, 100.0),
-            Share::Fraction((n, q)) => (f64::from(n), f64::from(q)),
+            Share::Fraction(n, q) => (f64::from(n), f64::from(q)),
         }
     }
 
@@ -77,7 +106,7 @@ impl std::fmt::Display for Share {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Share::Percent(p) => write!(f, "{}%", super::fmt_num(*p)),
-            Share::Fraction((n, q)) => write!(f, "{n}/{q}"),
+            Share::Fraction(n, q) => write!(f, "{n}/{q}"),
         }
     }
 }
