@@ -1,6 +1,7 @@
 //! Caps and gates: the level from the percentage is first limited by caps (conditions such as
 //! "any unexcused absence → at most Khá"), then each gate of the level reached must hold (full
-//! marks on its criteria) or the level drops one step, repeatedly.
+//! marks on its criteria) or the level drops one step, repeatedly. A gate criterion that does
+//! not apply to the meeting counts as satisfied.
 
 use super::Rubric;
 use super::eval::minimum_for;

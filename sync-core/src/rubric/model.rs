@@ -156,16 +156,20 @@ pub struct DurationRule {
 /// Minimum minutes per meeting type.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-#[allow(missing_docs)]
 pub struct MinimumMinutes {
+    /// Regular meeting.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thuong_ky: Option<u32>,
+    /// Thematic meeting.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chuyen_de: Option<u32>,
+    /// Combined regular + thematic session.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ket_hop: Option<u32>,
+    /// Extraordinary meeting.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bat_thuong: Option<u32>,
+    /// Cell committee meeting.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chi_uy: Option<u32>,
 }
