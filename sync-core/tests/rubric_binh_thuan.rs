@@ -1,7 +1,7 @@
 //! Worked scoring tests for preset `binh-thuan` (scheme B: levels 90/70/50 and four Tốt gates;
 //! point table proposed, the §8(b) split; no caps in the source).
 
-#[path = "rubric_support.rs"]
+#[path = "support/rubric_support.rs"]
 mod support;
 
 use support::*;

@@ -2,7 +2,7 @@
 //! Khá 70, Trung bình 50; no gates or caps in the source). The 4-point thematic criterion
 //! `chuyen_de` applies only to chuyên đề / kết hợp meetings: a regular month's maximum is 96.
 
-#[path = "rubric_support.rs"]
+#[path = "support/rubric_support.rs"]
 mod support;
 
 use support::*;

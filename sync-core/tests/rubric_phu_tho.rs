@@ -1,7 +1,7 @@
 //! Worked scoring tests for preset `phu-tho-2019` (scheme A with the §8(b) split).
 //! Maxima: chuẩn bị 15 (3+4+4+4), tỷ lệ dự 20, tổ chức 45 (5+5+10+8+7+5+5), kết thúc 20 (8+7+5).
 
-#[path = "rubric_support.rs"]
+#[path = "support/rubric_support.rs"]
 mod support;
 
 use support::*;

@@ -1,6 +1,6 @@
 //! Presets load, round-trip through JSON and TOML, select by type and date, and scores serialise.
 
-#[path = "rubric_support.rs"]
+#[path = "support/rubric_support.rs"]
 mod support;
 
 use support::*;

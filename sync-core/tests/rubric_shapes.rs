@@ -3,7 +3,7 @@
 //! not a preset): duration minima by cell size, a thematic-only criterion, bonus points with a
 //! cap, the lowest-band attendance rule.
 
-#[path = "rubric_support.rs"]
+#[path = "support/rubric_support.rs"]
 mod support;
 
 use support::*;

@@ -1,5 +1,5 @@
 //! Shared by the `rubric_*` tests (included with `#[path]`): a realistic meeting-record builder
-//! and score-sheet helpers. Compiled alone it is an empty test crate.
+//! and score-sheet helpers.
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
