@@ -8,6 +8,7 @@
 //! through [`Store`], whose methods run them with [`run_blocking`](crate::db::run_blocking) and
 //! record storage latency in [`Metrics`](crate::metrics::Metrics).
 
+mod audit;
 mod commit;
 pub mod compaction;
 pub mod compactor;
@@ -19,6 +20,7 @@ mod quarantine;
 mod sync_state;
 mod types;
 
+pub use audit::{ChangeRecord, changes_of};
 pub use commit::commit_batch;
 pub use documents::{doc_index, documents_owned_by, heads_of, load_document};
 pub use handle::Store;
