@@ -27,4 +27,7 @@ async fn the_sqlite_directory_is_created_and_migrations_are_idempotent() {
     let pool = db.pool();
     let mut conn = pool.get().unwrap();
     assert!(server::db::run_migrations(&mut conn).unwrap().is_empty());
+    // journal_mode = WAL was set on acquire: the write-ahead log sits beside the file.
+    let file = db.url.strip_prefix("sqlite://").unwrap();
+    assert!(std::path::Path::new(&format!("{file}-wal")).exists());
 }
