@@ -16,6 +16,7 @@ mod blocking;
 mod connection;
 mod dispatch;
 mod migrations;
+mod multi;
 mod pool;
 pub mod schema;
 

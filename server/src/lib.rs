@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! # server
 //!
 //! The sync server: actix-web 4 over rustls, diesel 2.3 on SQLite or PostgreSQL.

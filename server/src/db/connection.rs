@@ -5,18 +5,7 @@ use std::path::{Path, PathBuf};
 use diesel::{PgConnection, SqliteConnection};
 
 use super::DbError;
-
-/// A connection to SQLite or PostgreSQL; generated code implements `diesel::Connection` for it.
-///
-/// Store code that needs dialect-specific SQL (upserts, `BEGIN IMMEDIATE`) matches on the
-/// variant through `with_conn!`/`write_tx!`, so the same query text is compiled for both.
-#[derive(diesel::MultiConnection)]
-pub enum DbConnection {
-    /// An SQLite file database (the default).
-    Sqlite(SqliteConnection),
-    /// A PostgreSQL database.
-    Pg(PgConnection),
-}
+pub use super::multi::{DbConnection, MultiBackend};
 
 impl DbConnection {
     /// The backend behind this connection.
