@@ -59,3 +59,65 @@ impl RootSpanBuilder for RedactedRootSpan {
         DefaultRootSpanBuilder::on_request_end(span, outcome);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+    use std::sync::{Arc, Mutex};
+
+    use actix_web::{App, HttpResponse, test, web};
+    use tracing_actix_web::TracingLogger;
+
+    use super::RedactedRootSpan;
+
+    #[derive(Clone, Default)]
+    struct Buffer(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Buffer {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[actix_web::test]
+    async fn request_logs_leave_out_the_query_string_and_credentials() {
+        let buffer = Buffer::default();
+        let sink = buffer.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || sink.clone())
+            .with_max_level(tracing::Level::TRACE)
+            .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+            .finish();
+        let _guard = tracing::subscriber::set_default(subscriber);
+
+        let app = test::init_service(
+            App::new()
+                .wrap(TracingLogger::<RedactedRootSpan>::new())
+                .route(
+                    "/sync",
+                    web::get().to(|| async {
+                        tracing::info!("handler ran");
+                        HttpResponse::Unauthorized().finish()
+                    }),
+                ),
+        )
+        .await;
+        let req = test::TestRequest::get()
+            .uri("/sync?token=s3cr3t-query-token")
+            .insert_header(("authorization", "Bearer s3cr3t-header-token"))
+            .insert_header(("cookie", "sync_session=s3cr3t-cookie-token"))
+            .to_request();
+        let res = test::call_service(&app, req).await;
+        assert_eq!(res.status(), 401);
+        drop(res); // closes the request span
+
+        let logged = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+        assert!(logged.contains("/sync"), "the request was logged: {logged}");
+        assert!(logged.contains("401"), "with its status: {logged}");
+        assert!(!logged.contains("s3cr3t"), "credentials leaked: {logged}");
+    }
+}
