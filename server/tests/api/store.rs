@@ -2,5 +2,6 @@
 
 mod compaction;
 mod documents;
+mod group_commit;
 mod quarantine;
 mod sync_state;
