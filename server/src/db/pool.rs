@@ -43,9 +43,10 @@ impl ManageConnection for DbManager {
             .map_err(R2d2Error::QueryError)
     }
 
-    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
-        // Broken connections are found by `is_valid` on checkout (r2d2's test_on_check_out).
-        false
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        // A connection left inside a failed transaction must not go back into the pool; a
+        // dead socket is caught by `is_valid` on the next checkout.
+        diesel::r2d2::R2D2Connection::is_broken(conn)
     }
 }
 
