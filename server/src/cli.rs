@@ -1,0 +1,120 @@
+//! Command line: `serve`, `migrate`, `admin device ...`, `default-config`.
+//!
+//! Every command reads the same layered [`Settings`]; `--config` is accepted everywhere.
+
+mod admin;
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+
+use crate::settings::{EXAMPLE_TOML, Settings};
+use crate::startup::Application;
+
+/// Sync server for party-cell meeting minutes.
+#[derive(Debug, Parser)]
+#[command(name = "server", version, about)]
+pub struct Cli {
+    /// TOML configuration file (settings from the environment override it).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve HTTP(S): sync, health, readiness and metrics.
+    Serve(ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Administration: devices.
+    #[command(subcommand)]
+    Admin(admin::AdminCommand),
+    /// Print an example configuration file with every default.
+    DefaultConfig,
+}
+
+/// Flags of `serve`; each overrides the file and environment.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on, e.g. `127.0.0.1:8080`.
+    #[arg(long, value_name = "ADDR")]
+    pub bind: Option<String>,
+    /// PEM certificate chain (serve HTTPS/WSS).
+    #[arg(long, value_name = "PEM", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key.
+    #[arg(long, value_name = "PEM", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// Allow plain HTTP on a non-loopback address (behind a TLS-terminating proxy only).
+    #[arg(long)]
+    pub allow_insecure_public: bool,
+}
+
+impl ServeArgs {
+    /// Applies the flags on top of `settings`.
+    pub fn apply(self, settings: &mut Settings) {
+        if let Some(bind) = self.bind {
+            settings.server.bind = bind;
+        }
+        if self.tls_cert.is_some() {
+            settings.server.tls_cert = self.tls_cert;
+            settings.server.tls_key = self.tls_key;
+        }
+        if self.allow_insecure_public {
+            settings.server.allow_insecure_public = true;
+        }
+    }
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::DefaultConfig => {
+            print!("{EXAMPLE_TOML}");
+            Ok(())
+        }
+        Command::Serve(args) => {
+            let mut settings = load(cli.config.as_deref())?;
+            args.apply(&mut settings);
+            crate::telemetry::init_subscriber(
+                &settings.telemetry.filter,
+                settings.telemetry.format,
+                std::io::stdout,
+            )?;
+            actix_web::rt::System::new().block_on(async move {
+                Application::build(settings)
+                    .await?
+                    .run_until_stopped()
+                    .await?;
+                Ok(())
+            })
+        }
+        Command::Migrate => {
+            let settings = load(cli.config.as_deref())?;
+            init_stderr_logging(&settings)?;
+            admin::open(&settings)?;
+            println!("migrations are up to date");
+            Ok(())
+        }
+        Command::Admin(command) => {
+            let settings = load(cli.config.as_deref())?;
+            init_stderr_logging(&settings)?;
+            admin::run(&settings, command)
+        }
+    }
+}
+
+fn load(file: Option<&std::path::Path>) -> anyhow::Result<Settings> {
+    Settings::load(file).context("could not load the configuration")
+}
+
+/// One-shot commands print results on stdout, so their logs go to stderr.
+fn init_stderr_logging(settings: &Settings) -> anyhow::Result<()> {
+    crate::telemetry::init_subscriber("warn", settings.telemetry.format, std::io::stderr)?;
+    Ok(())
+}

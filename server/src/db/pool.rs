@@ -1,0 +1,96 @@
+//! The r2d2 pool: a connection manager that knows the backend, and per-connection SQLite setup.
+
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::r2d2::{CustomizeConnection, Error as R2d2Error, ManageConnection, Pool};
+
+use super::{DatabaseUrl, DbConnection, DbError};
+
+/// A pool of [`DbConnection`]s.
+pub type DbPool = Pool<DbManager>;
+
+/// Statements run on every new SQLite connection. `busy_timeout` comes first so that switching
+/// the journal mode waits for a concurrent writer instead of failing.
+const SQLITE_INIT: &str = "PRAGMA busy_timeout = 5000; \
+     PRAGMA journal_mode = WAL; \
+     PRAGMA synchronous = NORMAL; \
+     PRAGMA foreign_keys = ON;";
+
+/// Opens connections of the backend chosen by the URL (no trial connects).
+#[derive(Debug, Clone)]
+pub struct DbManager {
+    url: DatabaseUrl,
+}
+
+impl DbManager {
+    /// A manager for `url`.
+    pub fn new(url: DatabaseUrl) -> Self {
+        Self { url }
+    }
+}
+
+impl ManageConnection for DbManager {
+    type Connection = DbConnection;
+    type Error = R2d2Error;
+
+    fn connect(&self) -> Result<DbConnection, R2d2Error> {
+        self.url.connect().map_err(R2d2Error::ConnectionError)
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), R2d2Error> {
+        conn.batch_execute("SELECT 1")
+            .map_err(R2d2Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        // A connection left inside a failed transaction must not go back into the pool; a
+        // dead socket is caught by `is_valid` on the next checkout.
+        diesel::r2d2::R2D2Connection::is_broken(conn)
+    }
+}
+
+/// Runs [`SQLITE_INIT`] on each new SQLite connection; PostgreSQL needs no setup.
+#[derive(Debug, Clone, Copy)]
+struct ConnectionSetup;
+
+impl CustomizeConnection<DbConnection, R2d2Error> for ConnectionSetup {
+    fn on_acquire(&self, conn: &mut DbConnection) -> Result<(), R2d2Error> {
+        if let DbConnection::Sqlite(c) = conn {
+            c.batch_execute(SQLITE_INIT)
+                .map_err(R2d2Error::QueryError)?;
+        }
+        Ok(())
+    }
+}
+
+/// Pool sizing.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolOptions {
+    /// Most connections open at once.
+    pub max_size: u32,
+    /// How long a checkout waits for a free connection.
+    pub connection_timeout: Duration,
+}
+
+impl Default for PoolOptions {
+    fn default() -> Self {
+        Self {
+            max_size: 8,
+            connection_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Builds the pool; connects once, so call it from blocking code
+/// (e.g. inside `tokio::task::spawn_blocking`).
+pub fn build_pool(url: &DatabaseUrl, options: PoolOptions) -> Result<DbPool, DbError> {
+    url.ensure_parent_dir()?;
+    let pool = Pool::builder()
+        .max_size(options.max_size.max(1))
+        .min_idle(Some(1))
+        .connection_timeout(options.connection_timeout)
+        .connection_customizer(Box::new(ConnectionSetup))
+        .build(DbManager::new(url.clone()))?;
+    Ok(pool)
+}

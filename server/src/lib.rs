@@ -1,0 +1,22 @@
+#![warn(missing_docs)]
+//! # server
+//!
+//! The sync server: actix-web 4 over rustls, diesel 2.3 on SQLite or PostgreSQL.
+//!
+//! - [`settings`]: layered configuration; [`telemetry`]: logging; [`startup`]: the
+//!   [`Application`](startup::Application); [`cli`]: the command line.
+//! - [`db`]: connections, pool, migrations, `run_blocking`; [`store`]: documents, sync states,
+//!   audit log, quarantine, compaction.
+//! - [`auth`]: device tokens and the `AuthenticatedDevice` extractor; [`metrics`]: Prometheus;
+//!   [`routes`]: HTTP routes; [`error`]: `ApiError`.
+
+pub mod auth;
+pub mod cli;
+pub mod db;
+pub mod error;
+pub mod metrics;
+pub mod routes;
+pub mod settings;
+pub mod startup;
+pub mod store;
+pub mod telemetry;

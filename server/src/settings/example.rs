@@ -1,0 +1,44 @@
+//! The example configuration printed by `server default-config`.
+
+/// A TOML file listing every setting with its default value.
+pub const EXAMPLE_TOML: &str = r#"# Sync server configuration. Every key may be omitted (the value shown is the default) and
+# overridden by an environment variable SYNC__<SECTION>__<KEY>, e.g. SYNC__SERVER__BIND.
+
+[server]
+# host:port to listen on. Plain HTTP on a non-loopback address refuses to start unless
+# allow_insecure_public = true (use that only behind a TLS-terminating proxy).
+bind = "127.0.0.1:8080"
+allow_insecure_public = false
+# PEM files; set both to serve HTTPS and WSS.
+# tls_cert = "/etc/sync-server/cert.pem"
+# tls_key = "/etc/sync-server/key.pem"
+# workers = 2
+shutdown_timeout_secs = 30
+
+[database]
+# sqlite://path (the directory is created) or postgres://user:password@host/db.
+# DATABASE_URL is also read when SYNC__DATABASE__URL is not set.
+url = "sqlite://./data/server.db"
+pool_size = 8
+connection_timeout_secs = 10
+
+[sync]
+max_message_bytes = 8388608
+doc_memory_budget_bytes = 268435456
+heartbeat_interval_secs = 15
+idle_timeout_secs = 60
+
+[compaction]
+enabled = true
+interval_secs = 300
+min_chunks = 64
+docs_per_round = 100
+
+[telemetry]
+# "pretty" or "json"; RUST_LOG overrides filter.
+format = "pretty"
+filter = "info"
+
+[metrics]
+max_device_series = 1000
+"#;

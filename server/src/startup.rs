@@ -1,0 +1,177 @@
+//! Building and running the HTTP server.
+//!
+//! [`Application::build`] opens the database (running migrations), binds the listener itself
+//! (so port 0 works in tests and [`Application::port`] is known before serving), sets up TLS
+//! and starts the background compactor; [`Application::run_until_stopped`] serves until a
+//! shutdown signal (SIGINT/SIGTERM, or [`ServerHandle::stop`]) and then stops the compactor.
+
+mod tls;
+
+use std::net::TcpListener;
+use std::time::Duration;
+
+use actix_web::dev::{Server, ServerHandle};
+use actix_web::{App, HttpServer, web};
+use anyhow::Context;
+use secrecy::ExposeSecret;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use tracing_actix_web::TracingLogger;
+
+pub use tls::{install_crypto_provider, load_server_config};
+
+use crate::db::{DatabaseUrl, DbPool, PoolOptions, build_pool, run_migrations};
+use crate::metrics::Metrics;
+use crate::settings::Settings;
+use crate::store::Store;
+use crate::store::compactor::{CompactorConfig, spawn_compactor};
+use crate::telemetry::RedactedRootSpan;
+
+/// A built, not yet running server.
+pub struct Application {
+    port: u16,
+    tls: bool,
+    server: Server,
+    store: Store,
+    metrics: Metrics,
+    compactor: Option<(watch::Sender<bool>, JoinHandle<()>)>,
+}
+
+impl Application {
+    /// Checks `settings`, opens and migrates the database, binds the listener and prepares the
+    /// server (with TLS when a certificate and key are configured). Must be called within a
+    /// tokio runtime (e.g. an actix `System`).
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        settings.check()?;
+        install_crypto_provider();
+        let pool = open_database(&settings).await?;
+        let metrics = Metrics::new(settings.metrics.max_device_series);
+        let store = Store::new(pool, metrics.clone());
+
+        let addrs = settings.bind_addrs()?;
+        let listener = TcpListener::bind(addrs.as_slice())
+            .with_context(|| format!("could not bind `{}`", settings.server.bind))?;
+        let local = listener
+            .local_addr()
+            .context("listener has no local address")?;
+        let tls_config = match (&settings.server.tls_cert, &settings.server.tls_key) {
+            (Some(cert), Some(key)) => Some(load_server_config(cert, key)?),
+            _ => None,
+        };
+        let tls = tls_config.is_some();
+
+        let store_data = web::Data::new(store.clone());
+        let metrics_data = web::Data::new(metrics.clone());
+        let settings_data = web::Data::new(settings.clone());
+        let body_limit = settings.sync.max_message_bytes;
+        let mut http = HttpServer::new(move || {
+            App::new()
+                .wrap(TracingLogger::<RedactedRootSpan>::new())
+                .app_data(store_data.clone())
+                .app_data(metrics_data.clone())
+                .app_data(settings_data.clone())
+                .app_data(web::PayloadConfig::new(body_limit))
+                .configure(crate::routes::configure)
+        })
+        .tcp_nodelay(true)
+        .shutdown_timeout(settings.server.shutdown_timeout_secs);
+        if let Some(workers) = settings.server.workers {
+            http = http.workers(workers.max(1));
+        }
+        let http = match tls_config {
+            Some(config) => http.listen_rustls_0_23(listener, config),
+            None => http.listen(listener),
+        }
+        .context("could not start listening")?;
+        let server = http.run();
+        tracing::info!(
+            address = %local,
+            tls,
+            database = %redacted_url(&settings),
+            "server ready"
+        );
+
+        let compactor = settings.compaction.enabled.then(|| {
+            let (stop, stopped) = watch::channel(false);
+            let config = CompactorConfig {
+                interval: Duration::from_secs(settings.compaction.interval_secs.max(1)),
+                min_chunks: settings.compaction.min_chunks,
+                docs_per_round: settings.compaction.docs_per_round,
+            };
+            (stop, spawn_compactor(store.clone(), config, stopped))
+        });
+        Ok(Self {
+            port: local.port(),
+            tls,
+            server,
+            store,
+            metrics,
+            compactor,
+        })
+    }
+
+    /// The port actually bound.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Whether the server speaks TLS.
+    pub fn is_tls(&self) -> bool {
+        self.tls
+    }
+
+    /// The storage API (shared with the routes).
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The metrics registry (shared with the routes).
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
+    }
+
+    /// A handle to stop the server gracefully.
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until the server is stopped, then stops the compactor after the round it is in.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let result = self.server.await;
+        if let Some((stop, task)) = self.compactor {
+            let _ = stop.send(true);
+            if let Err(e) = task.await {
+                tracing::warn!(error = %e, "compactor ended abnormally");
+            }
+        }
+        tracing::info!("server stopped");
+        result
+    }
+}
+
+/// Opens the pool and applies pending migrations, on the blocking thread pool.
+pub async fn open_database(settings: &Settings) -> anyhow::Result<DbPool> {
+    let url = DatabaseUrl::parse(settings.database.url.expose_secret())?;
+    let options = PoolOptions {
+        max_size: settings.database.pool_size,
+        connection_timeout: settings.database.connection_timeout(),
+    };
+    tokio::task::spawn_blocking(move || open_database_blocking(&url, options))
+        .await
+        .context("database setup task failed")?
+}
+
+/// [`open_database`] for code without a runtime (the admin commands).
+pub fn open_database_blocking(url: &DatabaseUrl, options: PoolOptions) -> anyhow::Result<DbPool> {
+    let pool = build_pool(url, options)
+        .with_context(|| format!("could not open the database {}", url.redacted()))?;
+    let mut conn = pool.get().context("could not get a database connection")?;
+    run_migrations(&mut conn)?;
+    Ok(pool)
+}
+
+fn redacted_url(settings: &Settings) -> String {
+    DatabaseUrl::parse(settings.database.url.expose_secret())
+        .map(|u| u.redacted())
+        .unwrap_or_else(|_| "<invalid>".to_owned())
+}

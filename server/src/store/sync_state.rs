@@ -1,0 +1,51 @@
+//! Persisted automerge sync states, keyed by document and the peer's storage id.
+
+use diesel::prelude::*;
+
+use super::StoreError;
+use super::types::now;
+use crate::db::schema::sync_states;
+use crate::db::{DbConnection, with_conn};
+
+/// Stores (or replaces) the encoded `automerge::sync::State` of peer `storage_id` for `doc_id`.
+pub fn save_sync_state(
+    conn: &mut DbConnection,
+    doc_id: &str,
+    storage_id: &str,
+    bytes: &[u8],
+) -> Result<(), StoreError> {
+    let now = now();
+    with_conn!(conn, |c| {
+        diesel::insert_into(sync_states::table)
+            .values((
+                sync_states::doc_id.eq(doc_id),
+                sync_states::storage_id.eq(storage_id),
+                sync_states::bytes.eq(bytes),
+                sync_states::updated_at.eq(now),
+            ))
+            .on_conflict((sync_states::doc_id, sync_states::storage_id))
+            .do_update()
+            .set((
+                sync_states::bytes.eq(bytes),
+                sync_states::updated_at.eq(now),
+            ))
+            .execute(c)?
+    });
+    Ok(())
+}
+
+/// The stored sync state of peer `storage_id` for `doc_id`, if any.
+pub fn load_sync_state(
+    conn: &mut DbConnection,
+    doc_id: &str,
+    storage_id: &str,
+) -> Result<Option<Vec<u8>>, StoreError> {
+    let bytes = with_conn!(conn, |c| {
+        sync_states::table
+            .find((doc_id, storage_id))
+            .select(sync_states::bytes)
+            .first::<Vec<u8>>(c)
+            .optional()?
+    });
+    Ok(bytes)
+}

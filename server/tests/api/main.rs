@@ -1,0 +1,12 @@
+//! Integration tests of the server: one binary (faster to link), one module per area.
+//!
+//! Store tests run on SQLite (a temp file) AND PostgreSQL (a fresh database per test, created
+//! from `TEST_DATABASE_URL`, default `postgres://postgres@127.0.0.1:5432/test`). PostgreSQL
+//! being unreachable fails those tests. Set `TEST_LOG=1` to see the server's logs.
+
+mod auth;
+mod health;
+mod helpers;
+mod startup;
+mod store;
+mod tls;
