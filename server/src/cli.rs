@@ -1,8 +1,11 @@
-//! Command line: `serve`, `migrate`, `admin device ...`, `default-config`.
+//! Command line: `serve`, `migrate`, `admin device ...`, `rubric ...`, `score`, `default-config`.
 //!
 //! Every command reads the same layered [`Settings`]; `--config` is accepted everywhere.
 
 mod admin;
+mod rubric;
+
+pub use rubric::BadInput;
 
 use std::path::PathBuf;
 
@@ -36,6 +39,11 @@ pub enum Command {
     Admin(admin::AdminCommand),
     /// Print an example configuration file with every default.
     DefaultConfig,
+    /// Rubrics: list the embedded presets or show one.
+    #[command(subcommand)]
+    Rubric(rubric::RubricCommand),
+    /// Score a meeting record (JSON in the documented schema) against a rubric.
+    Score(rubric::ScoreArgs),
 }
 
 /// Flags of `serve`; each overrides the file and environment.
@@ -101,6 +109,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             println!("migrations are up to date");
             Ok(())
         }
+        Command::Rubric(command) => rubric::run_rubric(command),
+        Command::Score(args) => rubric::run_score(args),
         Command::Admin(command) => {
             let settings = load(cli.config.as_deref())?;
             init_stderr_logging(&settings)?;

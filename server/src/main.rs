@@ -10,7 +10,12 @@ fn main() -> ExitCode {
         Err(e) => {
             // `{:#}` prints the context chain on one line, without a backtrace.
             eprintln!("error: {e:#}");
-            ExitCode::FAILURE
+            // Bad input files exit with 2, everything else with 1.
+            if e.downcast_ref::<server::cli::BadInput>().is_some() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
 }
