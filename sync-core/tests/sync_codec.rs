@@ -11,7 +11,12 @@ use sync_core::sync::{CodecError, DocMessage, Message, PeerMetadata, decode, enc
 const LIMIT: usize = 1 << 20;
 
 fn cbor(fields: Vec<(&str, Value)>) -> Vec<u8> {
-    let map = Value::Map(fields.into_iter().map(|(k, v)| (Value::Text(k.into()), v)).collect());
+    let map = Value::Map(
+        fields
+            .into_iter()
+            .map(|(k, v)| (Value::Text(k.into()), v))
+            .collect(),
+    );
     let mut out = Vec::new();
     ciborium::into_writer(&map, &mut out).unwrap();
     out
@@ -39,7 +44,12 @@ fn leave_encodes_to_the_exact_bytes_cbor_x_writes() {
         b"a",
     ]
     .concat();
-    assert_eq!(encode(&Message::Leave { sender_id: "a".into() }), expected);
+    assert_eq!(
+        encode(&Message::Leave {
+            sender_id: "a".into()
+        }),
+        expected
+    );
 }
 
 #[test]
@@ -82,7 +92,10 @@ fn peer_carries_peer_metadata_as_a_map_and_batch_sync_only_when_asked() {
         ("senderId", t("server")),
         (
             "peerMetadata",
-            Value::Map(vec![(t("storageId"), t("s-1")), (t("isEphemeral"), Value::Bool(false))]),
+            Value::Map(vec![
+                (t("storageId"), t("s-1")),
+                (t("isEphemeral"), Value::Bool(false)),
+            ]),
         ),
         ("selectedProtocolVersion", t("1")),
         ("targetId", t("c1")),
@@ -92,7 +105,10 @@ fn peer_carries_peer_metadata_as_a_map_and_batch_sync_only_when_asked() {
         sender_id: "server".into(),
         target_id: "c1".into(),
         selected_protocol_version: "1".into(),
-        peer_metadata: Some(PeerMetadata { batch_sync: true, ..Default::default() }),
+        peer_metadata: Some(PeerMetadata {
+            batch_sync: true,
+            ..Default::default()
+        }),
     };
     let bytes = encode(&with_batch);
     assert!(bytes.windows(9).any(|w| w == b"batchSync"));
@@ -107,11 +123,17 @@ fn join_with_the_readme_metadata_key_decodes_like_peer_metadata() {
         ("supportedProtocolVersions", Value::Array(vec![t("1")])),
         (
             "metadata",
-            Value::Map(vec![(t("storageId"), t("abc")), (t("isEphemeral"), Value::Bool(true))]),
+            Value::Map(vec![
+                (t("storageId"), t("abc")),
+                (t("isEphemeral"), Value::Bool(true)),
+            ]),
         ),
     ]);
-    let Message::Join { peer_metadata, supported_protocol_versions, .. } =
-        decode(&bytes, LIMIT).unwrap()
+    let Message::Join {
+        peer_metadata,
+        supported_protocol_versions,
+        ..
+    } = decode(&bytes, LIMIT).unwrap()
     else {
         panic!("not a join")
     };
@@ -130,7 +152,9 @@ fn tagged_byte_strings_and_uuid_document_ids_are_accepted() {
         ("documentId", t("6b1d4c3e-225a-4e8f-9a10-010203040506")),
         ("data", Value::Tag(64, Box::new(Value::Bytes(vec![0x42])))),
     ]);
-    let Message::Request(m) = decode(&bytes, LIMIT).unwrap() else { panic!("not a request") };
+    let Message::Request(m) = decode(&bytes, LIMIT).unwrap() else {
+        panic!("not a request")
+    };
     assert_eq!(m.data, vec![0x42]);
     assert_eq!(m.document_id.as_bytes()[0], 0x6b);
 }
@@ -149,7 +173,11 @@ fn every_message_type_round_trips() {
             document_id: doc(),
             data: vec![0x42, 0],
         }),
-        Message::DocUnavailable { sender_id: "b".into(), target_id: "a".into(), document_id: doc() },
+        Message::DocUnavailable {
+            sender_id: "b".into(),
+            target_id: "a".into(),
+            document_id: doc(),
+        },
         Message::Ephemeral {
             sender_id: "a".into(),
             target_id: "b".into(),
@@ -158,8 +186,16 @@ fn every_message_type_round_trips() {
             session_id: "s".into(),
             data: vec![0xa0],
         },
-        Message::Error { sender_id: Some("b".into()), target_id: None, message: "nope".into() },
-        Message::Error { sender_id: None, target_id: None, message: "bare".into() },
+        Message::Error {
+            sender_id: Some("b".into()),
+            target_id: None,
+            message: "nope".into(),
+        },
+        Message::Error {
+            sender_id: None,
+            target_id: None,
+            message: "bare".into(),
+        },
         Message::RemoteSubscriptionChange {
             sender_id: "a".into(),
             target_id: "b".into(),
@@ -170,14 +206,27 @@ fn every_message_type_round_trips() {
             sender_id: "a".into(),
             target_id: "b".into(),
             document_id: doc(),
-            new_heads: vec![("st".into(), RemoteHeads { heads: vec!["h".into()], timestamp: 5 })],
+            new_heads: vec![(
+                "st".into(),
+                RemoteHeads {
+                    heads: vec!["h".into()],
+                    timestamp: 5,
+                },
+            )],
         },
         Message::HeadsBatch {
             sender_id: "a".into(),
             target_id: "b".into(),
-            docs: vec![DocHeads { document_id: doc(), heads: vec![[7; 32]] }],
+            docs: vec![DocHeads {
+                document_id: doc(),
+                heads: vec![[7; 32]],
+            }],
         },
-        Message::HeadsBatchResult { sender_id: "b".into(), target_id: "a".into(), out_of_sync: vec![doc()] },
+        Message::HeadsBatchResult {
+            sender_id: "b".into(),
+            target_id: "a".into(),
+            out_of_sync: vec![doc()],
+        },
     ];
     for m in messages {
         assert_eq!(decode(&encode(&m), LIMIT).unwrap(), m, "{}", m.type_name());
@@ -195,7 +244,10 @@ fn an_integral_float_count_from_javascript_is_accepted() {
         ("sessionId", t("s")),
         ("data", Value::Bytes(vec![])),
     ]);
-    assert!(matches!(decode(&bytes, LIMIT), Ok(Message::Ephemeral { count: 3, .. })));
+    assert!(matches!(
+        decode(&bytes, LIMIT),
+        Ok(Message::Ephemeral { count: 3, .. })
+    ));
 }
 
 #[test]
@@ -205,7 +257,9 @@ fn bad_frames_get_typed_errors() {
     let mut array = Vec::new();
     ciborium::into_writer(&Value::Array(vec![]), &mut array).unwrap();
     assert_eq!(decode(&array, LIMIT), Err(CodecError::NotAMap));
-    let mut trailing = encode(&Message::Leave { sender_id: "a".into() });
+    let mut trailing = encode(&Message::Leave {
+        sender_id: "a".into(),
+    });
     trailing.push(0);
     assert_eq!(decode(&trailing, LIMIT), Err(CodecError::TrailingBytes));
     assert_eq!(
@@ -213,7 +267,10 @@ fn bad_frames_get_typed_errors() {
         Err(CodecError::MissingField("type"))
     );
     assert_eq!(
-        decode(&cbor(vec![("type", t("launch-missiles")), ("senderId", t("a"))]), LIMIT),
+        decode(
+            &cbor(vec![("type", t("launch-missiles")), ("senderId", t("a"))]),
+            LIMIT
+        ),
         Err(CodecError::UnknownType("launch-missiles".into()))
     );
     let no_data = cbor(vec![
@@ -222,7 +279,10 @@ fn bad_frames_get_typed_errors() {
         ("targetId", t("b")),
         ("documentId", t(&doc().to_string())),
     ]);
-    assert_eq!(decode(&no_data, LIMIT), Err(CodecError::MissingField("data")));
+    assert_eq!(
+        decode(&no_data, LIMIT),
+        Err(CodecError::MissingField("data"))
+    );
     let text_data = cbor(vec![
         ("type", t("sync")),
         ("senderId", t("a")),
@@ -230,18 +290,29 @@ fn bad_frames_get_typed_errors() {
         ("documentId", t(&doc().to_string())),
         ("data", t("not bytes")),
     ]);
-    assert!(matches!(decode(&text_data, LIMIT), Err(CodecError::WrongType { field: "data", .. })));
+    assert!(matches!(
+        decode(&text_data, LIMIT),
+        Err(CodecError::WrongType { field: "data", .. })
+    ));
     let bad_id = cbor(vec![
         ("type", t("doc-unavailable")),
         ("senderId", t("a")),
         ("targetId", t("b")),
         ("documentId", t("not-base58check")),
     ]);
-    assert!(matches!(decode(&bad_id, LIMIT), Err(CodecError::InvalidDocumentId(_))));
-    let big = encode(&Message::Leave { sender_id: "x".repeat(100) });
+    assert!(matches!(
+        decode(&bad_id, LIMIT),
+        Err(CodecError::InvalidDocumentId(_))
+    ));
+    let big = encode(&Message::Leave {
+        sender_id: "x".repeat(100),
+    });
     assert_eq!(
         decode(&big, 50),
-        Err(CodecError::TooLarge { size: big.len(), limit: 50 })
+        Err(CodecError::TooLarge {
+            size: big.len(),
+            limit: 50
+        })
     );
 }
 
@@ -249,8 +320,11 @@ fn arb_message() -> impl Strategy<Value = Message> {
     let id = any::<[u8; 16]>().prop_map(DocumentId::from_bytes);
     let s = "[a-zA-Z0-9đĐ -]{0,12}";
     prop_oneof![
-        (s, proptest::option::of((proptest::option::of(s), any::<bool>(), any::<bool>()))).prop_map(
-            |(sender_id, meta)| Message::Join {
+        (
+            s,
+            proptest::option::of((proptest::option::of(s), any::<bool>(), any::<bool>()))
+        )
+            .prop_map(|(sender_id, meta)| Message::Join {
                 sender_id,
                 supported_protocol_versions: vec!["1".into()],
                 peer_metadata: meta.map(|(storage_id, is_ephemeral, batch_sync)| PeerMetadata {
@@ -258,26 +332,49 @@ fn arb_message() -> impl Strategy<Value = Message> {
                     is_ephemeral,
                     batch_sync
                 }),
-            }
-        ),
-        (s, s, id.clone(), proptest::collection::vec(any::<u8>(), 0..64)).prop_map(
-            |(sender_id, target_id, document_id, data)| Message::Sync(DocMessage {
+            }),
+        (
+            s,
+            s,
+            id.clone(),
+            proptest::collection::vec(any::<u8>(), 0..64)
+        )
+            .prop_map(|(sender_id, target_id, document_id, data)| Message::Sync(
+                DocMessage {
+                    sender_id,
+                    target_id,
+                    document_id,
+                    data
+                }
+            )),
+        (s, s, id.clone()).prop_map(|(sender_id, target_id, document_id)| {
+            Message::DocUnavailable {
                 sender_id,
                 target_id,
                 document_id,
-                data
-            })
-        ),
-        (s, s, id.clone()).prop_map(|(sender_id, target_id, document_id)| {
-            Message::DocUnavailable { sender_id, target_id, document_id }
+            }
         }),
-        (s, s, proptest::collection::vec((id, proptest::collection::vec(any::<[u8; 32]>(), 0..3)), 0..4))
+        (
+            s,
+            s,
+            proptest::collection::vec(
+                (id, proptest::collection::vec(any::<[u8; 32]>(), 0..3)),
+                0..4
+            )
+        )
             .prop_map(|(sender_id, target_id, docs)| Message::HeadsBatch {
                 sender_id,
                 target_id,
-                docs: docs.into_iter().map(|(document_id, heads)| DocHeads { document_id, heads }).collect(),
+                docs: docs
+                    .into_iter()
+                    .map(|(document_id, heads)| DocHeads { document_id, heads })
+                    .collect(),
             }),
-        s.prop_map(|message| Message::Error { sender_id: None, target_id: None, message }),
+        s.prop_map(|message| Message::Error {
+            sender_id: None,
+            target_id: None,
+            message
+        }),
     ]
 }
 

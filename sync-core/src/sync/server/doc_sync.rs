@@ -28,6 +28,19 @@ impl ServerEngine {
                 return;
             }
         };
+        // automerge drops undecodable change chunks silently when the document is not empty;
+        // a peer sending one is broken or hostile, so it is refused outright.
+        if message.version == automerge::sync::MessageVersion::V1
+            && !message.changes.iter().all(change_chunk_is_valid)
+        {
+            self.fail(
+                conn,
+                Some(doc_id),
+                RejectReason::ApplyFailed,
+                "changes failed to apply",
+            );
+            return;
+        }
         let Some(c) = self.conns.get_mut(&conn) else {
             return;
         };
@@ -462,5 +475,14 @@ impl ServerEngine {
             };
             self.send(target, &relayed);
         }
+    }
+}
+
+/// Parses a change chunk and checks its header checksum (the first four bytes of its hash),
+/// which `Change::try_from` leaves unverified.
+fn change_chunk_is_valid(chunk: &[u8]) -> bool {
+    match (automerge::Change::try_from(chunk), chunk.get(4..8)) {
+        (Ok(change), Some(checksum)) => change.hash().0.get(..4) == Some(checksum),
+        _ => false,
     }
 }
