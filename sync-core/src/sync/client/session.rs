@@ -191,14 +191,23 @@ impl ClientEngine {
             .map_err(|_| ClientError::Sync(doc_id))?;
         let reply = doc.generate_sync_message(state);
         let heads = doc.get_heads();
-        let in_sync = reply.is_none() && state.their_heads.as_ref() == Some(&heads);
+        // The server only ever names committed heads: once they equal ours, everything here is
+        // durable there (our reply, if any, can only be an acknowledgement then).
+        let in_sync = state.their_heads.as_ref() == Some(&heads);
         let encoded_state = state.encode();
         let Some(session) = self.session.as_mut() else {
             return Ok(());
         };
         session.unavailable.remove(&doc_id);
-        if let Some(reply) = reply {
+        if !in_sync {
             session.in_sync.remove(&doc_id);
+        } else if session.in_sync.insert(doc_id) {
+            if let Some(server) = session.server.as_ref().and_then(|s| s.storage_id.clone()) {
+                self.saved_states.insert((server, doc_id), encoded_state);
+            }
+            self.events.push(ClientEvent::InSync(doc_id));
+        }
+        if let Some(reply) = reply {
             let m = DocMessage {
                 sender_id: self.peer_id.clone(),
                 target_id,
@@ -206,11 +215,6 @@ impl ClientEngine {
                 data: reply.encode(),
             };
             self.push(&Message::Sync(m));
-        } else if in_sync && session.in_sync.insert(doc_id) {
-            if let Some(server) = session.server.as_ref().and_then(|s| s.storage_id.clone()) {
-                self.saved_states.insert((server, doc_id), encoded_state);
-            }
-            self.events.push(ClientEvent::InSync(doc_id));
         }
         Ok(())
     }
