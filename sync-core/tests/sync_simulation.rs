@@ -146,12 +146,12 @@ fn run(seed: u64, steps: usize, budget: usize) {
     for _ in 0..steps {
         let d = rng.random_range(0..DEVICES);
         let device = &mut devices[d];
-        if let Some(conn) = device.link {
-            if h.is_closed(conn) {
-                device.client.disconnect();
-                device.link = None;
-                device.up.clear();
-            }
+        if let Some(conn) = device.link
+            && h.is_closed(conn)
+        {
+            device.client.disconnect();
+            device.link = None;
+            device.up.clear();
         }
         match rng.random_range(0..100) {
             0..15 => {

@@ -94,8 +94,8 @@ impl ClientEngine {
     /// Asks for a document this client does not hold: an empty document is kept under its id
     /// and `request`ed now (in a live session) or on the next sync.
     pub fn want(&mut self, doc_id: DocumentId) {
-        if !self.docs.contains_key(&doc_id) {
-            self.docs.insert(doc_id, Automerge::new());
+        if let std::collections::btree_map::Entry::Vacant(slot) = self.docs.entry(doc_id) {
+            slot.insert(Automerge::new());
             self.start_doc(doc_id);
         }
     }

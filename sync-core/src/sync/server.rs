@@ -342,16 +342,19 @@ impl ServerEngine {
                     self.doc_peers.remove(&doc_id);
                 }
             }
-            let durable = self.docs.get(&doc_id).is_some_and(|d| d.is_durable());
-            if let (true, true, Some(storage_id)) = (save, durable, connection.storage_id.as_ref())
+            // Shared heads may name changes still being committed; an evicted document
+            // (absent) was durable and in sync when it left memory.
+            let durable = self.docs.get(&doc_id).is_none_or(|d| d.is_durable());
+            if save
+                && durable
+                && let Some(storage_id) = connection.storage_id.as_ref()
+                && let Some(bytes) = peer_doc.unsaved_state()
             {
-                if let Some(bytes) = peer_doc.unsaved_state() {
-                    self.outputs.push(Output::SaveSyncState {
-                        doc_id,
-                        storage_id: storage_id.clone(),
-                        bytes,
-                    });
-                }
+                self.outputs.push(Output::SaveSyncState {
+                    doc_id,
+                    storage_id: storage_id.clone(),
+                    bytes,
+                });
             }
         }
     }

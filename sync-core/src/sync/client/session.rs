@@ -111,7 +111,7 @@ impl ClientEngine {
         }
         for doc_id in out_of_sync {
             // A document the server has and we lack: fetch it.
-            self.docs.entry(doc_id).or_insert_with(Automerge::new);
+            self.docs.entry(doc_id).or_default();
             self.start_doc(doc_id);
         }
     }

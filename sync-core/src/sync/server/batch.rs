@@ -83,13 +83,13 @@ impl ServerEngine {
         doc_id: DocumentId,
         row: Option<&StoredHeads>,
     ) -> (Option<Vec<ChangeHash>>, Access) {
-        if let Some(entry) = self.docs.get(&doc_id) {
-            if let Some(doc) = entry.doc.as_ref() {
-                let mut heads = doc.get_heads();
-                heads.sort();
-                let access = self.policy.access(identity, &doc_id, entry.meta.as_ref());
-                return (entry.meta.as_ref().map(|_| heads), access);
-            }
+        if let Some(entry) = self.docs.get(&doc_id)
+            && let Some(doc) = entry.doc.as_ref()
+        {
+            let mut heads = doc.get_heads();
+            heads.sort();
+            let access = self.policy.access(identity, &doc_id, entry.meta.as_ref());
+            return (entry.meta.as_ref().map(|_| heads), access);
         }
         let Some(row) = row else {
             return (None, Access::Denied);
@@ -125,10 +125,10 @@ impl ServerEngine {
         c.docs.insert(doc_id, peer_doc);
         self.doc_peers.entry(doc_id).or_default().insert(conn);
         // Uncommitted changes in memory will reach this peer once they are durable.
-        if let Some(entry) = self.docs.get_mut(&doc_id) {
-            if entry.unpersisted > 0 {
-                entry.dirty.insert(conn);
-            }
+        if let Some(entry) = self.docs.get_mut(&doc_id)
+            && entry.unpersisted > 0
+        {
+            entry.dirty.insert(conn);
         }
     }
 }

@@ -348,15 +348,15 @@ impl ServerEngine {
                 sends.push((conn, target_id, message.encode()));
             }
             // In sync and durable: the moment to remember the shared heads for next time.
-            if state.their_heads.as_ref() == Some(&heads) {
-                if let (Some(storage_id), Some(bytes)) = (storage_id, peer_doc.unsaved_state()) {
-                    peer_doc.saved = Some(bytes.clone());
-                    self.outputs.push(Output::SaveSyncState {
-                        doc_id,
-                        storage_id,
-                        bytes,
-                    });
-                }
+            if state.their_heads.as_ref() == Some(&heads)
+                && let (Some(storage_id), Some(bytes)) = (storage_id, peer_doc.unsaved_state())
+            {
+                peer_doc.saved = Some(bytes.clone());
+                self.outputs.push(Output::SaveSyncState {
+                    doc_id,
+                    storage_id,
+                    bytes,
+                });
             }
         }
         for (conn, target_id, data) in sends {
