@@ -316,6 +316,19 @@ fn bad_frames_get_typed_errors() {
     );
 }
 
+#[test]
+fn hostile_headers_neither_allocate_nor_recurse_without_bound() {
+    // A byte string claiming 2^32 bytes, and an array claiming 2^60 elements.
+    assert_eq!(decode(&[0x5a, 0xff, 0xff, 0xff, 0xff, 0x00], LIMIT), Err(CodecError::NotCbor));
+    assert_eq!(
+        decode(&[0x9b, 0x10, 0, 0, 0, 0, 0, 0, 0, 0x01], LIMIT),
+        Err(CodecError::NotCbor)
+    );
+    // Nesting 100k arrays deep.
+    let deep = vec![0x81u8; 100_000];
+    assert!(decode(&deep, LIMIT).is_err());
+}
+
 fn arb_message() -> impl Strategy<Value = Message> {
     let id = any::<[u8; 16]>().prop_map(DocumentId::from_bytes);
     let s = "[a-zA-Z0-9đĐ -]{0,12}";

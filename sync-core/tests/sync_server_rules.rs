@@ -510,6 +510,7 @@ fn a_reconnect_with_persisted_sync_state_sends_far_fewer_bytes() {
     fresh.connect();
     let second = exchange(&mut h, &mut fresh, c2);
     assert!(fresh.all_in_sync());
+    assert!(h.sync_states.contains_key(&(doc_id, "p-storage-2".to_string())));
     assert!(
         second.up_bytes * 5 < first.up_bytes,
         "first {first:?} second {second:?}"
@@ -635,4 +636,38 @@ fn the_client_reports_unavailable_documents() {
             .contains(&ClientEvent::Unavailable(id("ghost")))
     );
     assert!(c.all_in_sync());
+}
+
+#[test]
+fn ephemeral_messages_are_relayed_to_the_other_peers_of_the_document() {
+    let mut h = open_to_all();
+    let (mut a, ca) = connected_client(&mut h, "dev-a", "a");
+    let (mut b, cb) = connected_client(&mut h, "dev-b", "b");
+    a.insert_doc(id("live"), doc_with_changes(1, 1));
+    a.local_change(id("live"));
+    exchange(&mut h, &mut a, ca);
+    b.want(id("live"));
+    exchange(&mut h, &mut b, cb);
+    let presence = Message::Ephemeral {
+        sender_id: "a".into(),
+        target_id: "server".into(),
+        document_id: id("live"),
+        count: 1,
+        session_id: "sess".into(),
+        data: vec![0xa1, 0x61, 0x78, 0x01],
+    };
+    h.receive(ca, &encode(&presence));
+    let relayed = h.take_messages(cb);
+    assert_eq!(
+        relayed,
+        vec![Message::Ephemeral {
+            sender_id: "a".into(),
+            target_id: "b".into(),
+            document_id: id("live"),
+            count: 1,
+            session_id: "sess".into(),
+            data: vec![0xa1, 0x61, 0x78, 0x01],
+        }]
+    );
+    assert!(h.take(ca).is_empty(), "not echoed to the sender");
 }
