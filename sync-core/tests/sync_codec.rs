@@ -319,7 +319,10 @@ fn bad_frames_get_typed_errors() {
 #[test]
 fn hostile_headers_neither_allocate_nor_recurse_without_bound() {
     // A byte string claiming 2^32 bytes, and an array claiming 2^60 elements.
-    assert_eq!(decode(&[0x5a, 0xff, 0xff, 0xff, 0xff, 0x00], LIMIT), Err(CodecError::NotCbor));
+    assert_eq!(
+        decode(&[0x5a, 0xff, 0xff, 0xff, 0xff, 0x00], LIMIT),
+        Err(CodecError::NotCbor)
+    );
     assert_eq!(
         decode(&[0x9b, 0x10, 0, 0, 0, 0, 0, 0, 0, 0x01], LIMIT),
         Err(CodecError::NotCbor)

@@ -5,13 +5,15 @@
 #![allow(dead_code)]
 
 use automerge::ChangeHash;
+use automerge::sync::SyncDoc;
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use sync_core::doc_id::DocumentId;
+use sync_core::sync::access::{Access, CreatorOnly};
 use sync_core::sync::access::{DocMeta, PeerIdentity};
 use sync_core::sync::server::RejectReason;
 use sync_core::sync::{
-    ClientEngine, ConnId, LoadedDoc, Message, Output, PersistItem, ServerEngine, StoredHeads,
-    Ticket, decode,
+    ClientEngine, ConnId, DocMessage, LoadedDoc, Message, Output, PeerMetadata, PersistItem,
+    ServerConfig, ServerEngine, StoredHeads, Ticket, decode, encode,
 };
 
 /// One stored document: change chunks appended by commits, the heads index, the creator.
@@ -314,4 +316,78 @@ pub fn edit(client: &mut ClientEngine, doc_id: DocumentId, key: &str, value: i64
     tx.put(automerge::ROOT, key, value).unwrap();
     tx.commit();
     client.local_change(doc_id);
+}
+
+// ---- helpers for the rule tests ----
+
+pub fn config() -> ServerConfig {
+    ServerConfig {
+        peer_id: "server".into(),
+        storage_id: Some("server-storage".into()),
+        max_message_bytes: 1 << 20,
+        doc_memory_budget: 64 << 20,
+        batch_sync: true,
+    }
+}
+
+pub fn harness() -> Harness {
+    Harness::new(ServerEngine::new(config(), Box::new(CreatorOnly)))
+}
+
+pub fn open_to_all() -> Harness {
+    let policy = |_: &PeerIdentity, _: &DocumentId, _: Option<&DocMeta>| Access::ReadWrite;
+    Harness::new(ServerEngine::new(config(), Box::new(policy)))
+}
+
+pub fn join(sender: &str, versions: &[&str]) -> Vec<u8> {
+    encode(&Message::Join {
+        sender_id: sender.into(),
+        supported_protocol_versions: versions.iter().map(|v| v.to_string()).collect(),
+        peer_metadata: Some(PeerMetadata {
+            storage_id: None,
+            is_ephemeral: true,
+            batch_sync: false,
+        }),
+    })
+}
+
+pub fn doc_frame(request: bool, sender: &str, doc_id: DocumentId, data: Vec<u8>) -> Vec<u8> {
+    let m = DocMessage {
+        sender_id: sender.into(),
+        target_id: "server".into(),
+        document_id: doc_id,
+        data,
+    };
+    encode(&if request {
+        Message::Request(m)
+    } else {
+        Message::Sync(m)
+    })
+}
+
+/// The first sync message a fresh peer holding `doc` would send.
+pub fn first_sync_data(doc: &automerge::Automerge) -> Vec<u8> {
+    let mut state = automerge::sync::State::new();
+    doc.generate_sync_message(&mut state).unwrap().encode()
+}
+
+pub fn id(name: &str) -> DocumentId {
+    DocumentId::derive("rules", name)
+}
+
+pub fn assert_error_and_close(h: &mut Harness, conn: ConnId, text: &str) {
+    let messages = h.take_messages(conn);
+    assert!(
+        matches!(messages.last(), Some(Message::Error { message, .. }) if message == text),
+        "{messages:?}"
+    );
+    assert!(h.is_closed(conn));
+}
+
+pub fn connected_client(h: &mut Harness, identity: &str, peer: &str) -> (ClientEngine, ConnId) {
+    let mut client = ClientEngine::new(peer, Some(format!("{peer}-storage")));
+    let conn = h.connect(identity);
+    client.connect();
+    exchange(h, &mut client, conn);
+    (client, conn)
 }
