@@ -9,6 +9,7 @@
 //! - [`access`]: the hook that decides what a peer may read or write.
 //!
 //! Nothing here opens a socket, spawns a task, reads a clock or draws a random number.
+#![warn(missing_docs)]
 
 pub mod access;
 pub mod client;

@@ -189,3 +189,35 @@ fn a_failed_commit_closes_the_syncing_connections_and_the_edit_arrives_on_reconn
     assert!(a.all_in_sync());
     assert_eq!(h.docs[&id("d")].heads, a.doc(&id("d")).unwrap().get_heads());
 }
+
+#[test]
+fn a_document_with_a_peer_mid_sync_stays_resident_even_over_budget() {
+    let mut h = Harness::new(ServerEngine::new(
+        ServerConfig {
+            doc_memory_budget: 0,
+            ..config()
+        },
+        Box::new(CreatorOnly),
+    ));
+    let (mut a, ca) = connected_client(&mut h, "dev-a", "a");
+    a.insert_doc(id("d"), doc_with_changes(1, 5));
+    a.local_change(id("d"));
+    // First message (heads + bloom) in, the server's answer (asking for changes) out.
+    for f in a.poll_frames() {
+        h.receive(ca, &f);
+    }
+    assert_eq!(h.server.resident_docs(), 1, "the peer is mid-sync");
+    for f in h.take(ca) {
+        a.receive(&f).unwrap();
+    }
+    exchange(&mut h, &mut a, ca);
+    assert!(a.is_in_sync(&id("d")));
+    assert_eq!(h.server.resident_docs(), 0, "idle once in sync");
+}
+
+#[test]
+fn the_engines_can_move_between_threads() {
+    fn assert_send<T: Send>() {}
+    assert_send::<ServerEngine>();
+    assert_send::<sync_core::sync::ClientEngine>();
+}
