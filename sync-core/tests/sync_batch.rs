@@ -166,3 +166,22 @@ fn a_peer_that_does_not_ask_never_sees_the_extension() {
     );
     assert!(plain.all_in_sync());
 }
+
+#[test]
+fn an_edit_made_while_the_batch_is_out_is_still_synced() {
+    let mut h = Harness::new(server(64 << 20));
+    let mut device = device_with_50_synced_docs(&mut h);
+    let conn = handshake(&mut h, &mut device);
+    let batch = device.poll_frames();
+    let target = ids(50)[11];
+    edit(&mut device, target, "racing", 3);
+    for f in &batch {
+        h.receive(conn, f);
+    }
+    exchange(&mut h, &mut device, conn);
+    assert!(device.all_in_sync());
+    assert_eq!(
+        h.docs[&target].heads,
+        device.doc(&target).unwrap().get_heads()
+    );
+}

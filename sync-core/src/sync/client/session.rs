@@ -20,6 +20,8 @@ pub(super) struct Session {
     pub(super) server: Option<ServerInfo>,
     /// A `heads-batch` is out and its result not back yet.
     pub(super) awaiting_batch: bool,
+    /// The heads each document had when the `heads-batch` went out.
+    pub(super) batch_heads: HashMap<DocumentId, Vec<automerge::ChangeHash>>,
     pub(super) states: HashMap<DocumentId, State>,
     pub(super) in_sync: BTreeSet<DocumentId>,
     pub(super) unavailable: BTreeSet<DocumentId>,
@@ -77,12 +79,17 @@ impl ClientEngine {
             .push(ClientEvent::Connected { batch_sync: batch });
         if batch {
             session.awaiting_batch = true;
-            let docs = self
+            session.batch_heads = self
                 .docs
                 .iter()
-                .map(|(id, doc)| DocHeads {
+                .map(|(id, doc)| (*id, doc.get_heads()))
+                .collect();
+            let docs = session
+                .batch_heads
+                .iter()
+                .map(|(id, heads)| DocHeads {
                     document_id: *id,
-                    heads: doc.get_heads().into_iter().map(|h| h.0).collect(),
+                    heads: heads.iter().map(|h| h.0).collect(),
                 })
                 .collect();
             let message = Message::HeadsBatch {
@@ -103,13 +110,20 @@ impl ClientEngine {
             return;
         };
         session.awaiting_batch = false;
-        let differ: BTreeSet<DocumentId> = out_of_sync.iter().copied().collect();
-        for doc_id in self.docs.keys() {
-            if !differ.contains(doc_id) && session.in_sync.insert(*doc_id) {
+        let mut differ: BTreeSet<DocumentId> = out_of_sync.iter().copied().collect();
+        let sent = std::mem::take(&mut session.batch_heads);
+        for (doc_id, doc) in &self.docs {
+            if differ.contains(doc_id) {
+                continue;
+            }
+            // Edited (or added) while the batch was out: the server's verdict is stale.
+            if sent.get(doc_id) != Some(&doc.get_heads()) {
+                differ.insert(*doc_id);
+            } else if session.in_sync.insert(*doc_id) {
                 self.events.push(ClientEvent::InSync(*doc_id));
             }
         }
-        for doc_id in out_of_sync {
+        for doc_id in differ {
             // A document the server has and we lack: fetch it.
             self.docs.entry(doc_id).or_default();
             self.start_doc(doc_id);
