@@ -24,7 +24,21 @@
 //! that include an uncommitted change. One `poll_outputs` call yields at most one `Persist`,
 //! holding every document's and connection's changes received since the previous call: commit
 //! the whole batch in one transaction, then call `persisted(ticket)` once. Several batches may be
-//! in flight; commit them in ticket order.
+//! in flight; commit them in ticket order. To group more work per commit, feed several frames
+//! (from any connections) before polling.
+//!
+//! # Further rules for the server process
+//!
+//! - Carry out outputs in the order given where they touch the same storage key (a
+//!   `SaveSyncState` followed by a `LoadSyncState` of the same (document, storage id)).
+//! - Storage answers may come in any order and after any delay; messages for a document wait
+//!   in the engine until it is loaded. Answer every `LoadDoc`, `LoadSyncState` and `LoadHeads`.
+//! - [`Output::Rejected`] refers to the input just given, so the server still holds the
+//!   offending frame if it wants to quarantine it.
+//! - After [`Output::Close`], send the frames queued before it, close the socket, and call
+//!   `disconnect`; frames that still arrive on it are ignored.
+//! - The engine is single-threaded state (`Send`, not shared): keep it behind one lock or
+//!   in one task. Calls do CPU work (automerge load, apply, sync) but never wait.
 
 mod batch;
 mod connection;
