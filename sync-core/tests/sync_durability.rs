@@ -105,6 +105,7 @@ fn a_reconnect_with_persisted_sync_state_sends_far_fewer_bytes() {
         h.sync_states
             .contains_key(&(doc_id, "p-storage-2".to_string()))
     );
+    eprintln!("fresh sync state: {first:?}; persisted: {second:?}");
     assert!(
         second.up_bytes * 5 < first.up_bytes,
         "first {first:?} second {second:?}"

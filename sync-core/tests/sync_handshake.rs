@@ -145,4 +145,9 @@ fn a_second_join_with_the_same_sender_replaces_the_older_connection() {
     assert!(h.is_closed(old));
     assert!(!h.is_closed(new));
     assert_eq!(h.server.connections(), 1);
+    // The same senderId claimed by another authenticated device does not touch it.
+    let other = h.connect("dev-2");
+    h.receive(other, &join("p", &["1"]));
+    assert!(!h.is_closed(new) && !h.is_closed(other));
+    assert_eq!(h.server.connections(), 2);
 }
