@@ -1,1 +1,27 @@
-//! (being written)
+//! A sans-IO engine speaking the automerge-repo v1 wire protocol.
+//!
+//! - [`message`] and [`codec`]: every v1 message as typed data and its CBOR form, as the JS
+//!   library (cbor-x) writes it.
+//! - [`server`]: [`ServerEngine`], the receiving side of many connections and documents. The
+//!   server process feeds it frames and storage results and carries out its [`Output`]s.
+//! - [`client`]: [`ClientEngine`], the initiating side, for Rust devices, the test fleet and
+//!   benchmarks.
+//! - [`access`]: the hook that decides what a peer may read or write.
+//!
+//! Nothing here opens a socket, spawns a task, reads a clock or draws a random number.
+#![warn(missing_docs)]
+
+pub mod access;
+pub mod client;
+pub mod codec;
+pub mod message;
+pub mod server;
+
+pub use access::{Access, AccessPolicy, CreatorOnly, DocMeta, PeerIdentity};
+pub use client::{ClientEngine, ClientError, ClientEvent};
+pub use codec::{CodecError, decode, encode};
+pub use message::{DocHeads, DocMessage, Message, PROTOCOL_V1, PeerMetadata};
+pub use server::{
+    ConnId, LoadedDoc, Output, PersistItem, RejectReason, ServerConfig, ServerEngine, StoredHeads,
+    Ticket,
+};

@@ -1,0 +1,76 @@
+//! Per-connection state: handshake phase and one automerge sync state per document.
+
+use crate::sync::access::{Access, PeerIdentity};
+use automerge::sync::State;
+use std::collections::HashMap;
+
+/// One connection as the engine sees it.
+pub(super) struct Connection {
+    /// Proven by the credential; what the access policy is asked about.
+    pub(super) identity: PeerIdentity,
+    /// The `senderId` of `join`; `None` until then.
+    pub(super) peer_id: Option<String>,
+    /// The peer's storage id, only when it is not ephemeral (sync states are persisted then).
+    pub(super) storage_id: Option<String>,
+    /// Both sides agreed on the `heads-batch` extension.
+    pub(super) batch_sync: bool,
+    /// Sync state per document this connection has touched.
+    pub(super) docs: HashMap<crate::doc_id::DocumentId, PeerDoc>,
+    /// A `heads-batch` waiting for `heads_loaded`.
+    pub(super) pending_batch: Option<Vec<crate::sync::message::DocHeads>>,
+}
+
+impl Connection {
+    pub(super) fn new(identity: PeerIdentity) -> Self {
+        Self {
+            identity,
+            peer_id: None,
+            storage_id: None,
+            batch_sync: false,
+            docs: HashMap::new(),
+            pending_batch: None,
+        }
+    }
+
+    pub(super) fn is_joined(&self) -> bool {
+        self.peer_id.is_some()
+    }
+
+    pub(super) fn peer_id(&self) -> Option<&str> {
+        self.peer_id.as_deref()
+    }
+}
+
+/// The sync of one document with one connection.
+pub(super) struct PeerDoc {
+    /// `None` while the persisted state is being loaded.
+    pub(super) state: Option<State>,
+    /// The verdict of the last access check (relay of ephemeral messages uses it).
+    pub(super) access: Access,
+    /// What was last saved (or loaded) for this (doc, storage id), to skip identical writes.
+    pub(super) saved: Option<Vec<u8>>,
+}
+
+impl PeerDoc {
+    pub(super) fn loading() -> Self {
+        Self {
+            state: None,
+            access: Access::ReadWrite,
+            saved: None,
+        }
+    }
+
+    pub(super) fn ready(state: State) -> Self {
+        Self {
+            state: Some(state),
+            access: Access::ReadWrite,
+            saved: None,
+        }
+    }
+
+    /// The encoded state if it differs from what storage holds.
+    pub(super) fn unsaved_state(&self) -> Option<Vec<u8>> {
+        let encoded = self.state.as_ref()?.encode();
+        (self.saved.as_ref() != Some(&encoded)).then_some(encoded)
+    }
+}

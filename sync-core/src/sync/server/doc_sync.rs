@@ -1,0 +1,289 @@
+//! `request` / `sync` handling: loading what a message needs, applying it, persisting its
+//! changes, and answering (only once the document is durable).
+
+use super::connection::PeerDoc;
+use super::doc_state::{DocEntry, Inbound};
+use super::{ConnId, Output, PersistItem, RejectReason, ServerEngine};
+use crate::doc_id::DocumentId;
+use crate::sync::access::{Access, DocMeta};
+use crate::sync::message::{DocMessage, Message};
+use automerge::sync::{State, SyncDoc};
+
+impl ServerEngine {
+    /// Validates a `request`/`sync` (both are handled alike: whether a peer "has" the
+    /// document is read from its sync message's heads, as §7.2 of the reference requires), queues it on its document and makes sure the document and
+    /// the connection's sync state are (being) loaded.
+    pub(super) fn handle_doc_message(&mut self, conn: ConnId, m: DocMessage) {
+        let doc_id = m.document_id;
+        let message = match automerge::sync::Message::decode(&m.data) {
+            Ok(message) => message,
+            Err(_) => {
+                self.fail(
+                    conn,
+                    Some(doc_id),
+                    RejectReason::InvalidSyncMessage,
+                    "invalid sync message",
+                );
+                return;
+            }
+        };
+        // automerge drops undecodable change chunks silently when the document is not empty;
+        // a peer sending one is broken or hostile, so it is refused outright.
+        if message.version == automerge::sync::MessageVersion::V1
+            && !message.changes.iter().all(change_chunk_is_valid)
+        {
+            self.fail(
+                conn,
+                Some(doc_id),
+                RejectReason::ApplyFailed,
+                "changes failed to apply",
+            );
+            return;
+        }
+        let Some(c) = self.conns.get_mut(&conn) else {
+            return;
+        };
+        if !c.docs.contains_key(&doc_id) {
+            if let Some(storage_id) = c.storage_id.clone() {
+                c.docs.insert(doc_id, PeerDoc::loading());
+                self.outputs.push(Output::LoadSyncState {
+                    conn,
+                    doc_id,
+                    storage_id,
+                });
+            } else {
+                c.docs.insert(doc_id, PeerDoc::ready(State::new()));
+            }
+        }
+        self.ensure_doc(doc_id)
+            .inbox
+            .push_back(Inbound { conn, message });
+        self.drain_inbox(doc_id);
+    }
+
+    /// The document's entry, creating it and asking storage for it if absent.
+    fn ensure_doc(&mut self, doc_id: DocumentId) -> &mut DocEntry {
+        self.tick += 1;
+        let tick = self.tick;
+        if !self.docs.contains_key(&doc_id) {
+            self.outputs.push(Output::LoadDoc { doc_id });
+        }
+        let entry = self
+            .docs
+            .entry(doc_id)
+            .or_insert_with(|| DocEntry::loading(tick));
+        self.lru.remove(&entry.last_used);
+        entry.last_used = tick;
+        self.lru.insert(tick, doc_id);
+        entry
+    }
+
+    /// Processes queued messages in order while the document and their sync states are ready.
+    pub(super) fn drain_inbox(&mut self, doc_id: DocumentId) {
+        loop {
+            let Some(entry) = self.docs.get(&doc_id) else {
+                return;
+            };
+            if entry.doc.is_none() || entry.poisoned {
+                return;
+            }
+            let Some(front) = entry.inbox.front() else {
+                break;
+            };
+            match self
+                .conns
+                .get(&front.conn)
+                .and_then(|c| c.docs.get(&doc_id))
+            {
+                None => {} // the connection left or gave up on this document: drop the message
+                Some(p) if p.state.is_none() => return,
+                Some(_) => {}
+            }
+            let Some(inbound) = self.docs.get_mut(&doc_id).and_then(|e| e.inbox.pop_front()) else {
+                break;
+            };
+            if self
+                .conns
+                .get(&inbound.conn)
+                .is_some_and(|c| c.docs.contains_key(&doc_id))
+            {
+                self.apply_inbound(doc_id, inbound);
+            }
+        }
+        self.flush_doc(doc_id);
+    }
+
+    /// One `request`/`sync` against a resident document.
+    fn apply_inbound(&mut self, doc_id: DocumentId, inbound: Inbound) {
+        let conn = inbound.conn;
+        let Some(identity) = self.conns.get(&conn).map(|c| c.identity.clone()) else {
+            return;
+        };
+        let Some(entry) = self.docs.get(&doc_id) else {
+            return;
+        };
+        let access = self.policy.access(&identity, &doc_id, entry.meta.as_ref());
+        let holds_nothing =
+            entry.meta.is_none() && entry.doc.as_ref().is_none_or(|d| d.get_heads().is_empty());
+        let brings_nothing = inbound.message.heads.is_empty() && inbound.message.changes.is_empty();
+        if access == Access::Denied {
+            self.outputs.push(Output::Rejected {
+                conn,
+                doc_id: Some(doc_id),
+                reason: RejectReason::AccessDenied,
+            });
+            self.doc_unavailable(conn, doc_id);
+            return;
+        }
+        // The document exists nowhere and the peer has nothing to give: unavailable (for a
+        // `request` and a `sync` alike). A peer with heads, even in a `request`, has the
+        // document, so it is synced and thereby created.
+        if holds_nothing && brings_nothing {
+            self.doc_unavailable(conn, doc_id);
+            return;
+        }
+        let Some(entry) = self.docs.get_mut(&doc_id) else {
+            return;
+        };
+        let Some(doc) = entry.doc.as_mut() else {
+            return;
+        };
+        let Some(peer_doc) = self
+            .conns
+            .get_mut(&conn)
+            .and_then(|c| c.docs.get_mut(&doc_id))
+        else {
+            return;
+        };
+        let Some(state) = peer_doc.state.as_mut() else {
+            return;
+        };
+        peer_doc.access = access;
+        state.read_only = access == Access::ReadOnly;
+        let before = doc.get_heads();
+        if doc.receive_sync_message(state, inbound.message).is_err() {
+            entry.poisoned = true;
+            self.fail(
+                conn,
+                Some(doc_id),
+                RejectReason::ApplyFailed,
+                "changes failed to apply",
+            );
+            self.reload_if_poisoned(doc_id);
+            return;
+        }
+        self.doc_peers.entry(doc_id).or_default().insert(conn);
+        entry.dirty.insert(conn);
+        let changes = doc.get_changes(&before);
+        if changes.is_empty() {
+            return;
+        }
+        let new_heads = doc.get_heads();
+        let mut raw = Vec::with_capacity(changes.len());
+        let mut change_meta = Vec::with_capacity(changes.len());
+        for mut change in changes {
+            change_meta.push((change.hash().to_string(), change.actor_id().to_hex_string()));
+            raw.push(change.bytes().into_owned());
+        }
+        let added: usize = raw.iter().map(Vec::len).sum();
+        entry.size += added;
+        self.resident_bytes += added;
+        let creates_doc = entry.meta.is_none();
+        if creates_doc {
+            entry.meta = Some(DocMeta {
+                created_by: Some(identity.clone()),
+            });
+        }
+        entry.unpersisted += 1;
+        if let Some(peers) = self.doc_peers.get(&doc_id) {
+            entry.dirty.extend(peers.iter().copied());
+        }
+        self.unbatched.push(PersistItem {
+            doc_id,
+            delivered_by: identity,
+            creates_doc,
+            changes: raw,
+            change_meta,
+            new_heads,
+        });
+    }
+
+    /// Sends `doc-unavailable` and forgets the connection's interest in the document.
+    pub(super) fn doc_unavailable(&mut self, conn: ConnId, doc_id: DocumentId) {
+        let Some(c) = self.conns.get_mut(&conn) else {
+            return;
+        };
+        c.docs.remove(&doc_id);
+        let target_id = c.peer_id.clone().unwrap_or_default();
+        if let Some(peers) = self.doc_peers.get_mut(&doc_id) {
+            peers.remove(&conn);
+        }
+        let message = Message::DocUnavailable {
+            sender_id: self.config.peer_id.clone(),
+            target_id,
+            document_id: doc_id,
+        };
+        self.send(conn, &message);
+    }
+
+    /// Answers every connection owed a message, unless the document has uncommitted changes.
+    pub(super) fn flush_doc(&mut self, doc_id: DocumentId) {
+        let Some(entry) = self.docs.get_mut(&doc_id) else {
+            return;
+        };
+        if !entry.is_durable() {
+            return;
+        }
+        let dirty = std::mem::take(&mut entry.dirty);
+        let Some(doc) = entry.doc.as_ref() else {
+            return;
+        };
+        let heads = doc.get_heads();
+        let mut sends = Vec::new();
+        for conn in dirty {
+            let Some(c) = self.conns.get_mut(&conn) else {
+                continue;
+            };
+            let target_id = c.peer_id.clone().unwrap_or_default();
+            let storage_id = c.storage_id.clone();
+            let Some(peer_doc) = c.docs.get_mut(&doc_id) else {
+                continue;
+            };
+            let Some(state) = peer_doc.state.as_mut() else {
+                continue;
+            };
+            if let Some(message) = doc.generate_sync_message(state) {
+                sends.push((conn, target_id, message.encode()));
+            }
+            // In sync and durable: the moment to remember the shared heads for next time.
+            if state.their_heads.as_ref() == Some(&heads)
+                && let (Some(storage_id), Some(bytes)) = (storage_id, peer_doc.unsaved_state())
+            {
+                peer_doc.saved = Some(bytes.clone());
+                self.outputs.push(Output::SaveSyncState {
+                    doc_id,
+                    storage_id,
+                    bytes,
+                });
+            }
+        }
+        for (conn, target_id, data) in sends {
+            let message = Message::Sync(DocMessage {
+                sender_id: self.config.peer_id.clone(),
+                target_id,
+                document_id: doc_id,
+                data,
+            });
+            self.send(conn, &message);
+        }
+    }
+}
+
+/// Parses a change chunk and checks its header checksum (the first four bytes of its hash),
+/// which `Change::try_from` leaves unverified.
+fn change_chunk_is_valid(chunk: &[u8]) -> bool {
+    match (automerge::Change::try_from(chunk), chunk.get(4..8)) {
+        (Ok(change), Some(checksum)) => change.hash().0.get(..4) == Some(checksum),
+        _ => false,
+    }
+}
