@@ -2,7 +2,7 @@
 //! not ask, one round trip and no document load when everything is in sync.
 #![cfg(feature = "automerge")]
 
-#[path = "sync_harness.rs"]
+#[path = "support/sync_harness.rs"]
 mod harness;
 
 use harness::{Harness, doc_with_changes, edit, exchange};

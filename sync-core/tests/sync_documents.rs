@@ -2,7 +2,7 @@
 //! messages and changes, access denial, ephemeral relay.
 #![cfg(feature = "automerge")]
 
-#[path = "sync_harness.rs"]
+#[path = "support/sync_harness.rs"]
 mod harness;
 
 use harness::*;

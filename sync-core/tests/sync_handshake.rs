@@ -2,7 +2,7 @@
 //! version, `senderId` binding, size limit, error texts, duplicate joins.
 #![cfg(feature = "automerge")]
 
-#[path = "sync_harness.rs"]
+#[path = "support/sync_harness.rs"]
 mod harness;
 
 use harness::*;

@@ -6,7 +6,7 @@
 //! No sleeps, no clocks: one seeded RNG decides everything.
 #![cfg(feature = "automerge")]
 
-#[path = "sync_harness.rs"]
+#[path = "support/sync_harness.rs"]
 mod harness;
 
 use automerge::transaction::Transactable;
