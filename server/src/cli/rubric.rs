@@ -71,7 +71,10 @@ pub fn run_rubric(command: RubricCommand) -> anyhow::Result<()> {
             } else {
                 for r in rows {
                     let to = r.effective_to.as_deref().unwrap_or("…");
-                    println!("{:<18} v{}  {} → {}  {}", r.id, r.version, r.effective_from, to, r.title);
+                    println!(
+                        "{:<18} v{}  {} → {}  {}",
+                        r.id, r.version, r.effective_from, to, r.title
+                    );
                 }
             }
         }
@@ -215,7 +218,13 @@ fn print_report(report: &ScoreReport) {
         s.level.label()
     );
     for c in &s.criteria {
-        println!("  {:<28} {:>5} / {:<5} {}", c.id, c.points, c.max, c.reasons.join("; "));
+        println!(
+            "  {:<28} {:>5} / {:<5} {}",
+            c.id,
+            c.points,
+            c.max,
+            c.reasons.join("; ")
+        );
     }
     for g in &s.gates_failed {
         println!("  gate: {g:?}");

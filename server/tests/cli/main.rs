@@ -15,7 +15,11 @@ fn fixture() -> PathBuf {
 }
 
 fn json(out: &Output) -> serde_json::Value {
-    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("stdout is JSON")
 }
 
@@ -38,7 +42,14 @@ fn rubric_show_prints_groups_thresholds_gates_and_caps() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|g| g["criteria"].as_array().unwrap().iter().map(|c| c["max"].as_f64().unwrap()).sum())
+        .map(|g| {
+            g["criteria"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["max"].as_f64().unwrap())
+                .sum()
+        })
         .collect();
     assert_eq!(weights, [15.0, 20.0, 45.0, 20.0]);
     assert!(!rubric["gates"].as_array().unwrap().is_empty());
@@ -68,7 +79,11 @@ fn scoring_the_november_minutes_gives_total_level_and_reasons() {
         .unwrap();
     assert_eq!(attendance["points"], 14.0);
     assert!(attendance["reasons"][0].as_str().unwrap().contains("11/12"));
-    assert_eq!(report["validation"].as_array().unwrap().len(), 0, "{report}");
+    assert_eq!(
+        report["validation"].as_array().unwrap().len(),
+        0,
+        "{report}"
+    );
 }
 
 #[test]
@@ -91,10 +106,18 @@ fn garbage_and_unknown_rubrics_exit_with_2() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("garbage.json");
     std::fs::write(&path, [0xff, 0x00, 0x13]).unwrap();
-    assert_eq!(server(&["score", path.to_str().unwrap()]).status.code(), Some(2));
+    assert_eq!(
+        server(&["score", path.to_str().unwrap()]).status.code(),
+        Some(2)
+    );
 
     let file = fixture();
-    let out = server(&["score", "--rubric", "no-such-rubric", file.to_str().unwrap()]);
+    let out = server(&[
+        "score",
+        "--rubric",
+        "no-such-rubric",
+        file.to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no-such-rubric"));
 }
