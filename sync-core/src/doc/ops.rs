@@ -1,0 +1,172 @@
+//! Typed operations on a meeting document. They serialise as JSON objects tagged by `op`
+//! (`{"op": "markAttendance", "memberId": "m1", ...}`) so one corpus of operation sequences can
+//! drive both this crate and the browser app.
+
+use crate::record::{
+    AgendaItem, AttendanceStatus, BriefedDocument, Contribution, Criticism, FollowUp, Guest,
+    MemberCategory, MembershipAction, OrgPathEntry, Task, Vote,
+};
+use serde::{Deserialize, Serialize};
+
+/// One edit of a meeting document. Each changes exactly what it names; see `SCHEMA.md` for the
+/// fields each one writes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "camelCase", rename_all_fields = "camelCase")]
+pub enum MeetingOp {
+    /// Sets a scalar field (string, boolean or number): a root field such as `startedAt`, or a
+    /// nested one written `preparation.noticeSentAt`, `dues.amountVnd`, `rosterCounts.tong`,
+    /// `selfScore.rubricId`. Fixed fields (`schemaVersion`, `meetingId`, `cellId`, `period`)
+    /// and Text fields are refused.
+    SetScalar {
+        field: String,
+        value: serde_json::Value,
+    },
+    /// Splices a Text field (root or nested, e.g. `resolution`, `selfScore.comment`). `index`
+    /// and `delete` count Unicode code points (not UTF-16 units, not bytes).
+    SpliceText {
+        field: String,
+        index: usize,
+        delete: usize,
+        insert: String,
+    },
+    /// Replaces a Text field's content with the minimal character diff (automerge `update_text`).
+    ReplaceText { field: String, value: String },
+    /// Adds or updates a member of the meeting's roster snapshot.
+    SetRosterEntry {
+        member_id: String,
+        full_name: String,
+        category: MemberCategory,
+    },
+    /// Removes a member from the roster snapshot.
+    RemoveRosterEntry { member_id: String },
+    /// Records (or corrects) a member's attendance.
+    MarkAttendance {
+        member_id: String,
+        status: AttendanceStatus,
+        #[serde(default)]
+        reason: String,
+        #[serde(default)]
+        late_min: u32,
+    },
+    /// Removes a member's attendance entry.
+    ClearAttendance { member_id: String },
+    /// Appends a guest.
+    AddGuest { item: Guest },
+    /// Appends an agenda item.
+    AddAgendaItem { item: AgendaItem },
+    /// Appends a briefed document.
+    AddDocumentBriefed { item: BriefedDocument },
+    /// Appends a follow-up of last month's resolution.
+    AddFollowUp { item: FollowUp },
+    /// Appends a contribution by a named speaker.
+    AddContribution { item: Contribution },
+    /// Appends a commendation or criticism.
+    AddCriticism { item: Criticism },
+    /// Appends a task.
+    AddTask { item: Task },
+    /// Appends a vote.
+    AddVote { item: Vote },
+    /// Appends a membership action.
+    AddMembershipAction { item: MembershipAction },
+    /// Sets one field of the list item with this id (Text fields get the minimal diff).
+    UpdateItem {
+        list: ListName,
+        id: String,
+        field: String,
+        value: serde_json::Value,
+    },
+    /// Splices a Text field of the list item with this id (code point indices).
+    SpliceItemText {
+        list: ListName,
+        id: String,
+        field: String,
+        index: usize,
+        delete: usize,
+        insert: String,
+    },
+    /// Removes the list item with this id.
+    RemoveItem { list: ListName, id: String },
+    /// Awards points for one criterion on a score sheet.
+    AwardPoints {
+        sheet: Sheet,
+        criterion: String,
+        points: f64,
+    },
+    /// Withdraws the points of one criterion.
+    RemoveAward { sheet: Sheet, criterion: String },
+    /// Sets a field of a score sheet other than `awarded` (`rubricId`, `scoredBy`,
+    /// `votedByMembers`, `confirmedAt`, `comment`).
+    SetSheetField {
+        sheet: Sheet,
+        field: String,
+        value: serde_json::Value,
+    },
+    /// Replaces the organisation path snapshot as a whole (concurrent replacements conflict).
+    SetOrgPathSnapshot { entries: Vec<OrgPathEntry> },
+}
+
+/// The lists of a meeting document whose items carry an `id`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ListName {
+    Guests,
+    Agenda,
+    DocumentsBriefed,
+    FollowUps,
+    Contributions,
+    Criticism,
+    Tasks,
+    Votes,
+    MembershipActions,
+}
+
+impl ListName {
+    /// Every list.
+    pub const ALL: [ListName; 9] = [
+        ListName::Guests,
+        ListName::Agenda,
+        ListName::DocumentsBriefed,
+        ListName::FollowUps,
+        ListName::Contributions,
+        ListName::Criticism,
+        ListName::Tasks,
+        ListName::Votes,
+        ListName::MembershipActions,
+    ];
+
+    /// The document key of the list.
+    pub fn key(self) -> &'static str {
+        match self {
+            ListName::Guests => "guests",
+            ListName::Agenda => "agenda",
+            ListName::DocumentsBriefed => "documentsBriefed",
+            ListName::FollowUps => "followUps",
+            ListName::Contributions => "contributions",
+            ListName::Criticism => "criticism",
+            ListName::Tasks => "tasks",
+            ListName::Votes => "votes",
+            ListName::MembershipActions => "membershipActions",
+        }
+    }
+}
+
+/// Which score sheet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Sheet {
+    /// `selfScore`: the cell's own score.
+    #[serde(rename = "self")]
+    SelfScore,
+    /// `superiorScore`: the superior committee's score.
+    Superior,
+}
+
+impl Sheet {
+    /// The document key of the sheet.
+    pub fn key(self) -> &'static str {
+        match self {
+            Sheet::SelfScore => "selfScore",
+            Sheet::Superior => "superiorScore",
+        }
+    }
+}
