@@ -45,16 +45,36 @@ fn op(step: &Step, r: usize, n: usize, doc: &MeetingDoc) -> Option<MeetingOp> {
     Some(match step {
         Step::Attend(m, s) => MeetingOp::MarkAttendance {
             member_id: format!("m{m}"),
-            status: [AttendanceStatus::CoMat, AttendanceStatus::VangCoLyDo, AttendanceStatus::VangKhongLyDo]
-                [usize::from(*s)],
+            status: [
+                AttendanceStatus::CoMat,
+                AttendanceStatus::VangCoLyDo,
+                AttendanceStatus::VangKhongLyDo,
+            ][usize::from(*s)],
             reason: String::new(),
             late_min: 0,
         },
         Step::Contribute(_) => MeetingOp::AddContribution {
-            item: Contribution { id: id("c"), member_id: "m1".into(), item_ref: String::new(), summary: "ý kiến".into() },
+            item: Contribution {
+                id: id("c"),
+                member_id: "m1".into(),
+                item_ref: String::new(),
+                summary: "ý kiến".into(),
+            },
         },
-        Step::Task(_) => MeetingOp::AddTask { item: Task { id: id("t"), task: "việc".into(), ..Task::default() } },
-        Step::Vote(_) => MeetingOp::AddVote { item: Vote { id: id("v"), in_favour: 3, ..Vote::default() } },
+        Step::Task(_) => MeetingOp::AddTask {
+            item: Task {
+                id: id("t"),
+                task: "việc".into(),
+                ..Task::default()
+            },
+        },
+        Step::Vote(_) => MeetingOp::AddVote {
+            item: Vote {
+                id: id("v"),
+                in_favour: 3,
+                ..Vote::default()
+            },
+        },
         Step::Remove(l, i) => {
             // Remove an item this replica can see, picked by the step's number.
             let record = doc.record().ok()?;
@@ -67,10 +87,20 @@ fn op(step: &Step, r: usize, n: usize, doc: &MeetingDoc) -> Option<MeetingOp> {
             if ids.is_empty() {
                 return None;
             }
-            MeetingOp::RemoveItem { list, id: ids[usize::from(*i) % ids.len()].clone() }
+            MeetingOp::RemoveItem {
+                list,
+                id: ids[usize::from(*i) % ids.len()].clone(),
+            }
         }
-        Step::Start(min) => MeetingOp::SetScalar { field: "startedAt".into(), value: json!(format!("2025-11-03T08:{min:02}")) },
-        Step::Points(c, p) => MeetingOp::AwardPoints { sheet: Sheet::SelfScore, criterion: format!("k{c}"), points: f64::from(*p) },
+        Step::Start(min) => MeetingOp::SetScalar {
+            field: "startedAt".into(),
+            value: json!(format!("2025-11-03T08:{min:02}")),
+        },
+        Step::Points(c, p) => MeetingOp::AwardPoints {
+            sheet: Sheet::SelfScore,
+            criterion: format!("k{c}"),
+            points: f64::from(*p),
+        },
         Step::Type(i, s) => MeetingOp::SpliceText {
             field: "resolution".into(),
             index: usize::from(*i).min(doc.record().ok()?.resolution.chars().count()),
@@ -94,16 +124,30 @@ fn ids(doc: &MeetingDoc) -> BTreeSet<String> {
 fn sync_pair(a: &mut MeetingDoc, b: &mut MeetingDoc) {
     let (mut sa, mut sb) = (State::new(), State::new());
     for _ in 0..64 {
-        let to_b = a.inner_mut().sync().generate_sync_message(&mut sa).map(Message::encode);
-        let to_a = b.inner_mut().sync().generate_sync_message(&mut sb).map(Message::encode);
+        let to_b = a
+            .inner_mut()
+            .sync()
+            .generate_sync_message(&mut sa)
+            .map(Message::encode);
+        let to_a = b
+            .inner_mut()
+            .sync()
+            .generate_sync_message(&mut sb)
+            .map(Message::encode);
         if to_b.is_none() && to_a.is_none() {
             return;
         }
         if let Some(m) = to_b {
-            b.inner_mut().sync().receive_sync_message(&mut sb, Message::decode(&m).unwrap()).unwrap();
+            b.inner_mut()
+                .sync()
+                .receive_sync_message(&mut sb, Message::decode(&m).unwrap())
+                .unwrap();
         }
         if let Some(m) = to_a {
-            a.inner_mut().sync().receive_sync_message(&mut sa, Message::decode(&m).unwrap()).unwrap();
+            a.inner_mut()
+                .sync()
+                .receive_sync_message(&mut sa, Message::decode(&m).unwrap())
+                .unwrap();
         }
     }
     panic!("sync did not quiesce");

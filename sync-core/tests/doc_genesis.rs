@@ -43,10 +43,17 @@ fn bad_genesis_parameters_are_errors() {
 #[test]
 fn two_devices_that_start_the_same_meeting_offline_share_one_document() {
     let (_, genesis) = MeetingDoc::regular_genesis("cell-1", "2025-11").unwrap();
-    let mut a = MeetingDoc::load(&genesis).unwrap().with_actor(ActorId::from([1u8; 16]));
-    let mut b = MeetingDoc::load(&genesis).unwrap().with_actor(ActorId::from([2u8; 16]));
-    a.apply(&MeetingOp::ReplaceText { field: "location".into(), value: "Hội trường".into() })
-        .unwrap();
+    let mut a = MeetingDoc::load(&genesis)
+        .unwrap()
+        .with_actor(ActorId::from([1u8; 16]));
+    let mut b = MeetingDoc::load(&genesis)
+        .unwrap()
+        .with_actor(ActorId::from([2u8; 16]));
+    a.apply(&MeetingOp::ReplaceText {
+        field: "location".into(),
+        value: "Hội trường".into(),
+    })
+    .unwrap();
     a.apply(&MeetingOp::MarkAttendance {
         member_id: "m1".into(),
         status: sync_core::record::AttendanceStatus::CoMat,
@@ -54,8 +61,11 @@ fn two_devices_that_start_the_same_meeting_offline_share_one_document() {
         late_min: 0,
     })
     .unwrap();
-    b.apply(&MeetingOp::ReplaceText { field: "resolution".into(), value: "Nghị quyết".into() })
-        .unwrap();
+    b.apply(&MeetingOp::ReplaceText {
+        field: "resolution".into(),
+        value: "Nghị quyết".into(),
+    })
+    .unwrap();
     b.apply(&MeetingOp::MarkAttendance {
         member_id: "m2".into(),
         status: sync_core::record::AttendanceStatus::VangCoLyDo,
@@ -79,8 +89,12 @@ fn two_devices_that_start_the_same_roster_offline_share_one_document() {
     let (id_a, ga) = RosterDoc::genesis("cell-1").unwrap();
     let (id_b, gb) = RosterDoc::genesis("cell-1").unwrap();
     assert_eq!((id_a, &ga), (id_b, &gb));
-    let mut a = RosterDoc::load(&ga).unwrap().with_actor(ActorId::from([1u8; 16]));
-    let mut b = RosterDoc::load(&gb).unwrap().with_actor(ActorId::from([2u8; 16]));
+    let mut a = RosterDoc::load(&ga)
+        .unwrap()
+        .with_actor(ActorId::from([1u8; 16]));
+    let mut b = RosterDoc::load(&gb)
+        .unwrap()
+        .with_actor(ActorId::from([2u8; 16]));
     let member = |id: &str, name: &str| RosterOp::SetMember {
         member_id: id.into(),
         full_name: name.into(),
@@ -103,8 +117,10 @@ fn two_devices_that_start_the_same_roster_offline_share_one_document() {
 fn an_extraordinary_meeting_gets_a_fresh_id() {
     let actor = ActorId::from([3u8; 16]);
     let (a, doc) =
-        MeetingDoc::new_meeting("cell-1", "2025-11", MeetingType::BatThuong, actor.clone()).unwrap();
-    let (b, _) = MeetingDoc::new_meeting("cell-1", "2025-11", MeetingType::BatThuong, actor).unwrap();
+        MeetingDoc::new_meeting("cell-1", "2025-11", MeetingType::BatThuong, actor.clone())
+            .unwrap();
+    let (b, _) =
+        MeetingDoc::new_meeting("cell-1", "2025-11", MeetingType::BatThuong, actor).unwrap();
     assert_ne!(a, b);
     let record = doc.record().unwrap();
     assert_eq!(record.meeting_type, MeetingType::BatThuong);

@@ -10,8 +10,11 @@ use sync_core::record::{AttendanceStatus, MeetingType};
 fn filled_save() -> Vec<u8> {
     let (_, g) = MeetingDoc::regular_genesis("cell-1", "2025-11").unwrap();
     let mut d = MeetingDoc::load(&g).unwrap();
-    d.apply(&MeetingOp::ReplaceText { field: "resolution".into(), value: "Nghị quyết tháng".into() })
-        .unwrap();
+    d.apply(&MeetingOp::ReplaceText {
+        field: "resolution".into(),
+        value: "Nghị quyết tháng".into(),
+    })
+    .unwrap();
     d.apply(&MeetingOp::MarkAttendance {
         member_id: "m1".into(),
         status: AttendanceStatus::CoMat,
@@ -27,7 +30,10 @@ fn empty_and_truncated_bytes_are_errors() {
     assert!(MeetingDoc::load(&[]).is_err());
     let save = filled_save();
     for len in [1, 8, save.len() / 2, save.len() - 1] {
-        assert!(MeetingDoc::load(&save[..len]).is_err(), "truncated at {len}");
+        assert!(
+            MeetingDoc::load(&save[..len]).is_err(),
+            "truncated at {len}"
+        );
     }
     assert!(MeetingDoc::load(&save).is_ok());
 }
@@ -41,7 +47,10 @@ fn a_roster_is_not_a_meeting_and_a_foreign_document_is_not_either() {
     let mut foreign = AutoCommit::new();
     foreign.put(ROOT, "title", "todo list").unwrap();
     let err = MeetingDoc::load(&foreign.save()).unwrap_err();
-    assert!(matches!(err, DocError::Shape { ref path, .. } if path == "schemaVersion"), "{err}");
+    assert!(
+        matches!(err, DocError::Shape { ref path, .. } if path == "schemaVersion"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -54,14 +63,20 @@ fn wrong_types_name_the_field() {
     };
     doc.put(&prep, "draftResolution", "yes").unwrap();
     let err = MeetingDoc::load(&doc.save()).unwrap_err();
-    assert_eq!(err.to_string(), "field `preparation.draftResolution`: expected a boolean");
+    assert_eq!(
+        err.to_string(),
+        "field `preparation.draftResolution`: expected a boolean"
+    );
     let mut doc = AutoCommit::load(&g).unwrap();
     doc.put(ROOT, "status", "published").unwrap();
     let err = MeetingDoc::load(&doc.save()).unwrap_err();
     assert!(err.to_string().contains("`status`"), "{err}");
     let mut doc = AutoCommit::load(&g).unwrap();
     doc.put(ROOT, "schemaVersion", 99u64).unwrap();
-    assert_eq!(MeetingDoc::load(&doc.save()).unwrap_err(), DocError::UnsupportedVersion(99));
+    assert_eq!(
+        MeetingDoc::load(&doc.save()).unwrap_err(),
+        DocError::UnsupportedVersion(99)
+    );
 }
 
 #[test]
@@ -73,7 +88,8 @@ fn a_js_like_document_with_text_strings_and_f64_numbers_reads() {
         let t = doc.put_object(obj, key, ObjType::Text).unwrap();
         doc.splice_text(&t, 0, 0, s).unwrap();
     };
-    doc.put(ROOT, "schemaVersion", ScalarValue::F64(1.0)).unwrap();
+    doc.put(ROOT, "schemaVersion", ScalarValue::F64(1.0))
+        .unwrap();
     text(&mut doc, &ROOT, "cellId", "c1");
     text(&mut doc, &ROOT, "meetingType", "ket_hop");
     doc.put(ROOT, "startedAt", "2025-11-03T08:00").unwrap();
@@ -89,8 +105,18 @@ fn a_js_like_document_with_text_strings_and_f64_numbers_reads() {
     doc.put(ROOT, "location", ScalarValue::Null).unwrap();
     let mut d = MeetingDoc::load(&doc.save()).unwrap();
     let r = d.record().unwrap();
-    assert_eq!((r.cell_id.as_str(), r.meeting_type), ("c1", MeetingType::KetHop));
-    assert_eq!((r.votes[0].id.as_str(), r.votes[0].in_favour, r.votes[0].against), ("v1", 7, 1));
+    assert_eq!(
+        (r.cell_id.as_str(), r.meeting_type),
+        ("c1", MeetingType::KetHop)
+    );
+    assert_eq!(
+        (
+            r.votes[0].id.as_str(),
+            r.votes[0].in_favour,
+            r.votes[0].against
+        ),
+        ("v1", 7, 1)
+    );
     assert_eq!(r.self_score.awarded["c1"], 4.0);
     assert_eq!(r.self_score.awarded["c2"], 2.5);
     // Ops work on it: a Text id is found, a Text written as a scalar becomes Text.
@@ -101,9 +127,16 @@ fn a_js_like_document_with_text_strings_and_f64_numbers_reads() {
         value: serde_json::json!(2),
     })
     .unwrap();
-    d.apply(&MeetingOp::ReplaceText { field: "location".into(), value: "Nhà văn hóa".into() }).unwrap();
+    d.apply(&MeetingOp::ReplaceText {
+        field: "location".into(),
+        value: "Nhà văn hóa".into(),
+    })
+    .unwrap();
     let r = d.record().unwrap();
-    assert_eq!((r.votes[0].abstain, r.location.as_str()), (2, "Nhà văn hóa"));
+    assert_eq!(
+        (r.votes[0].abstain, r.location.as_str()),
+        (2, "Nhà văn hóa")
+    );
     let mut bad = AutoCommit::load(&doc.save()).unwrap();
     bad.put(&v, "for", ScalarValue::F64(7.5)).unwrap();
     let err = MeetingDoc::load(&bad.save()).unwrap_err();
