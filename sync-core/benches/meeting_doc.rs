@@ -173,7 +173,11 @@ fn bench(c: &mut Criterion) {
     });
     let mut big = history();
     let big_bytes = big.save();
-    eprintln!("5,000-edit history: {} bytes saved", big_bytes.len());
+    eprintln!(
+        "5,000-edit history: {} changes, {} bytes saved",
+        big.inner_mut().get_changes(&[]).len(),
+        big_bytes.len()
+    );
     c.bench_function("history5000/save", |b| b.iter(|| black_box(big.save())));
     c.bench_function("history5000/load", |b| {
         b.iter(|| black_box(MeetingDoc::load(&big_bytes).unwrap()))

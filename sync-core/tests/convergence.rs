@@ -7,7 +7,7 @@ use automerge::ActorId;
 use automerge::sync::{Message, State, SyncDoc};
 use proptest::prelude::*;
 use serde_json::json;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use sync_core::doc::{ListName, MeetingDoc, MeetingOp, Sheet};
 use sync_core::record::{AttendanceStatus, Contribution, Task, Vote};
 
@@ -154,7 +154,7 @@ fn sync_pair(a: &mut MeetingDoc, b: &mut MeetingDoc) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
 
     #[test]
     fn replicas_that_sync_in_any_order_converge(
@@ -167,10 +167,12 @@ proptest! {
             .collect();
         let mut added = BTreeSet::new();
         let mut removed = BTreeSet::new();
-        let mut starts: Vec<BTreeSet<String>> = Vec::new();
+        // Scalar path → the last value each replica wrote there. Replicas edit before any sync,
+        // so writes by different replicas to one path are concurrent.
+        let mut scalars: BTreeMap<String, Vec<serde_json::Value>> = BTreeMap::new();
         for (r, script) in scripts.iter().enumerate() {
             let doc = &mut replicas[r];
-            let mut my_start = None;
+            let mut mine: BTreeMap<String, serde_json::Value> = BTreeMap::new();
             for (n, s) in script.iter().enumerate() {
                 let Some(op) = op(s, r, n, doc) else { continue };
                 doc.apply(&op).unwrap();
@@ -180,11 +182,16 @@ proptest! {
                     MeetingOp::AddVote { item } => { added.insert(item.id.clone()); }
                     MeetingOp::MarkAttendance { member_id, .. } => { added.insert(member_id.clone()); }
                     MeetingOp::RemoveItem { id, .. } => { removed.insert(id.clone()); }
-                    MeetingOp::SetScalar { value, .. } => my_start = value.as_str().map(str::to_owned),
+                    MeetingOp::SetScalar { field, value } => { mine.insert(field.clone(), value.clone()); }
+                    MeetingOp::AwardPoints { criterion, points, .. } => {
+                        mine.insert(format!("selfScore.awarded.{criterion}"), json!(points));
+                    }
                     _ => {}
                 }
             }
-            starts.push(my_start.into_iter().collect());
+            for (path, value) in mine {
+                scalars.entry(path).or_default().push(value);
+            }
         }
         let n = replicas.len();
         let mut pairs: Vec<(usize, usize)> = order.into_iter().map(|(a, b)| (a % n, b % n)).filter(|(a, b)| a != b).collect();
@@ -210,18 +217,29 @@ proptest! {
         for id in &present {
             prop_assert!(!removed.contains(id) || id.starts_with('m'), "removed {} came back", id);
         }
-        // Last start time of each replica that set one: if two or more distinct values were
-        // written concurrently (replicas never saw each other before syncing), they conflict.
-        let distinct: BTreeSet<String> = starts.iter().flatten().cloned().collect();
-        let writers = starts.iter().filter(|s| !s.is_empty()).count();
-        let conflict = replicas[0].conflicts().into_iter().find(|c| c.path == "startedAt");
-        if writers >= 2 {
-            let c = conflict.expect("concurrent start times must conflict");
-            prop_assert_eq!(c.values.len(), writers);
-            let seen: BTreeSet<String> = c.values.iter().filter_map(|v| v.value.as_str().map(str::to_owned)).collect();
-            prop_assert_eq!(seen, distinct);
-        } else {
-            prop_assert!(conflict.is_none());
+        // Concurrent scalar writes by two or more replicas show as one conflict holding each
+        // replica's value; a path written by one replica shows no conflict.
+        let conflicts: BTreeMap<String, Vec<serde_json::Value>> = replicas[0]
+            .conflicts()
+            .into_iter()
+            .map(|c| (c.path, c.values.into_iter().map(|v| v.value).collect()))
+            .filter(|(path, _)| path == "startedAt" || path.starts_with("selfScore."))
+            .collect();
+        for (path, written) in &scalars {
+            match conflicts.get(path) {
+                Some(seen) => {
+                    prop_assert!(written.len() >= 2, "{} conflicts with one writer", path);
+                    let mut seen: Vec<String> = seen.iter().map(|v| v.to_string()).collect();
+                    let mut written: Vec<String> = written.iter().map(|v| v.to_string()).collect();
+                    seen.sort();
+                    written.sort();
+                    prop_assert_eq!(seen, written);
+                }
+                None => prop_assert!(written.len() < 2, "concurrent writes to {} lost", path),
+            }
+        }
+        for path in conflicts.keys() {
+            prop_assert!(scalars.contains_key(path), "conflict at {} nobody wrote", path);
         }
     }
 }
