@@ -78,6 +78,8 @@ fn history() -> MeetingDoc {
         .collect();
     for i in 0..5000usize {
         let a = i % 3;
+        // Every value differs from the one it replaces: Automerge drops a put of an equal value,
+        // and the history must really hold 5,000 changes.
         let op = match i % 4 {
             0 => MeetingOp::SpliceText {
                 field: "resolution".into(),
@@ -87,18 +89,18 @@ fn history() -> MeetingDoc {
             },
             1 => MeetingOp::SetScalar {
                 field: "startedAt".into(),
-                value: json!(format!("2025-11-03T08:{:02}", i % 60)),
+                value: json!(format!("2025-11-03T{:02}:{:02}", (i / 60) % 24, i % 60)),
             },
             2 => MeetingOp::AwardPoints {
                 sheet: Sheet::SelfScore,
                 criterion: format!("k{}", i % 7),
-                points: (i % 10) as f64,
+                points: f64::from(u32::try_from(i % 997).unwrap_or(0)) / 10.0,
             },
             _ => MeetingOp::MarkAttendance {
                 member_id: format!("m{}", i % 30),
                 status: AttendanceStatus::CoMat,
                 reason: String::new(),
-                late_min: (i % 5) as u32,
+                late_min: u32::try_from(i).unwrap_or(0),
             },
         };
         actors[a].apply(&op).unwrap();

@@ -18,105 +18,194 @@ pub enum MeetingOp {
     /// `selfScore.rubricId`. Fixed fields (`schemaVersion`, `meetingId`, `cellId`, `period`)
     /// and Text fields are refused.
     SetScalar {
+        /// Field name or dotted path.
         field: String,
+        /// The new value (string, boolean or number).
         value: serde_json::Value,
     },
     /// Splices a Text field (root or nested, e.g. `resolution`, `selfScore.comment`). `index`
     /// and `delete` count Unicode code points (not UTF-16 units, not bytes).
     SpliceText {
+        /// Field name or dotted path.
         field: String,
+        /// Start, in Unicode code points.
         index: usize,
+        /// Code points to delete.
         delete: usize,
+        /// Text to insert (normalised on the way in).
         insert: String,
     },
     /// Replaces a Text field's content with the minimal character diff (automerge `update_text`).
-    ReplaceText { field: String, value: String },
+    ReplaceText {
+        /// Field name or dotted path.
+        field: String,
+        /// The new content.
+        value: String,
+    },
     /// Adds or updates a member of the meeting's roster snapshot.
     SetRosterEntry {
+        /// Member id (the map key).
         member_id: String,
+        /// Full name as written.
         full_name: String,
+        /// Roster category.
         category: MemberCategory,
     },
     /// Removes a member from the roster snapshot.
-    RemoveRosterEntry { member_id: String },
+    RemoveRosterEntry {
+        /// Member id (the map key).
+        member_id: String,
+    },
     /// Records (or corrects) a member's attendance.
     MarkAttendance {
+        /// Member id (the map key).
         member_id: String,
+        /// Attendance status.
         status: AttendanceStatus,
+        /// Reason for an absence.
         #[serde(default)]
         reason: String,
+        /// Minutes late.
         #[serde(default)]
         late_min: u32,
     },
     /// Removes a member's attendance entry.
-    ClearAttendance { member_id: String },
+    ClearAttendance {
+        /// Member id (the map key).
+        member_id: String,
+    },
     /// Appends a guest.
-    AddGuest { item: Guest },
+    AddGuest {
+        /// The new item, with its `id`.
+        item: Guest,
+    },
     /// Appends an agenda item.
-    AddAgendaItem { item: AgendaItem },
+    AddAgendaItem {
+        /// The new item, with its `id`.
+        item: AgendaItem,
+    },
     /// Appends a briefed document.
-    AddDocumentBriefed { item: BriefedDocument },
+    AddDocumentBriefed {
+        /// The new item, with its `id`.
+        item: BriefedDocument,
+    },
     /// Appends a follow-up of last month's resolution.
-    AddFollowUp { item: FollowUp },
+    AddFollowUp {
+        /// The new item, with its `id`.
+        item: FollowUp,
+    },
     /// Appends a contribution by a named speaker.
-    AddContribution { item: Contribution },
+    AddContribution {
+        /// The new item, with its `id`.
+        item: Contribution,
+    },
     /// Appends a commendation or criticism.
-    AddCriticism { item: Criticism },
+    AddCriticism {
+        /// The new item, with its `id`.
+        item: Criticism,
+    },
     /// Appends a task.
-    AddTask { item: Task },
+    AddTask {
+        /// The new item, with its `id`.
+        item: Task,
+    },
     /// Appends a vote.
-    AddVote { item: Vote },
+    AddVote {
+        /// The new item, with its `id`.
+        item: Vote,
+    },
     /// Appends a membership action.
-    AddMembershipAction { item: MembershipAction },
+    AddMembershipAction {
+        /// The new item, with its `id`.
+        item: MembershipAction,
+    },
     /// Sets one field of the list item with this id (Text fields get the minimal diff).
     UpdateItem {
+        /// The list.
         list: ListName,
+        /// The item id.
         id: String,
+        /// Field name or dotted path.
         field: String,
+        /// The new value (string, boolean or number).
         value: serde_json::Value,
     },
     /// Splices a Text field of the list item with this id (code point indices).
     SpliceItemText {
+        /// The list.
         list: ListName,
+        /// The item id.
         id: String,
+        /// Field name or dotted path.
         field: String,
+        /// Start, in Unicode code points.
         index: usize,
+        /// Code points to delete.
         delete: usize,
+        /// Text to insert (normalised on the way in).
         insert: String,
     },
     /// Removes the list item with this id.
-    RemoveItem { list: ListName, id: String },
+    RemoveItem {
+        /// The list.
+        list: ListName,
+        /// The item id.
+        id: String,
+    },
     /// Awards points for one criterion on a score sheet.
     AwardPoints {
+        /// The score sheet.
         sheet: Sheet,
+        /// Criterion id.
         criterion: String,
+        /// Points, 0–1,000.
         points: f64,
     },
     /// Withdraws the points of one criterion.
-    RemoveAward { sheet: Sheet, criterion: String },
+    RemoveAward {
+        /// The score sheet.
+        sheet: Sheet,
+        /// Criterion id.
+        criterion: String,
+    },
     /// Sets a field of a score sheet other than `awarded` (`rubricId`, `scoredBy`,
     /// `votedByMembers`, `confirmedAt`, `comment`).
     SetSheetField {
+        /// The score sheet.
         sheet: Sheet,
+        /// Field name or dotted path.
         field: String,
+        /// The new value (string, boolean or number).
         value: serde_json::Value,
     },
     /// Replaces the organisation path snapshot as a whole (concurrent replacements conflict).
-    SetOrgPathSnapshot { entries: Vec<OrgPathEntry> },
+    SetOrgPathSnapshot {
+        /// Ancestors, root first.
+        entries: Vec<OrgPathEntry>,
+    },
 }
 
 /// The lists of a meeting document whose items carry an `id`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum ListName {
+    /// `guests`: khách mời.
     Guests,
+    /// `agenda`: chương trình.
     Agenda,
+    /// `documentsBriefed`: văn bản quán triệt.
     DocumentsBriefed,
+    /// `followUps`: theo dõi nghị quyết tháng trước.
     FollowUps,
+    /// `contributions`: ý kiến phát biểu.
     Contributions,
+    /// `criticism`: phê bình, biểu dương.
     Criticism,
+    /// `tasks`: nhiệm vụ.
     Tasks,
+    /// `votes`: biểu quyết.
     Votes,
+    /// `membershipActions`: công tác đảng viên.
     MembershipActions,
 }
 

@@ -49,18 +49,27 @@ pub struct RosterMember {
 pub enum RosterOp {
     /// Adds a member or updates the given fields of an existing one in place.
     SetMember {
+        /// Member id (the map key).
         member_id: String,
+        /// Full name as written.
         full_name: String,
+        /// Roster category.
         category: MemberCategory,
+        /// Family name, when split by hand.
         #[serde(default)]
         ho: Option<String>,
+        /// Middle name, when split by hand.
         #[serde(default)]
         ten_dem: Option<String>,
+        /// Given name, when split by hand.
         #[serde(default)]
         ten: Option<String>,
     },
     /// Removes a member.
-    RemoveMember { member_id: String },
+    RemoveMember {
+        /// Member id.
+        member_id: String,
+    },
 }
 
 /// A cell's roster as an Automerge document.
