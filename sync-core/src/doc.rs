@@ -191,7 +191,14 @@ impl MeetingDoc {
     /// Wraps a document received by other means (e.g. the sync engine), checking its shape.
     pub fn from_automerge(doc: AutoCommit) -> Result<MeetingDoc, DocError> {
         let doc = MeetingDoc { doc };
-        doc.record()?;
+        // Every meeting has a period from its first change; a roster or another program's
+        // document with a `schemaVersion` does not.
+        if doc.record()?.period.is_empty() {
+            return Err(DocError::Shape {
+                path: "period".into(),
+                reason: "missing".into(),
+            });
+        }
         Ok(doc)
     }
 

@@ -41,9 +41,17 @@ fn empty_and_truncated_bytes_are_errors() {
 #[test]
 fn a_roster_is_not_a_meeting_and_a_foreign_document_is_not_either() {
     let (_, roster) = RosterDoc::genesis("cell-1").unwrap();
-    // A roster has a schemaVersion but no meeting fields of the wrong type: it reads as an
-    // empty meeting only if its shapes fit; `members` is unknown to a meeting and ignored.
-    let _ = MeetingDoc::load(&roster);
+    let err = MeetingDoc::load(&roster).unwrap_err();
+    assert!(
+        matches!(err, DocError::Shape { ref path, .. } if path == "period"),
+        "{err}"
+    );
+    let (_, meeting) = MeetingDoc::regular_genesis("cell-1", "2025-11").unwrap();
+    let err = RosterDoc::load(&meeting).unwrap_err();
+    assert!(
+        matches!(err, DocError::Shape { ref path, .. } if path == "members"),
+        "{err}"
+    );
     let mut foreign = AutoCommit::new();
     foreign.put(ROOT, "title", "todo list").unwrap();
     let err = MeetingDoc::load(&foreign.save()).unwrap_err();
@@ -92,6 +100,7 @@ fn a_js_like_document_with_text_strings_and_f64_numbers_reads() {
         .unwrap();
     text(&mut doc, &ROOT, "cellId", "c1");
     text(&mut doc, &ROOT, "meetingType", "ket_hop");
+    text(&mut doc, &ROOT, "period", "2025-11");
     doc.put(ROOT, "startedAt", "2025-11-03T08:00").unwrap();
     let votes = doc.put_object(ROOT, "votes", ObjType::List).unwrap();
     let v = doc.insert_object(&votes, 0, ObjType::Map).unwrap();

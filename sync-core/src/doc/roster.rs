@@ -100,6 +100,13 @@ impl RosterDoc {
     /// Wraps a document received by other means, checking its shape.
     pub fn from_automerge(doc: AutoCommit) -> Result<RosterDoc, DocError> {
         let doc = RosterDoc { doc };
+        // A roster has its `members` map from its first change; a meeting does not.
+        if automerge::ReadDoc::get(&doc.doc, ROOT, "members")?.is_none() {
+            return Err(DocError::Shape {
+                path: "members".into(),
+                reason: "missing".into(),
+            });
+        }
         doc.record()?;
         Ok(doc)
     }
@@ -149,6 +156,18 @@ impl RosterDoc {
         self.doc.save()
     }
 
+    /// The changes since the last `save` or `save_incremental`.
+    pub fn save_incremental(&mut self) -> Vec<u8> {
+        self.doc.save_incremental()
+    }
+
+    /// A copy with a fresh random actor (another device).
+    pub fn fork(&mut self) -> RosterDoc {
+        RosterDoc {
+            doc: self.doc.fork(),
+        }
+    }
+
     /// Current heads.
     pub fn heads(&mut self) -> Vec<ChangeHash> {
         self.doc.get_heads()
@@ -164,6 +183,11 @@ impl RosterDoc {
     /// Merges another copy's changes into this one.
     pub fn merge(&mut self, other: &mut RosterDoc) -> Result<Vec<ChangeHash>, DocError> {
         Ok(self.doc.merge(&mut other.doc)?)
+    }
+
+    /// The Automerge document (for the sync engine).
+    pub fn inner(&self) -> &AutoCommit {
+        &self.doc
     }
 
     /// The Automerge document, mutable (for the sync engine).
