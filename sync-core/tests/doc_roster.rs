@@ -1,0 +1,69 @@
+//! Roster document operations.
+
+use automerge::ActorId;
+use sync_core::doc::{RosterDoc, RosterOp};
+use sync_core::record::MemberCategory;
+
+fn set(id: &str, name: &str, category: MemberCategory, ho: Option<&str>) -> RosterOp {
+    RosterOp::SetMember {
+        member_id: id.into(),
+        full_name: name.into(),
+        category,
+        ho: ho.map(Into::into),
+        ten_dem: None,
+        ten: None,
+    }
+}
+
+#[test]
+fn members_are_set_in_place_removed_and_normalised() {
+    let (_, g) = RosterDoc::genesis("cell-1").unwrap();
+    let mut a = RosterDoc::load(&g)
+        .unwrap()
+        .with_actor(ActorId::from([1u8; 16]));
+    a.apply(&set(
+        "m1",
+        "\u{00D0}ỗ Văn An",
+        MemberCategory::DuBi,
+        Some("\u{00D0}ỗ"),
+    ))
+    .unwrap();
+    let mut b = a.fork();
+    // A corrects the category while B corrects the name: both survive (fields edited in place).
+    a.apply(&set("m1", "Đỗ Văn An", MemberCategory::ChinhThuc, None))
+        .unwrap();
+    b.apply(&set(
+        "m1",
+        "Đỗ Văn Ân",
+        MemberCategory::SinhHoatTamThoi,
+        None,
+    ))
+    .unwrap();
+    a.merge(&mut b).unwrap();
+    let m = &a.record().unwrap().members["m1"];
+    assert_eq!(m.full_name, "Đỗ Văn Ân");
+    assert_eq!(m.ho.as_deref(), Some("Đỗ"));
+    // Category was changed by both: a conflict, visible.
+    assert_eq!(
+        a.conflicts()
+            .iter()
+            .map(|c| c.path.as_str())
+            .collect::<Vec<_>>(),
+        ["members.m1.category"]
+    );
+    a.apply(&RosterOp::RemoveMember {
+        member_id: "m1".into(),
+    })
+    .unwrap();
+    assert!(a.record().unwrap().members.is_empty());
+    assert!(
+        a.apply(&RosterOp::RemoveMember {
+            member_id: "m1".into()
+        })
+        .is_err()
+    );
+    assert!(
+        a.apply(&set("bad id", "X", MemberCategory::DuBi, None))
+            .is_err()
+    );
+}
