@@ -148,6 +148,14 @@ fn bench(c: &mut Criterion) {
     c.bench_function("typical/record", |b| {
         b.iter(|| black_box(doc.record().unwrap()))
     });
+    let record = doc.record().unwrap();
+    let rubric = sync_core::rubric::preset("phu-tho-2019").unwrap();
+    c.bench_function("typical/score", |b| {
+        b.iter(|| black_box(sync_core::rubric::score(&rubric, &record, &record.self_score)))
+    });
+    c.bench_function("typical/validate", |b| {
+        b.iter(|| black_box(sync_core::validate::validate(&record)))
+    });
     let mut left = doc.fork();
     let mut right = doc.fork();
     for i in 0..20 {
