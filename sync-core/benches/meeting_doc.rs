@@ -151,7 +151,13 @@ fn bench(c: &mut Criterion) {
     let record = doc.record().unwrap();
     let rubric = sync_core::rubric::preset("phu-tho-2019").unwrap();
     c.bench_function("typical/score", |b| {
-        b.iter(|| black_box(sync_core::rubric::score(&rubric, &record, &record.self_score)))
+        b.iter(|| {
+            black_box(sync_core::rubric::score(
+                &rubric,
+                &record,
+                &record.self_score,
+            ))
+        })
     });
     c.bench_function("typical/validate", |b| {
         b.iter(|| black_box(sync_core::validate::validate(&record)))

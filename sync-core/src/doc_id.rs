@@ -45,7 +45,9 @@ impl DocumentId {
     pub fn parse(s: &str) -> Result<Self, InvalidDocumentId> {
         let invalid = || InvalidDocumentId(s.chars().take(64).collect());
         if let Ok(bytes) = bs58::decode(s).with_check(None).into_vec() {
-            return <[u8; 16]>::try_from(bytes.as_slice()).map(Self).map_err(|_| invalid());
+            return <[u8; 16]>::try_from(bytes.as_slice())
+                .map(Self)
+                .map_err(|_| invalid());
         }
         parse_uuid(s).map(Self).ok_or_else(invalid)
     }
@@ -106,13 +108,19 @@ mod tests {
             0x05, 0x06,
         ]);
         let text = id.to_string();
-        assert_eq!(DocumentId::parse(&text).map(|d| *d.as_bytes()), Ok(*id.as_bytes()));
+        assert_eq!(
+            DocumentId::parse(&text).map(|d| *d.as_bytes()),
+            Ok(*id.as_bytes())
+        );
     }
 
     #[test]
     fn a_corrupted_checksum_or_garbage_is_rejected() {
         let mut text = DocumentId::derive("a", "b").to_string();
-        let last = text.pop().map(|c| if c == '2' { '3' } else { '2' }).unwrap_or('2');
+        let last = text
+            .pop()
+            .map(|c| if c == '2' { '3' } else { '2' })
+            .unwrap_or('2');
         text.push(last);
         assert!(DocumentId::parse(&text).is_err());
         assert!(DocumentId::parse("").is_err());

@@ -137,9 +137,15 @@ impl MeetingType {
 
     /// Parses a code as written by `code`.
     pub fn from_code(code: &str) -> Option<Self> {
-        [Self::ThuongKy, Self::ChuyenDe, Self::KetHop, Self::BatThuong, Self::ChiUy]
-            .into_iter()
-            .find(|t| t.code() == code)
+        [
+            Self::ThuongKy,
+            Self::ChuyenDe,
+            Self::KetHop,
+            Self::BatThuong,
+            Self::ChiUy,
+        ]
+        .into_iter()
+        .find(|t| t.code() == code)
     }
 
     /// Minimum duration in minutes required by HD 42-HD/BTCTW (2025) and HD 12 (2018).
