@@ -36,6 +36,9 @@ if cargo tree -p sync-core -e normal --prefix none | grep -E '^(actix|diesel|tok
   exit 1
 fi
 cargo build -p sync-core --no-default-features --locked
+say "sync-core's record, rubric and text build for the browser (wasm32, no automerge)"
+rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+cargo build -p sync-core --no-default-features --target wasm32-unknown-unknown --locked
 
 say "tests"
 cargo test --workspace --locked
