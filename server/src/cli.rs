@@ -61,6 +61,9 @@ pub struct ServeArgs {
     /// Allow plain HTTP on a non-loopback address (behind a TLS-terminating proxy only).
     #[arg(long)]
     pub allow_insecure_public: bool,
+    /// Seed the demo province (idempotent) and print a token of the demo device.
+    #[arg(long)]
+    pub demo: bool,
 }
 
 impl ServeArgs {
@@ -88,12 +91,16 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Serve(args) => {
             let mut settings = load(cli.config.as_deref())?;
+            let demo = args.demo;
             args.apply(&mut settings);
             crate::telemetry::init_subscriber(
                 &settings.telemetry.filter,
                 settings.telemetry.format,
                 std::io::stdout,
             )?;
+            if demo {
+                seed_demo(&settings)?;
+            }
             actix_web::rt::System::new().block_on(async move {
                 Application::build(settings)
                     .await?
@@ -117,6 +124,25 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             admin::run(&settings, command)
         }
     }
+}
+
+fn seed_demo(settings: &Settings) -> anyhow::Result<()> {
+    let pool = admin::open(settings)?;
+    let mut conn = pool.get().context("could not get a database connection")?;
+    let summary = crate::demo::seed(&mut conn)?;
+    let bind = &settings.server.bind;
+    println!(
+        "demo: {} meeting documents ({} written now); demo device `{}` token: {}",
+        summary.documents_total,
+        summary.documents_written,
+        crate::demo::DEMO_DEVICE_ID,
+        summary.token.expose()
+    );
+    println!(
+        "demo: sync at ws://{bind}/sync?token={}",
+        summary.token.expose()
+    );
+    Ok(())
 }
 
 fn load(file: Option<&std::path::Path>) -> anyhow::Result<Settings> {

@@ -13,6 +13,7 @@
 pub mod auth;
 pub mod cli;
 pub mod db;
+pub mod demo;
 pub mod error;
 pub mod metrics;
 pub mod routes;

@@ -64,6 +64,39 @@ pub fn insert_device(
     Ok(device)
 }
 
+/// Registers the device `id`, or gives it a new token (and un-revokes it) if it exists. For
+/// well-known devices such as the demo's; ordinary devices get random ids from [`insert_device`].
+pub fn upsert_device_with_id(
+    conn: &mut DbConnection,
+    id: &str,
+    name: &str,
+    token_hash: &str,
+) -> Result<(), StoreError> {
+    let created_at = now();
+    with_conn!(conn, |c| {
+        c.transaction(|c| {
+            let updated = diesel::update(devices::table.filter(devices::id.eq(id)))
+                .set((
+                    devices::token_hash.eq(token_hash),
+                    devices::revoked_at.eq(None::<NaiveDateTime>),
+                ))
+                .execute(c)?;
+            if updated == 0 {
+                diesel::insert_into(devices::table)
+                    .values((
+                        devices::id.eq(id),
+                        devices::name.eq(name),
+                        devices::token_hash.eq(token_hash),
+                        devices::created_at.eq(created_at),
+                    ))
+                    .execute(c)?;
+            }
+            diesel::QueryResult::Ok(())
+        })?
+    });
+    Ok(())
+}
+
 /// All devices, oldest first.
 pub fn list_devices(conn: &mut DbConnection) -> Result<Vec<DeviceRecord>, StoreError> {
     let rows: Vec<Row> = with_conn!(conn, |c| {
