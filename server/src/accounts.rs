@@ -1,0 +1,2 @@
+//! Accounts: users, roles scoped to units, login sessions that enrol devices, login rate
+//! limits and revocation events.
