@@ -396,7 +396,8 @@ fn depths(
 /// Two units under one parent with the same normalised name: the same unit typed twice (e.g.
 /// once in NFD, once in NFC, or with Ð for Đ).
 fn check_sibling_names(target: &HashMap<String, Target>, problems: &mut Vec<RowProblem>) {
-    let mut by_name: HashMap<(Option<&str>, &str), Vec<(&str, Option<usize>)>> = HashMap::new();
+    type Siblings<'a> = HashMap<(Option<&'a str>, &'a str), Vec<(&'a str, Option<usize>)>>;
+    let mut by_name: Siblings<'_> = HashMap::new();
     for (code, t) in target {
         by_name
             .entry((t.parent.as_deref(), t.name.as_str()))
