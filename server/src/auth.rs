@@ -15,9 +15,9 @@ pub use token::DeviceToken;
 
 use subtle::ConstantTimeEq;
 
+use crate::accounts::credentials::{Credential, credential_by_token_hash};
 use crate::db::DbConnection;
 use crate::store::StoreError;
-use crate::accounts::credentials::{Credential, credential_by_token_hash};
 use crate::store::devices::{self, DeviceRecord};
 
 /// Why a request is not authenticated.

@@ -66,7 +66,11 @@ pub fn enrol_device(
     let created = Credential {
         device: DeviceRecord {
             id: uuid::Uuid::new_v4().to_string(),
-            name: if name.is_empty() { "device".to_owned() } else { name },
+            name: if name.is_empty() {
+                "device".to_owned()
+            } else {
+                name
+            },
             created_at: now,
             revoked_at: None,
         },
@@ -98,7 +102,14 @@ pub fn credential_by_token_hash(
         d::table
             .filter(d::token_hash.eq(token_hash))
             .select((
-                (d::id, d::name, d::created_at, d::revoked_at, d::user_id, d::expires_at),
+                (
+                    d::id,
+                    d::name,
+                    d::created_at,
+                    d::revoked_at,
+                    d::user_id,
+                    d::expires_at,
+                ),
                 d::token_hash,
             ))
             .first(c)
@@ -115,7 +126,14 @@ pub fn credential_by_id(
     let row: Option<Row> = with_conn!(conn, |c| {
         d::table
             .find(device_id)
-            .select((d::id, d::name, d::created_at, d::revoked_at, d::user_id, d::expires_at))
+            .select((
+                d::id,
+                d::name,
+                d::created_at,
+                d::revoked_at,
+                d::user_id,
+                d::expires_at,
+            ))
             .first(c)
             .optional()?
     });

@@ -1,7 +1,7 @@
 //! Password hashing with argon2id (the crate's default parameters, PHC strings).
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 
 use super::AccountsError;
 

@@ -37,7 +37,12 @@ impl LoginLimiter {
 
     /// `Err(retry_after)` when the account or the address has used up its failures; checked
     /// BEFORE the password is verified, so a blocked guesser learns nothing.
-    pub fn check(&self, account: &str, address: Option<IpAddr>, now: Instant) -> Result<(), Duration> {
+    pub fn check(
+        &self,
+        account: &str,
+        address: Option<IpAddr>,
+        now: Instant,
+    ) -> Result<(), Duration> {
         let mut map = self.lock();
         let mut wait = None;
         let mut consider = |key: Key, max: usize| {
@@ -108,10 +113,16 @@ mod tests {
             assert!(limiter.check("an", None, t0).is_ok(), "attempt {i}");
             limiter.record_failure("an", None, t0);
         }
-        let wait = limiter.check("an", None, t0 + Duration::from_secs(10)).unwrap_err();
+        let wait = limiter
+            .check("an", None, t0 + Duration::from_secs(10))
+            .unwrap_err();
         assert_eq!(wait, Duration::from_secs(50));
         assert!(limiter.check("binh", None, t0).is_ok());
-        assert!(limiter.check("an", None, t0 + Duration::from_secs(61)).is_ok());
+        assert!(
+            limiter
+                .check("an", None, t0 + Duration::from_secs(61))
+                .is_ok()
+        );
     }
 
     #[test]
@@ -122,6 +133,10 @@ mod tests {
         limiter.record_failure("a", Some(ip), t0);
         limiter.record_failure("b", Some(ip), t0);
         assert!(limiter.check("c", Some(ip), t0).is_err());
-        assert!(limiter.check("c", Some("10.0.0.2".parse().unwrap()), t0).is_ok());
+        assert!(
+            limiter
+                .check("c", Some("10.0.0.2".parse().unwrap()), t0)
+                .is_ok()
+        );
     }
 }

@@ -93,22 +93,21 @@ pub fn poll_revocations(
 ) -> Result<Vec<RevocationEvent>, diesel::result::Error> {
     let since = cursor.since;
     type Stamped = Vec<(String, Option<NaiveDateTime>)>;
-    let (devices, roles, users): (Stamped, Stamped, Stamped) =
-        with_conn!(conn, |c| {
-            let devices = d::table
-                .filter(d::revoked_at.ge(since))
-                .select((d::id, d::revoked_at))
-                .load(c)?;
-            let roles = r::table
-                .filter(r::revoked_at.ge(since))
-                .select((r::user_id, r::revoked_at))
-                .load(c)?;
-            let users = u::table
-                .filter(u::disabled_at.ge(since))
-                .select((u::id, u::disabled_at))
-                .load(c)?;
-            (devices, roles, users)
-        });
+    let (devices, roles, users): (Stamped, Stamped, Stamped) = with_conn!(conn, |c| {
+        let devices = d::table
+            .filter(d::revoked_at.ge(since))
+            .select((d::id, d::revoked_at))
+            .load(c)?;
+        let roles = r::table
+            .filter(r::revoked_at.ge(since))
+            .select((r::user_id, r::revoked_at))
+            .load(c)?;
+        let users = u::table
+            .filter(u::disabled_at.ge(since))
+            .select((u::id, u::disabled_at))
+            .load(c)?;
+        (devices, roles, users)
+    });
     let found = devices
         .into_iter()
         .map(|(device_id, at)| (RevocationEvent::Device { device_id }, at))

@@ -3,10 +3,10 @@
 //! Rate limiting happens around this in [`Accounts::login`](super::Accounts::login); the
 //! function here is the blocking part (database and hash verification).
 
+use super::AccountsError;
 use super::credentials::{Credential, enrol_device};
 use super::password::{dummy_hash, verify_password};
 use super::users::{User, user_with_hash};
-use super::AccountsError;
 use crate::auth::DeviceToken;
 use crate::db::DbConnection;
 

@@ -56,7 +56,9 @@ pub fn create_user(
         ));
     }
     if display_name.is_empty() {
-        return Err(AccountsError::Invalid("the display name must not be empty".into()));
+        return Err(AccountsError::Invalid(
+            "the display name must not be empty".into(),
+        ));
     }
     if user_by_username(conn, &username)?.is_some() {
         return Err(AccountsError::UsernameTaken(username));
@@ -93,7 +95,13 @@ pub fn user_with_hash(
         u::table
             .filter(u::username.eq(&username))
             .select((
-                (u::id, u::username, u::display_name, u::created_at, u::disabled_at),
+                (
+                    u::id,
+                    u::username,
+                    u::display_name,
+                    u::created_at,
+                    u::disabled_at,
+                ),
                 u::password_hash,
             ))
             .first(c)
@@ -115,7 +123,13 @@ pub fn user_by_id(conn: &mut DbConnection, id: &str) -> Result<Option<User>, Acc
     let row: Option<Row> = with_conn!(conn, |c| {
         u::table
             .find(id)
-            .select((u::id, u::username, u::display_name, u::created_at, u::disabled_at))
+            .select((
+                u::id,
+                u::username,
+                u::display_name,
+                u::created_at,
+                u::disabled_at,
+            ))
             .first(c)
             .optional()?
     });
@@ -127,7 +141,13 @@ pub fn list_users(conn: &mut DbConnection) -> Result<Vec<User>, AccountsError> {
     let rows: Vec<Row> = with_conn!(conn, |c| {
         u::table
             .order(u::username.asc())
-            .select((u::id, u::username, u::display_name, u::created_at, u::disabled_at))
+            .select((
+                u::id,
+                u::username,
+                u::display_name,
+                u::created_at,
+                u::disabled_at,
+            ))
             .load(c)?
     });
     Ok(rows.into_iter().map(user).collect())

@@ -234,7 +234,11 @@ pub fn parse_tree_rows(table: &Table) -> Result<Vec<TreeRow>, ImportError> {
             continue;
         }
         let Some(kind) = UnitKind::parse(cell(kind_col)) else {
-            bad(format!("unknown kind `{}` (use one of {})", cell(kind_col), kinds()));
+            bad(format!(
+                "unknown kind `{}` (use one of {})",
+                cell(kind_col),
+                kinds()
+            ));
             continue;
         };
         rows.push(TreeRow {
@@ -289,23 +293,40 @@ pub fn plan(
             .as_deref()
             .and_then(|p| tree.get(p))
             .map(|p| p.code.clone());
-        target.insert(u.code.clone(), Target { name: u.name.clone(), parent, row: None });
+        target.insert(
+            u.code.clone(),
+            Target {
+                name: u.name.clone(),
+                parent,
+                row: None,
+            },
+        );
     }
     for r in rows {
         match known.get(&r.code) {
             Some(kind) if *kind != r.kind => problems.push(RowProblem {
                 row: r.row,
-                message: format!("unit `{}` is a {kind}; its kind cannot change to {}", r.code, r.kind),
+                message: format!(
+                    "unit `{}` is a {kind}; its kind cannot change to {}",
+                    r.code, r.kind
+                ),
             }),
             Some(_) if tree.by_code(&r.code).is_none() => problems.push(RowProblem {
                 row: r.row,
-                message: format!("unit `{}` is not in force on {date} (closed or not yet opened)", r.code),
+                message: format!(
+                    "unit `{}` is not in force on {date} (closed or not yet opened)",
+                    r.code
+                ),
             }),
             _ => {}
         }
         target.insert(
             r.code.clone(),
-            Target { name: r.name.clone(), parent: r.parent_code.clone(), row: Some(r.row) },
+            Target {
+                name: r.name.clone(),
+                parent: r.parent_code.clone(),
+                row: Some(r.row),
+            },
         );
     }
     for r in rows {
@@ -338,7 +359,9 @@ pub fn plan(
                         .map(|p| p.code.clone());
                     match (u.name != r.name, old_parent != r.parent_code) {
                         (false, false) => Action::Unchanged,
-                        (true, false) => Action::Rename { from: u.name.clone() },
+                        (true, false) => Action::Rename {
+                            from: u.name.clone(),
+                        },
                         (false, true) => Action::Move { from: old_parent },
                         (true, true) => Action::RenameAndMove {
                             from_name: u.name.clone(),
@@ -376,7 +399,10 @@ fn depths(
             if !chain.insert(current) {
                 problems.push(RowProblem {
                     row: r.row,
-                    message: format!("unit `{}` would be its own ancestor (a cycle through `{current}`)", r.code),
+                    message: format!(
+                        "unit `{}` would be its own ancestor (a cycle through `{current}`)",
+                        r.code
+                    ),
                 });
                 break;
             }
@@ -417,7 +443,12 @@ fn check_sibling_names(target: &HashMap<String, Target>, problems: &mut Vec<RowP
                     message: format!(
                         "unit `{code}` has the same name `{name}` as {} under {} (names are \
                          compared after Unicode normalisation)",
-                        codes.iter().filter(|c| *c != code).map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", "),
+                        codes
+                            .iter()
+                            .filter(|c| *c != code)
+                            .map(|c| format!("`{c}`"))
+                            .collect::<Vec<_>>()
+                            .join(", "),
                         parent.unwrap_or("(root)")
                     ),
                 });
@@ -490,7 +521,9 @@ fn apply(conn: &mut DbConnection, plan: &Plan) -> Result<(), OrgError> {
         };
         match change.action {
             Action::Create => {
-                let kind = change.kind.ok_or_else(|| OrgError::Corrupt(change.code.clone()))?;
+                let kind = change
+                    .kind
+                    .ok_or_else(|| OrgError::Corrupt(change.code.clone()))?;
                 let id = insert_unit(
                     conn,
                     &change.code,
@@ -505,7 +538,14 @@ fn apply(conn: &mut DbConnection, plan: &Plan) -> Result<(), OrgError> {
                 let id = unit_by_code(conn, &change.code)?
                     .map(|(id, _)| id)
                     .ok_or_else(|| OrgError::UnknownCode(change.code.clone()))?;
-                set_version(conn, &change.code, &id, &change.name, parent_id.as_deref(), plan.date)?;
+                set_version(
+                    conn,
+                    &change.code,
+                    &id,
+                    &change.name,
+                    parent_id.as_deref(),
+                    plan.date,
+                )?;
             }
         }
     }
@@ -538,7 +578,12 @@ pub fn tree_rows(tree: &OrgTree) -> Vec<Vec<String>> {
                 .and_then(|p| tree.get(p))
                 .map(|p| p.code.clone())
                 .unwrap_or_default();
-            out.push(vec![u.code.clone(), u.name.clone(), u.kind.to_string(), parent]);
+            out.push(vec![
+                u.code.clone(),
+                u.name.clone(),
+                u.kind.to_string(),
+                parent,
+            ]);
             visit(tree, tree.children(&u.id).collect(), out);
         }
     }

@@ -80,7 +80,14 @@ pub fn person_by_code(conn: &mut DbConnection, code: &str) -> Result<Option<Pers
     let row: Option<PersonRow> = with_conn!(conn, |c| {
         p::table
             .filter(p::member_code.eq(code))
-            .select((p::id, p::member_code, p::ho, p::ten_dem, p::ten, p::party_status))
+            .select((
+                p::id,
+                p::member_code,
+                p::ho,
+                p::ten_dem,
+                p::ten,
+                p::party_status,
+            ))
             .first(c)
             .optional()?
     });
@@ -209,7 +216,14 @@ pub fn members_of(
             .filter(m::valid_from.le(date))
             .filter(m::valid_to.is_null().or(m::valid_to.gt(date)))
             .select((
-                (p::id, p::member_code, p::ho, p::ten_dem, p::ten, p::party_status),
+                (
+                    p::id,
+                    p::member_code,
+                    p::ho,
+                    p::ten_dem,
+                    p::ten,
+                    p::party_status,
+                ),
                 m::valid_from,
             ))
             .load(c)?

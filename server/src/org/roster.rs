@@ -23,7 +23,8 @@ use super::units::tree_as_of;
 use crate::db::DbConnection;
 
 /// Header row of exported rosters.
-pub const ROSTER_HEADERS: [&str; 6] = ["member_code", "ho", "ten_dem", "ten", "status", "unit_code"];
+pub const ROSTER_HEADERS: [&str; 6] =
+    ["member_code", "ho", "ten_dem", "ten", "status", "unit_code"];
 
 /// What importing one roster row does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -70,7 +71,9 @@ pub struct RosterPlan {
 impl RosterPlan {
     /// Whether applying changes nothing.
     pub fn is_noop(&self) -> bool {
-        self.changes.iter().all(|c| c.action == RosterAction::Unchanged)
+        self.changes
+            .iter()
+            .all(|c| c.action == RosterAction::Unchanged)
     }
 }
 
@@ -86,7 +89,11 @@ impl fmt::Display for RosterPlan {
                 RosterAction::Unchanged => "unchanged",
             };
             *counts.entry(label).or_default() += 1;
-            writeln!(f, "{label:<12} {} `{}` in {}", c.member_code, c.name, c.unit_code)?;
+            writeln!(
+                f,
+                "{label:<12} {} `{}` in {}",
+                c.member_code, c.name, c.unit_code
+            )?;
         }
         let mut counts: Vec<_> = counts.into_iter().collect();
         counts.sort();
@@ -134,19 +141,29 @@ fn parse_rows(table: &Table) -> Result<Vec<RosterRow>, ImportError> {
             continue;
         }
         if let Some(first) = seen.insert(member_code.clone(), *row) {
-            bad(format!("duplicate member code `{member_code}` (also on row {first})"));
+            bad(format!(
+                "duplicate member code `{member_code}` (also on row {first})"
+            ));
             continue;
         }
         let name = match full_col {
             Some(c) => PersonName::parse(cell(Some(c))),
-            None => PersonName::parse(&format!("{} {} {}", cell(parts.0), cell(parts.1), cell(parts.2))),
+            None => PersonName::parse(&format!(
+                "{} {} {}",
+                cell(parts.0),
+                cell(parts.1),
+                cell(parts.2)
+            )),
         };
         if name.ten.is_empty() {
             bad(format!("member `{member_code}` has no name"));
             continue;
         }
         let Some(status) = PartyStatus::parse(cell(Some(status_col))) else {
-            bad(format!("unknown party status `{}` (use chinh_thuc or du_bi)", cell(Some(status_col))));
+            bad(format!(
+                "unknown party status `{}` (use chinh_thuc or du_bi)",
+                cell(Some(status_col))
+            ));
             continue;
         };
         rows.push(RosterRow {
@@ -241,6 +258,9 @@ pub fn export_roster(
     date: NaiveDate,
     format: Format,
 ) -> Result<Vec<u8>, ImportError> {
+    if super::units::unit_by_code(conn, unit_code)?.is_none() {
+        return Err(super::OrgError::UnknownCode(unit_code.to_owned()).into());
+    }
     let members = members_of(conn, unit_code, date)?;
     let rows: Vec<Vec<String>> = members
         .into_iter()

@@ -176,17 +176,17 @@ fn into_table(rows: Vec<(usize, Vec<String>)>) -> Result<Table, TableError> {
         .into_iter()
         .filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()));
     let (header_row, headers) = rows.next().ok_or(TableError::Empty)?;
-    let headers: Vec<String> = headers
-        .iter()
-        .map(|h| h.trim().to_lowercase())
-        .collect();
+    let headers: Vec<String> = headers.iter().map(|h| h.trim().to_lowercase()).collect();
     let data: Vec<(usize, Vec<String>)> = rows.collect();
     for (row, cells) in std::iter::once(&(header_row, headers.clone())).chain(data.iter()) {
         for (i, cell) in cells.iter().enumerate() {
             if let Some(encoding) = detect_legacy_encoding(cell) {
                 return Err(TableError::LegacyEncoding {
                     row: *row,
-                    column: headers.get(i).cloned().unwrap_or_else(|| format!("{}", i + 1)),
+                    column: headers
+                        .get(i)
+                        .cloned()
+                        .unwrap_or_else(|| format!("{}", i + 1)),
                     value: cell.clone(),
                     encoding,
                 });
@@ -266,7 +266,10 @@ mod tests {
     fn a_tcvn3_cell_is_refused_naming_its_row() {
         let csv = "code,name\nA,Đảng ủy Khối\nB,§¶ng ñy Khèi\n";
         let err = read_csv(csv.as_bytes()).unwrap_err();
-        assert!(matches!(err, TableError::LegacyEncoding { row: 3, .. }), "{err}");
+        assert!(
+            matches!(err, TableError::LegacyEncoding { row: 3, .. }),
+            "{err}"
+        );
         assert!(err.to_string().contains("row 3"), "{err}");
     }
 
@@ -285,13 +288,19 @@ mod tests {
         assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
         let table = read_csv(&bytes).unwrap();
         assert_eq!(table.headers, ["code", "name"]);
-        assert_eq!(table.rows, [(2, vec!["A".to_owned(), "Chi bộ 1".to_owned()])]);
+        assert_eq!(
+            table.rows,
+            [(2, vec!["A".to_owned(), "Chi bộ 1".to_owned()])]
+        );
     }
 
     #[test]
     fn xlsx_out_reads_back() {
         let bytes = write_xlsx(&["code", "name"], &[vec!["A".into(), "Đảng ủy".into()]]).unwrap();
         let table = read_xlsx(&bytes).unwrap();
-        assert_eq!(table.rows, [(2, vec!["A".to_owned(), "Đảng ủy".to_owned()])]);
+        assert_eq!(
+            table.rows,
+            [(2, vec!["A".to_owned(), "Đảng ủy".to_owned()])]
+        );
     }
 }

@@ -255,11 +255,20 @@ mod tests {
         let date = NaiveDate::from_ymd_opt(2025, 7, 1).unwrap();
         let tree = OrgTree::new(
             date,
-            vec![unit("a", None), unit("b", Some("a")), unit("c", Some("b")), unit("d", Some("a"))],
+            vec![
+                unit("a", None),
+                unit("b", Some("a")),
+                unit("c", Some("b")),
+                unit("d", Some("a")),
+            ],
         );
         let path: Vec<_> = tree.ancestor_path("c").into_iter().map(|p| p.id).collect();
         assert_eq!(path, ["a", "b", "c"]);
-        let sub: Vec<_> = tree.subtree("a").into_iter().map(|u| u.id.as_str()).collect();
+        let sub: Vec<_> = tree
+            .subtree("a")
+            .into_iter()
+            .map(|u| u.id.as_str())
+            .collect();
         assert_eq!(sub, ["a", "b", "c", "d"]);
         assert!(tree.is_within("c", "a"));
         assert!(!tree.is_within("a", "c"));

@@ -185,7 +185,8 @@ pub fn close_unit(conn: &mut DbConnection, code: &str, on: NaiveDate) -> Result<
     let open = open_version(conn, code, &id, on)?;
     if open.valid_from == on {
         // Closing on the day it started: the version never was in force.
-        with_conn!(conn, |c| diesel::delete(v::table.find(open.row)).execute(c)?);
+        with_conn!(conn, |c| diesel::delete(v::table.find(open.row))
+            .execute(c)?);
     } else {
         set_valid_to(conn, open.row, Some(on))?;
     }

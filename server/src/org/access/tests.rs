@@ -82,7 +82,10 @@ proptest! {
 #[test]
 fn a_secretary_of_cell_a_gets_nothing_of_cell_b() {
     let tree = tree_of(&[None, Some(0), Some(0)]);
-    let grants = [RoleGrant { role: Role::CellSecretary, unit_id: "u1".into() }];
+    let grants = [RoleGrant {
+        role: Role::CellSecretary,
+        unit_id: "u1".into(),
+    }];
     assert_eq!(decide(&grants, "u1", &tree).access, Access::ReadWrite);
     assert_eq!(decide(&grants, "u2", &tree), Decision::DENIED);
 }
@@ -90,7 +93,10 @@ fn a_secretary_of_cell_a_gets_nothing_of_cell_b() {
 #[test]
 fn a_committee_member_reads_both_cells_and_writes_committee_fields() {
     let tree = tree_of(&[None, Some(0), Some(0)]);
-    let grants = [RoleGrant { role: Role::CommitteeMember, unit_id: "u0".into() }];
+    let grants = [RoleGrant {
+        role: Role::CommitteeMember,
+        unit_id: "u0".into(),
+    }];
     for cell in ["u1", "u2"] {
         let d = decide(&grants, cell, &tree);
         assert_eq!(d.access, Access::Read);
