@@ -16,6 +16,10 @@
 //! tree is the tree as of that date, so moving a cell under a new committee changes who reads it
 //! from the move on.
 
+mod policy;
+
+pub use policy::OrgAccessPolicy;
+
 use serde::Serialize;
 
 use super::tree::OrgTree;
