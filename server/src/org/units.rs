@@ -7,6 +7,10 @@
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
+mod restructure;
+
+pub use restructure::{MergeTarget, merge_units, split_unit};
+
 use super::tree::{OrgTree, TreeUnit, UnitKind};
 use super::{OrgError, clean_name};
 use crate::db::schema::{org_unit_versions as v, org_units as u};
@@ -191,57 +195,6 @@ pub fn close_unit(conn: &mut DbConnection, code: &str, on: NaiveDate) -> Result<
         set_valid_to(conn, open.row, Some(on))?;
     }
     Ok(())
-}
-
-/// Merges `sources` into `target` on `on`: the sources' children move under the target and the
-/// sources close. `target` may be new (created then) or an existing unit.
-pub fn merge_units(
-    conn: &mut DbConnection,
-    sources: &[&str],
-    target: &MergeTarget,
-    on: NaiveDate,
-) -> Result<(), OrgError> {
-    let target_code = match target {
-        MergeTarget::Existing(code) => code.clone(),
-        MergeTarget::New(unit) => create_unit(conn, unit, on)?.code,
-    };
-    for source in sources {
-        let id = id_of(conn, source)?;
-        let tree = tree_as_of(conn, on)?;
-        let kids: Vec<String> = tree.children(&id).map(|k| k.code.clone()).collect();
-        for kid in kids {
-            move_unit(conn, &kid, Some(&target_code), on)?;
-        }
-        close_unit(conn, source, on)?;
-    }
-    Ok(())
-}
-
-/// Where [`merge_units`] puts the merged units.
-#[derive(Debug, Clone)]
-pub enum MergeTarget {
-    /// An existing unit (by code).
-    Existing(String),
-    /// A unit created on the merge date.
-    New(NewUnit),
-}
-
-/// Splits `source` on `on` into `parts` (created on that date); `assign` moves each child of the
-/// source (by code) under the part with the given code. The source then closes.
-pub fn split_unit(
-    conn: &mut DbConnection,
-    source: &str,
-    parts: &[NewUnit],
-    assign: &[(&str, &str)],
-    on: NaiveDate,
-) -> Result<(), OrgError> {
-    for part in parts {
-        create_unit(conn, part, on)?;
-    }
-    for (child, part) in assign {
-        move_unit(conn, child, Some(part), on)?;
-    }
-    close_unit(conn, source, on)
 }
 
 fn parent_in_force(
