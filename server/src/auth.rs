@@ -5,6 +5,7 @@
 //! A token is presented as `Authorization: Bearer <token>`, as a `sync_session` cookie (the
 //! browser app) or as `?token=<token>` (stock JS WebSocket clients cannot set headers).
 //! Handlers take an [`AuthenticatedDevice`] and never parse credentials themselves.
+//! Credentials enrolled by a login (`POST /api/v1/session`) belong to a user and expire.
 
 mod extractor;
 mod token;
@@ -14,6 +15,7 @@ pub use token::DeviceToken;
 
 use subtle::ConstantTimeEq;
 
+use crate::accounts::credentials::{Credential, credential_by_token_hash};
 use crate::db::DbConnection;
 use crate::store::StoreError;
 use crate::store::devices::{self, DeviceRecord};
@@ -30,9 +32,15 @@ pub enum AuthError {
     /// No device holds this token.
     #[error("the credential is not valid")]
     Unknown,
-    /// The device was revoked.
+    /// The device was revoked (or logged out).
     #[error("the device has been revoked")]
     Revoked,
+    /// The device credential has expired; log in again.
+    #[error("the credential has expired")]
+    Expired,
+    /// Login refused: unknown user, wrong password or disabled user.
+    #[error("the username or password is wrong")]
+    BadLogin,
     /// The device registry could not be read.
     #[error("the device registry is unavailable")]
     Store(#[source] StoreError),
@@ -55,17 +63,28 @@ pub fn authenticate(
     conn: &mut DbConnection,
     token: &DeviceToken,
 ) -> Result<DeviceRecord, AuthError> {
+    authenticate_credential(conn, token).map(|c| c.device)
+}
+
+/// The active, unexpired credential holding `token`, with the user it was enrolled for.
+pub fn authenticate_credential(
+    conn: &mut DbConnection,
+    token: &DeviceToken,
+) -> Result<Credential, AuthError> {
     let hash = token.hash();
-    let (device, stored) = devices::device_by_token_hash(conn, &hash)
-        .map_err(AuthError::Store)?
+    let (credential, stored) = credential_by_token_hash(conn, &hash)
+        .map_err(|e| AuthError::Store(StoreError::Query(e)))?
         .ok_or(AuthError::Unknown)?;
     // The lookup matched on the digest already; comparing again in constant time keeps the
     // decision itself free of timing differences whatever the database does.
     if !bool::from(stored.as_bytes().ct_eq(hash.as_bytes())) {
         return Err(AuthError::Unknown);
     }
-    if !device.is_active() {
+    if !credential.device.is_active() {
         return Err(AuthError::Revoked);
     }
-    Ok(device)
+    if credential.is_expired(chrono::Utc::now().naive_utc()) {
+        return Err(AuthError::Expired);
+    }
+    Ok(credential)
 }

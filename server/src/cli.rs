@@ -1,9 +1,12 @@
-//! Command line: `serve`, `migrate`, `admin device ...`, `rubric ...`, `score`, `default-config`.
+//! Command line: `serve`, `migrate`, `admin device|org|roster|user ...`, `rubric ...`, `score`,
+//! `default-config`.
 //!
 //! Every command reads the same layered [`Settings`]; `--config` is accepted everywhere.
 
 mod admin;
+mod org;
 mod rubric;
+mod user;
 
 pub use rubric::BadInput;
 
@@ -34,7 +37,7 @@ pub enum Command {
     Serve(ServeArgs),
     /// Apply pending database migrations and exit.
     Migrate,
-    /// Administration: devices.
+    /// Administration: devices, organisation tree, rosters, users.
     #[command(subcommand)]
     Admin(admin::AdminCommand),
     /// Print an example configuration file with every default.

@@ -9,13 +9,17 @@
 //!   audit log, quarantine, compaction.
 //! - [`auth`]: device tokens and the `AuthenticatedDevice` extractor; [`metrics`]: Prometheus;
 //!   [`routes`]: HTTP routes; [`error`]: `ApiError`.
+//! - [`org`]: the effective-dated organisation tree, members, import/export and the access
+//!   rule; [`accounts`]: users, roles, login sessions, rate limits and revocation events.
 
+pub mod accounts;
 pub mod auth;
 pub mod cli;
 pub mod db;
 pub mod demo;
 pub mod error;
 pub mod metrics;
+pub mod org;
 pub mod routes;
 pub mod settings;
 pub mod startup;

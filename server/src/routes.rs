@@ -2,14 +2,20 @@
 
 mod devices;
 mod health;
+mod me;
 mod metrics;
+mod session;
 
 use actix_web::web;
 
-/// Registers every route of this module: `/healthz`, `/readyz`, `/metrics`, `/v1/devices/me`.
+/// Registers every route of this module: `/healthz`, `/readyz`, `/metrics`, `/v1/devices/me`,
+/// `/api/v1/session` (POST log in, DELETE log out) and `/api/v1/me`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz))
         .route("/metrics", web::get().to(metrics::metrics))
-        .route("/v1/devices/me", web::get().to(devices::whoami));
+        .route("/v1/devices/me", web::get().to(devices::whoami))
+        .route("/api/v1/session", web::post().to(session::create_session))
+        .route("/api/v1/session", web::delete().to(session::delete_session))
+        .route("/api/v1/me", web::get().to(me::me));
 }

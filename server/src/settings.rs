@@ -26,6 +26,11 @@
 //! | `SYNC__TELEMETRY__FORMAT` | `telemetry.format` (`pretty` or `json`) | `pretty` |
 //! | `SYNC__TELEMETRY__FILTER` | `telemetry.filter` (`RUST_LOG` wins) | `info` |
 //! | `SYNC__METRICS__MAX_DEVICE_SERIES` | `metrics.max_device_series` | `1000` |
+//! | `SYNC__ACCOUNTS__CREDENTIAL_LIFETIME_DAYS` | `accounts.credential_lifetime_days` | `42` |
+//! | `SYNC__ACCOUNTS__MAX_FAILED_LOGINS_PER_ACCOUNT` | `accounts.max_failed_logins_per_account` | `5` |
+//! | `SYNC__ACCOUNTS__MAX_FAILED_LOGINS_PER_ADDRESS` | `accounts.max_failed_logins_per_address` | `20` |
+//! | `SYNC__ACCOUNTS__LOGIN_WINDOW_SECS` | `accounts.login_window_secs` | `900` |
+//! | `SYNC__ACCOUNTS__REVOCATION_POLL_INTERVAL_MS` | `accounts.revocation_poll_interval_ms` | `500` |
 //!
 //! `DATABASE_URL` is honoured when `SYNC__DATABASE__URL` is not set.
 
@@ -58,6 +63,8 @@ pub struct Settings {
     pub telemetry: TelemetrySettings,
     /// Metrics.
     pub metrics: MetricsSettings,
+    /// Login sessions, device credential lifetime, login rate limits.
+    pub accounts: crate::accounts::AccountsSettings,
 }
 
 /// Errors loading or checking settings.

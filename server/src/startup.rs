@@ -20,6 +20,7 @@ use tracing_actix_web::TracingLogger;
 
 pub use tls::{install_crypto_provider, load_server_config};
 
+use crate::accounts::Accounts;
 use crate::db::{DatabaseUrl, DbPool, PoolOptions, build_pool, run_migrations};
 use crate::metrics::Metrics;
 use crate::settings::Settings;
@@ -34,6 +35,7 @@ pub struct Application {
     server: Server,
     store: Store,
     metrics: Metrics,
+    accounts: Accounts,
     compactor: Option<(watch::Sender<bool>, JoinHandle<()>)>,
 }
 
@@ -46,7 +48,9 @@ impl Application {
         install_crypto_provider();
         let pool = open_database(&settings).await?;
         let metrics = Metrics::new(settings.metrics.max_device_series);
-        let store = Store::new(pool, metrics.clone());
+        let store = Store::new(pool.clone(), metrics.clone());
+        let accounts = Accounts::new(pool, settings.accounts.clone());
+        accounts.start_watcher();
 
         let addrs = settings.bind_addrs()?;
         let listener = TcpListener::bind(addrs.as_slice())
@@ -63,6 +67,7 @@ impl Application {
         let store_data = web::Data::new(store.clone());
         let metrics_data = web::Data::new(metrics.clone());
         let settings_data = web::Data::new(settings.clone());
+        let accounts_data = web::Data::new(accounts.clone());
         let body_limit = settings.sync.max_message_bytes;
         let mut http = HttpServer::new(move || {
             App::new()
@@ -70,6 +75,7 @@ impl Application {
                 .app_data(store_data.clone())
                 .app_data(metrics_data.clone())
                 .app_data(settings_data.clone())
+                .app_data(accounts_data.clone())
                 .app_data(web::PayloadConfig::new(body_limit))
                 .configure(crate::routes::configure)
         })
@@ -106,6 +112,7 @@ impl Application {
             server,
             store,
             metrics,
+            accounts,
             compactor,
         })
     }
@@ -128,6 +135,12 @@ impl Application {
     /// The metrics registry (shared with the routes).
     pub fn metrics(&self) -> &Metrics {
         &self.metrics
+    }
+
+    /// Accounts: login rate limiter and the revocation channel the WebSocket layer subscribes
+    /// to (`accounts().revocations().subscribe()`).
+    pub fn accounts(&self) -> &Accounts {
+        &self.accounts
     }
 
     /// A handle to stop the server gracefully.

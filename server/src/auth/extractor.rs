@@ -7,7 +7,7 @@ use actix_web::dev::Payload;
 use actix_web::http::header::AUTHORIZATION;
 use actix_web::{FromRequest, HttpRequest, web};
 
-use super::{AuthError, DeviceToken, authenticate};
+use super::{AuthError, DeviceToken, authenticate_credential};
 use crate::error::ApiError;
 use crate::store::devices::DeviceRecord;
 use crate::store::{Store, StoreError};
@@ -21,6 +21,8 @@ pub const SESSION_COOKIE: &str = "sync_session";
 pub struct AuthenticatedDevice {
     /// The device record (active at the time of the request).
     pub device: DeviceRecord,
+    /// The user the device was enrolled for by a login; `None` for operator-created devices.
+    pub user_id: Option<String>,
 }
 
 impl AuthenticatedDevice {
@@ -70,12 +72,15 @@ impl FromRequest for AuthenticatedDevice {
             let store = store.ok_or_else(|| {
                 ApiError::Unexpected(anyhow::anyhow!("the store is not registered as app data"))
             })?;
-            let device = crate::db::run_blocking(store.pool(), move |conn| {
-                Ok::<_, StoreError>(authenticate(conn, &token))
+            let credential = crate::db::run_blocking(store.pool(), move |conn| {
+                Ok::<_, StoreError>(authenticate_credential(conn, &token))
             })
             .await
             .map_err(AuthError::Store)??;
-            Ok(Self { device })
+            Ok(Self {
+                device: credential.device,
+                user_id: credential.user_id,
+            })
         })
     }
 }

@@ -16,6 +16,15 @@ pub enum AdminCommand {
     /// Manage devices.
     #[command(subcommand)]
     Device(DeviceCommand),
+    /// The organisation tree: import and export.
+    #[command(subcommand)]
+    Org(super::org::OrgCommand),
+    /// Rosters: import and export members of cells.
+    #[command(subcommand)]
+    Roster(super::org::RosterCommand),
+    /// Users and their roles.
+    #[command(subcommand)]
+    User(super::user::UserCommand),
 }
 
 /// Device administration.
@@ -57,7 +66,12 @@ pub fn open(settings: &Settings) -> anyhow::Result<DbPool> {
 pub fn run(settings: &Settings, command: AdminCommand) -> anyhow::Result<()> {
     let pool = open(settings)?;
     let mut conn = pool.get().context("could not get a database connection")?;
-    let AdminCommand::Device(command) = command;
+    let command = match command {
+        AdminCommand::Device(command) => command,
+        AdminCommand::Org(command) => return super::org::run_org(&mut conn, command),
+        AdminCommand::Roster(command) => return super::org::run_roster(&mut conn, command),
+        AdminCommand::User(command) => return super::user::run_user(&mut conn, command),
+    };
     match command {
         DeviceCommand::Create { name, json } => {
             anyhow::ensure!(!name.trim().is_empty(), "the device name must not be empty");

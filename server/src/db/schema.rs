@@ -82,3 +82,102 @@ diesel::allow_tables_to_appear_in_same_query!(
     changes,
     quarantine,
 );
+
+diesel::table! {
+    /// Organisation units: stable id, code and kind.
+    org_units (id) {
+        id -> Text,
+        code -> Text,
+        kind -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Effective-dated name and parent of a unit (`valid_to` exclusive).
+    org_unit_versions (id) {
+        id -> BigInt,
+        unit_id -> Text,
+        name -> Text,
+        name_key -> Text,
+        parent_id -> Nullable<Text>,
+        valid_from -> Date,
+        valid_to -> Nullable<Date>,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Party members.
+    people (id) {
+        id -> Text,
+        member_code -> Text,
+        ho -> Text,
+        ten_dem -> Text,
+        ten -> Text,
+        party_status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// A member's cell over time (`valid_to` exclusive).
+    memberships (id) {
+        id -> BigInt,
+        person_id -> Text,
+        unit_id -> Text,
+        valid_from -> Date,
+        valid_to -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
+    /// Accounts with argon2id password hashes.
+    users (id) {
+        id -> Text,
+        username -> Text,
+        display_name -> Text,
+        password_hash -> Text,
+        person_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        disabled_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// Roles scoped to a unit; revoked roles keep their row.
+    user_roles (id) {
+        id -> BigInt,
+        user_id -> Text,
+        role -> Text,
+        unit_id -> Text,
+        granted_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// The columns the organisation migration adds to `devices`, seen under their own name so
+    /// the original `devices` definition stays as it was.
+    #[sql_name = "devices"]
+    device_credentials (id) {
+        id -> Text,
+        name -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+        user_id -> Nullable<Text>,
+        expires_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    org_units,
+    org_unit_versions,
+    people,
+    memberships,
+    users,
+    user_roles,
+    device_credentials,
+);

@@ -41,4 +41,14 @@ filter = "info"
 
 [metrics]
 max_device_series = 1000
+
+[accounts]
+# Days a device enrolled by a login keeps working (offline too) before it must log in again.
+credential_lifetime_days = 42
+# Failed logins allowed within login_window_secs, per account and per client address.
+max_failed_logins_per_account = 5
+max_failed_logins_per_address = 20
+login_window_secs = 900
+# How often revocations made by `server admin ...` are picked up for live connections.
+revocation_poll_interval_ms = 500
 "#;

@@ -4,9 +4,12 @@
 //! from `TEST_DATABASE_URL`, default `postgres://postgres@127.0.0.1:5432/test`). PostgreSQL
 //! being unreachable fails those tests. Set `TEST_LOG=1` to see the server's logs.
 
+mod accounts_session;
 mod auth;
 mod health;
 mod helpers;
+mod org_import;
+mod org_tree;
 mod startup;
 mod store;
 mod tls;

@@ -1,0 +1,10 @@
+DROP INDEX devices_revoked_idx;
+DROP INDEX devices_user_idx;
+ALTER TABLE devices DROP COLUMN expires_at;
+ALTER TABLE devices DROP COLUMN user_id;
+DROP TABLE user_roles;
+DROP TABLE users;
+DROP TABLE memberships;
+DROP TABLE people;
+DROP TABLE org_unit_versions;
+DROP TABLE org_units;
