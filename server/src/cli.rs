@@ -145,6 +145,12 @@ fn seed_demo(settings: &Settings) -> anyhow::Result<()> {
         "demo: sync at ws://{bind}/sync?token={}",
         summary.token.expose()
     );
+    for user in crate::demo::DEMO_USERS {
+        println!(
+            "demo: login {} / {} ({})",
+            user.username, user.password, user.role
+        );
+    }
     Ok(())
 }
 

@@ -6,11 +6,13 @@
 //! would build them, and stored through the same store as synced documents. Document ids of
 //! regular meetings are derived from (cell, month), so seeding twice finds them already there.
 //!
-//! Each start also issues a fresh token for the demo device `demo-secretary`, which owns the demo
+//! The organisation tree (province → two commune committees → twelve cells) and three demo logins
+//! ([`DEMO_USERS`]) are created too. Each start also issues a fresh token for the demo device `demo-secretary`, which owns the demo
 //! documents, and prints it so a newcomer can sync at once.
 
 mod generator;
 mod names;
+mod org;
 
 use anyhow::Context;
 
@@ -19,6 +21,7 @@ use crate::db::DbConnection;
 use crate::store::{self, ChangeMeta, DocWrite};
 
 pub use generator::{DemoCell, DemoMeeting, demo_cells, demo_meetings};
+pub use org::{DEMO_USERS, DemoUser};
 
 /// The demo device that owns the demo documents.
 pub const DEMO_DEVICE_ID: &str = "demo-secretary";
@@ -40,6 +43,7 @@ pub fn seed(conn: &mut DbConnection) -> anyhow::Result<DemoSummary> {
     store::devices::upsert_device_with_id(conn, DEMO_DEVICE_ID, "Demo secretary", &token.hash())
         .context("could not register the demo device")?;
 
+    org::seed_org(conn).context("could not seed the demo organisation")?;
     let meetings = demo_meetings().context("could not build the demo minutes")?;
     let ids: Vec<String> = meetings.iter().map(|m| m.doc_id.to_string()).collect();
     let existing = store::doc_index(conn, &ids)?;

@@ -13,8 +13,10 @@ use sync_core::rubric::{self, Rule};
 
 use super::names::full_name;
 
-const PROVINCE: (&str, &str) = ("dbt-ninh-binh", "Đảng bộ tỉnh Ninh Bình");
-const COMMITTEES: [(&str, &str, &str); 2] = [
+/// The province committee: (code, name).
+pub(crate) const PROVINCE: (&str, &str) = ("dbt-ninh-binh", "Đảng bộ tỉnh Ninh Bình");
+/// Commune committees: (code, name, what their cells are called).
+pub(crate) const COMMITTEES: [(&str, &str, &str); 2] = [
     ("du-hoa-lu", "Đảng ủy phường Hoa Lư", "Khu phố"),
     ("du-gia-vien", "Đảng ủy xã Gia Viễn", "Thôn"),
 ];
