@@ -9,6 +9,7 @@
 //!   audit log, quarantine, compaction.
 //! - [`auth`]: device tokens and the `AuthenticatedDevice` extractor; [`metrics`]: Prometheus;
 //!   [`routes`]: HTTP routes; [`error`]: `ApiError`.
+//! - [`ws`]: the automerge-repo sync endpoint `/sync` and the hub that drives the sync engine.
 
 pub mod auth;
 pub mod cli;
@@ -20,3 +21,4 @@ pub mod settings;
 pub mod startup;
 pub mod store;
 pub mod telemetry;
+pub mod ws;

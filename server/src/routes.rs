@@ -6,10 +6,11 @@ mod metrics;
 
 use actix_web::web;
 
-/// Registers every route of this module: `/healthz`, `/readyz`, `/metrics`, `/v1/devices/me`.
+/// Registers every route: `/healthz`, `/readyz`, `/metrics`, `/v1/devices/me`, `/sync`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz))
         .route("/metrics", web::get().to(metrics::metrics))
-        .route("/v1/devices/me", web::get().to(devices::whoami));
+        .route("/v1/devices/me", web::get().to(devices::whoami))
+        .route("/sync", web::get().to(crate::ws::sync_socket));
 }

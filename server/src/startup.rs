@@ -26,6 +26,7 @@ use crate::settings::Settings;
 use crate::store::Store;
 use crate::store::compactor::{CompactorConfig, spawn_compactor};
 use crate::telemetry::RedactedRootSpan;
+use crate::ws::{Hub, HubConfig};
 
 /// A built, not yet running server.
 pub struct Application {
@@ -34,6 +35,7 @@ pub struct Application {
     server: Server,
     store: Store,
     metrics: Metrics,
+    hub: Hub,
     compactor: Option<(watch::Sender<bool>, JoinHandle<()>)>,
 }
 
@@ -47,6 +49,9 @@ impl Application {
         let pool = open_database(&settings).await?;
         let metrics = Metrics::new(settings.metrics.max_device_series);
         let store = Store::new(pool, metrics.clone());
+        let hub_config = HubConfig::from_settings(&settings, settings.database.url.expose_secret());
+        let hub = Hub::start(store.clone(), metrics.clone(), hub_config)?;
+        let hub_data = web::Data::new(hub.handle());
 
         let addrs = settings.bind_addrs()?;
         let listener = TcpListener::bind(addrs.as_slice())
@@ -70,6 +75,7 @@ impl Application {
                 .app_data(store_data.clone())
                 .app_data(metrics_data.clone())
                 .app_data(settings_data.clone())
+                .app_data(hub_data.clone())
                 .app_data(web::PayloadConfig::new(body_limit))
                 .configure(crate::routes::configure)
         })
@@ -106,6 +112,7 @@ impl Application {
             server,
             store,
             metrics,
+            hub,
             compactor,
         })
     }
@@ -135,9 +142,11 @@ impl Application {
         self.server.handle()
     }
 
-    /// Serves until the server is stopped, then stops the compactor after the round it is in.
+    /// Serves until the server is stopped, then lets the sync hub commit everything queued
+    /// and stops the compactor after the round it is in.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let result = self.server.await;
+        self.hub.shutdown().await;
         if let Some((stop, task)) = self.compactor {
             let _ = stop.send(true);
             if let Err(e) = task.await {
