@@ -31,8 +31,7 @@ pub struct RawPeer {
 impl RawPeer {
     /// Opens a socket; the HTTP error (e.g. 401) is returned as is.
     pub async fn connect(url: &str) -> Result<Self, tungstenite::Error> {
-        let (ws, _response) =
-            tokio_tungstenite::connect_async_with_config(url, None, true).await?;
+        let (ws, _response) = tokio_tungstenite::connect_async_with_config(url, None, true).await?;
         Ok(Self { ws })
     }
 
@@ -151,7 +150,10 @@ impl Device {
                 return events;
             }
             let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-            assert!(!left.is_zero(), "device did not converge within {timeout:?}");
+            assert!(
+                !left.is_zero(),
+                "device did not converge within {timeout:?}"
+            );
             let frame = tokio::time::timeout(left, peer.ws.next())
                 .await
                 .unwrap_or_else(|_| panic!("device did not converge within {timeout:?}"));

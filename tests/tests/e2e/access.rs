@@ -22,7 +22,10 @@ async fn a_socket_without_a_valid_credential_is_refused_with_401_before_the_upgr
     let bare = format!("ws://127.0.0.1:{}/sync", server.port);
     let missing = RawPeer::connect(&bare).await.err().expect("refused");
     assert_eq!(status_of(missing), 401);
-    let wrong = RawPeer::connect(&server.ws_url("not-a-token")).await.err().expect("refused");
+    let wrong = RawPeer::connect(&server.ws_url("not-a-token"))
+        .await
+        .err()
+        .expect("refused");
     assert_eq!(status_of(wrong), 401);
 
     let (device_id, token) = server.device("revoked soon").await;
@@ -33,7 +36,10 @@ async fn a_socket_without_a_valid_credential_is_refused_with_401_before_the_upgr
     })
     .await
     .expect("task");
-    let revoked = RawPeer::connect(&server.ws_url(&token)).await.err().expect("refused");
+    let revoked = RawPeer::connect(&server.ws_url(&token))
+        .await
+        .err()
+        .expect("refused");
     assert_eq!(status_of(revoked), 401);
     assert_eq!(server.metric("sync_connections_total"), Some(0.0));
     assert_still_serves(&server).await;
@@ -61,12 +67,22 @@ async fn a_device_cannot_read_another_devices_document_and_cannot_tell_it_exists
         let mut other = Device::new("other-peer", None, &server.ws_url(&other_token));
         other.engine.want(wanted);
         let events = other.sync(SYNC_TIMEOUT).await;
-        assert!(events.contains(&ClientEvent::Unavailable(wanted)), "{events:?}");
-        assert!(other.engine.doc(&wanted).is_none_or(|d| d.get_heads().is_empty()));
+        assert!(
+            events.contains(&ClientEvent::Unavailable(wanted)),
+            "{events:?}"
+        );
+        assert!(
+            other
+                .engine
+                .doc(&wanted)
+                .is_none_or(|d| d.get_heads().is_empty())
+        );
         other.go_offline().await;
 
         // The raw answer, byte for byte apart from the id.
-        let mut raw = RawPeer::connect(&server.ws_url(&other_token)).await.expect("connects");
+        let mut raw = RawPeer::connect(&server.ws_url(&other_token))
+            .await
+            .expect("connects");
         raw.join("other-raw").await;
         let request = automerge::sync::SyncDoc::generate_sync_message(
             &automerge::Automerge::new(),

@@ -19,7 +19,12 @@ const PEER: &str = "bad-peer";
 /// message containing `expected`, then checks that nothing was stored, the refusal was
 /// counted, and another client still syncs.
 async fn refused_with_error(expected: &str, attack: impl AsyncFnOnce(&mut RawPeer)) {
-    refused_with_error_on(TestServer::start(&TestDb::new(Backend::Sqlite), |_| {}).await, expected, attack).await;
+    refused_with_error_on(
+        TestServer::start(&TestDb::new(Backend::Sqlite), |_| {}).await,
+        expected,
+        attack,
+    )
+    .await;
 }
 
 async fn refused_with_error_on(
@@ -28,16 +33,24 @@ async fn refused_with_error_on(
     attack: impl AsyncFnOnce(&mut RawPeer),
 ) {
     let (device_id, token) = server.device("attacker").await;
-    let mut peer = RawPeer::connect(&server.ws_url(&token)).await.expect("connects");
+    let mut peer = RawPeer::connect(&server.ws_url(&token))
+        .await
+        .expect("connects");
     attack(&mut peer).await;
     let error = peer.expect_error_and_close().await;
-    assert!(error.contains(expected), "error `{error}` should mention `{expected}`");
+    assert!(
+        error.contains(expected),
+        "error `{error}` should mention `{expected}`"
+    );
     let owned = server
         .store
         .documents_owned_by(&device_id)
         .await
         .expect("documents");
-    assert!(owned.is_empty(), "nothing is stored for bad input: {owned:?}");
+    assert!(
+        owned.is_empty(),
+        "nothing is stored for bad input: {owned:?}"
+    );
     assert!(
         server.metric("sync_rejections_total{").unwrap_or(0.0) >= 1.0,
         "the refusal is counted"
@@ -76,8 +89,11 @@ async fn a_frame_that_is_not_cbor_is_refused() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cbor_of_the_wrong_shape_is_refused() {
     refused_with_error("malformed", async |p: &mut RawPeer| {
-        p.send(cbor(Cbor::Array(vec![Cbor::Integer(1.into()), text("join")])))
-            .await;
+        p.send(cbor(Cbor::Array(vec![
+            Cbor::Integer(1.into()),
+            text("join"),
+        ])))
+        .await;
     })
     .await;
 }
@@ -143,25 +159,29 @@ async fn data_that_is_not_an_automerge_sync_message_is_refused() {
 async fn a_change_that_fails_to_apply_is_refused_and_quarantined() {
     let server = TestServer::start(&TestDb::new(Backend::Sqlite), |_| {}).await;
     let store = server.store.clone();
-    refused_with_error_on(server, "changes failed to apply", async |p: &mut RawPeer| {
-        p.join(PEER).await;
-        let mut doc = AutoCommit::new();
-        doc.put(ROOT, "title", "hỏng").expect("put");
-        doc.commit();
-        let change = doc.get_changes(&[]).remove(0).clone();
-        let mut bytes = change.raw_bytes().to_vec();
-        let middle = bytes.len() / 2;
-        bytes[middle] ^= 0xff;
-        let message = SyncMessage {
-            heads: vec![change.hash()],
-            need: vec![],
-            have: vec![],
-            changes: ChunkList::from(vec![bytes]),
-            flags: None,
-            version: MessageVersion::V1,
-        };
-        p.send_message(&sync(PEER, message.encode())).await;
-    })
+    refused_with_error_on(
+        server,
+        "changes failed to apply",
+        async |p: &mut RawPeer| {
+            p.join(PEER).await;
+            let mut doc = AutoCommit::new();
+            doc.put(ROOT, "title", "hỏng").expect("put");
+            doc.commit();
+            let change = doc.get_changes(&[]).remove(0).clone();
+            let mut bytes = change.raw_bytes().to_vec();
+            let middle = bytes.len() / 2;
+            bytes[middle] ^= 0xff;
+            let message = SyncMessage {
+                heads: vec![change.hash()],
+                need: vec![],
+                have: vec![],
+                changes: ChunkList::from(vec![bytes]),
+                flags: None,
+                version: MessageVersion::V1,
+            };
+            p.send_message(&sync(PEER, message.encode())).await;
+        },
+    )
     .await;
     let kept = tokio::task::spawn_blocking(move || {
         let mut conn = store.pool().get().expect("connection");
@@ -215,7 +235,9 @@ async fn a_text_frame_is_refused() {
 async fn a_request_for_an_unknown_document_is_answered_doc_unavailable_and_stores_nothing() {
     let server = TestServer::start(&TestDb::new(Backend::Sqlite), |_| {}).await;
     let (_, token) = server.device("asker").await;
-    let mut peer = RawPeer::connect(&server.ws_url(&token)).await.expect("connects");
+    let mut peer = RawPeer::connect(&server.ws_url(&token))
+        .await
+        .expect("connects");
     peer.join(PEER).await;
     let doc_id = new_doc_id();
     let empty = automerge::Automerge::new()

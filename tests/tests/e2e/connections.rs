@@ -9,9 +9,11 @@ use sync_core::sync::Message;
 use crate::support::{SYNC_TIMEOUT, assert_still_serves, meeting, new_doc_id};
 
 async fn wait_for_open_connections(server: &TestServer, want: f64) {
-    eventually("the open-connections gauge", Duration::from_secs(30), || async {
-        (server.metric("sync_connections_open ") == Some(want)).then_some(())
-    })
+    eventually(
+        "the open-connections gauge",
+        Duration::from_secs(30),
+        || async { (server.metric("sync_connections_open ") == Some(want)).then_some(()) },
+    )
     .await;
 }
 
@@ -44,22 +46,32 @@ async fn a_peer_that_stops_reading_is_disconnected_so_server_memory_stays_bounde
             data: vec![0x5a; 60 * 1024],
         };
         talker.send_frame(sync_core::sync::encode(&message)).await;
-        if server.metric("sync_rejections_total{reason=\"slow_consumer\"}").is_some() {
+        if server
+            .metric("sync_rejections_total{reason=\"slow_consumer\"}")
+            .is_some()
+        {
             break;
         }
     }
-    eventually("the stalled peer to be dropped", Duration::from_secs(30), || async {
-        server
-            .metric("sync_rejections_total{reason=\"slow_consumer\"}")
-            .filter(|n| *n >= 1.0)
-    })
+    eventually(
+        "the stalled peer to be dropped",
+        Duration::from_secs(30),
+        || async {
+            server
+                .metric("sync_rejections_total{reason=\"slow_consumer\"}")
+                .filter(|n| *n >= 1.0)
+        },
+    )
     .await;
     wait_for_open_connections(&server, 1.0).await;
 
     // The stalled peer, reading at last, finds its connection closed after the backlog.
     let drained = tokio::time::timeout(Duration::from_secs(30), async {
         let mut frames = 0usize;
-        while !matches!(stalled_socket.recv(Duration::from_secs(30)).await, Received::Closed) {
+        while !matches!(
+            stalled_socket.recv(Duration::from_secs(30)).await,
+            Received::Closed
+        ) {
             frames += 1;
         }
         frames
@@ -80,7 +92,9 @@ async fn a_peer_that_never_answers_pings_is_closed_after_the_idle_timeout() {
     })
     .await;
     let (_, token) = server.device("silent").await;
-    let mut peer = RawPeer::connect(&server.ws_url(&token)).await.expect("connects");
+    let mut peer = RawPeer::connect(&server.ws_url(&token))
+        .await
+        .expect("connects");
     peer.join("silent").await;
     // Not reading means tungstenite never answers the server's pings.
     wait_for_open_connections(&server, 0.0).await;
@@ -109,7 +123,10 @@ async fn ten_thousand_connections_opened_and_dropped_leave_the_server_serving() 
             task.await.expect("task").expect("connection accepted");
         }
     }
-    eprintln!("{TOTAL} connections opened and dropped in {:?}", started.elapsed());
+    eprintln!(
+        "{TOTAL} connections opened and dropped in {:?}",
+        started.elapsed()
+    );
     wait_for_open_connections(&server, 0.0).await;
     assert_eq!(server.metric("sync_connections_total"), Some(TOTAL as f64));
     assert_still_serves(&server).await;

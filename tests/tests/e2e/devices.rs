@@ -25,7 +25,9 @@ async fn three_devices_that_edit_offline_and_reconnect_in_random_order_converge(
             Device::new(&format!("device-{i}"), Some(storage), &url)
         })
         .collect();
-    devices[0].engine.insert_doc(doc_id, meeting("Biên bản chung"));
+    devices[0]
+        .engine
+        .insert_doc(doc_id, meeting("Biên bản chung"));
     for device in devices.iter_mut() {
         device.engine.want(doc_id);
         device.sync(SYNC_TIMEOUT).await;

@@ -26,6 +26,23 @@ fn hex_heads(event: &Value) -> Vec<ChangeHash> {
         .collect()
 }
 
+/// JS numbers arrive as automerge ints or floats depending on the value; compare them as f64.
+fn numbers_as_f64(value: Value) -> Value {
+    match value {
+        Value::Number(n) => n
+            .as_f64()
+            .and_then(serde_json::Number::from_f64)
+            .map_or(Value::Null, Value::Number),
+        Value::Array(items) => Value::Array(items.into_iter().map(numbers_as_f64).collect()),
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, numbers_as_f64(v)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
 /// The edits `client.mjs create` makes, offline, before it ever connects.
 fn assert_has_offline_edits(doc: &Value) {
     assert_eq!(doc["cellId"], "cell-interop", "{doc}");
@@ -35,15 +52,13 @@ fn assert_has_offline_edits(doc: &Value) {
     assert_eq!(doc["contributions"][0]["summary"], "Đồng ý với dự thảo");
 }
 
-async fn js_and_samod_clients_share_a_meeting_document_that_survives_a_restart(
-    backend: Backend,
-) {
+async fn js_and_samod_clients_share_a_meeting_document_that_survives_a_restart(backend: Backend) {
     require_node_modules();
     let db = TestDb::new(backend);
     let stores = tempfile::tempdir().expect("temp dir");
     let dir = |name: &str| stores.path().join(name).display().to_string();
     let server = TestServer::start(&db, |_| {}).await;
-    let (_, token) = server.device("Chi bộ Interop").await;
+    let (device_id, token) = server.device("Chi bộ Interop").await;
     let url = server.ws_url(&token);
 
     // A JS client creates and edits the meeting offline, then connects and syncs.
@@ -70,10 +85,15 @@ async fn js_and_samod_clients_share_a_meeting_document_that_survives_a_restart(
         .expect("samod find finishes")
         .expect("samod running")
         .expect("samod finds the document");
-    let seen = handle.with_document(|doc| serde_json::to_value(AutoSerde::from(&*doc)))
+    let seen = handle
+        .with_document(|doc| serde_json::to_value(AutoSerde::from(&*doc)))
         .expect("document as json");
     assert_has_offline_edits(&seen);
-    assert_eq!(seen, found["doc"], "samod and JS see the same document");
+    assert_eq!(
+        numbers_as_f64(seen),
+        numbers_as_f64(found["doc"].clone()),
+        "samod and JS see the same document"
+    );
     let samod_heads = handle.with_document(|doc| {
         let notes = match doc.get(ROOT, "notes").expect("read notes") {
             Some((automerge::Value::Object(ObjType::Map), id)) => id,
@@ -88,6 +108,29 @@ async fn js_and_samod_clients_share_a_meeting_document_that_survives_a_restart(
     });
     wait_for_heads(&server, doc_id, &samod_heads).await;
     repo.stop().await;
+
+    // Every accepted change is recorded with the device that delivered it and its actor.
+    let pool = server.store.pool().clone();
+    let audit = tokio::task::spawn_blocking(move || {
+        let mut conn = pool.get().expect("connection");
+        server::store::changes_of(&mut conn, &doc_id.to_string()).expect("audit log")
+    })
+    .await
+    .expect("task");
+    assert!(
+        audit.len() >= 3,
+        "creation, offline edit and samod edit: {audit:?}"
+    );
+    assert!(
+        audit
+            .iter()
+            .all(|c| c.device_id == device_id && c.actor.len() >= 32)
+    );
+    assert_eq!(
+        server.metrics.device_sync().tracked(),
+        1,
+        "the device's converged sync is tracked"
+    );
 
     // The JS side sees samod's edit.
     let mut reader = NodeClient::spawn(&["find", &url, &dir("reader"), &doc_url, "samod"]);
