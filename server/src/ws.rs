@@ -9,9 +9,9 @@
 //!   the connection's bounded [`Outbox`](outbox::Outbox), storage work runs through
 //!   [`Store`](crate::store::Store) ([`storage`]), `Persist` batches go to the one sequential
 //!   [`committer`], which folds queued batches into one transaction.
-//! - Memory per connection is bounded both ways: a reader may have at most
-//!   [`HubConfig::inbound_budget_bytes`] of frames waiting for the hub, and a peer that stops
-//!   reading is closed once [`HubConfig::outbound_budget_bytes`] are queued for it.
+//! - Memory is bounded both ways: at most [`HubConfig::inbound_budget_bytes`] of received
+//!   frames wait for the hub (over all sockets; readers pause, TCP pushes back), and a peer
+//!   that stops reading is closed once [`HubConfig::outbound_budget_bytes`] are queued for it.
 
 mod committer;
 mod config;
@@ -24,6 +24,7 @@ pub use config::HubConfig;
 pub use hub::{Hub, HubHandle};
 
 use actix_web::{HttpRequest, HttpResponse, web};
+use tracing::Instrument;
 
 use crate::auth::AuthenticatedDevice;
 use crate::metrics::Metrics;
@@ -42,6 +43,10 @@ pub async fn sync_socket(
     let hub = hub.get_ref().clone();
     let metrics = metrics.get_ref().clone();
     let device_id = device.id().to_owned();
-    actix_web::rt::spawn(connection::run(hub, metrics, device_id, session, stream));
+    // The socket outlives the request span; its own span keeps the device on every log line.
+    let span = tracing::info_span!("sync connection", device.id = %device_id);
+    actix_web::rt::spawn(
+        connection::run(hub, metrics, device_id, session, stream).instrument(span),
+    );
     Ok(response)
 }

@@ -20,7 +20,7 @@ pub struct HubConfig {
     pub max_message_bytes: usize,
     /// Bytes of documents the engine keeps in memory.
     pub doc_memory_budget: usize,
-    /// Bytes of received frames a connection may have waiting for the hub; its reader stops
+    /// Bytes of received frames that may wait for the hub, over all connections; readers stop
     /// reading (TCP backpressure) until the hub catches up.
     pub inbound_budget_bytes: usize,
     /// Bytes of frames that may wait to be written to a connection; a peer that does not read
@@ -44,7 +44,7 @@ impl HubConfig {
             storage_id: storage_id_for(database_url),
             max_message_bytes: max,
             doc_memory_budget: settings.sync.doc_memory_budget_bytes,
-            inbound_budget_bytes: max.saturating_mul(2),
+            inbound_budget_bytes: max.saturating_mul(4),
             outbound_budget_bytes: max.saturating_mul(2),
             heartbeat_interval: settings
                 .sync

@@ -8,7 +8,6 @@ use actix_ws::{
     AggregatedMessage, AggregatedMessageStream, CloseCode, CloseReason, ProtocolError, Session,
 };
 use sync_core::sync::{ConnId, Message};
-use tokio::sync::Semaphore;
 
 use super::config::HubConfig;
 use super::hub::{Command, HubHandle};
@@ -121,7 +120,6 @@ async fn read(
     stream: &mut AggregatedMessageStream,
     mut session: Session,
 ) -> End {
-    let budget = Arc::new(Semaphore::new(config.inbound_budget_bytes));
     let mut last_seen = Instant::now();
     let mut heartbeat = tokio::time::interval(config.heartbeat_interval);
     heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -152,10 +150,10 @@ async fn read(
                     }
                 };
                 metrics.message(Direction::In, bytes.len());
-                // Wait for room in the inbound budget: while the hub is behind, this socket is
-                // not read and TCP pushes back on the peer.
+                // Wait for room in the hub's inbound budget: while the hub is behind, sockets
+                // are not read and TCP pushes back on the peers.
                 let weight = u32::try_from(bytes.len().min(config.inbound_budget_bytes)).unwrap_or(u32::MAX);
-                let Ok(permit) = budget.clone().acquire_many_owned(weight).await else {
+                let Ok(permit) = hub.inbound().clone().acquire_many_owned(weight).await else {
                     return End::Dropped;
                 };
                 let frame = Command::Frame { conn, bytes, received: Instant::now(), permit: Some(permit) };

@@ -16,7 +16,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 use sync_core::sync::{ConnId, CreatorOnly, PeerIdentity, ServerConfig, ServerEngine};
-use tokio::sync::{OwnedSemaphorePermit, mpsc, oneshot};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, oneshot};
 use tokio::task::JoinHandle;
 
 use super::committer::{self, Batch};
@@ -34,7 +34,7 @@ pub(super) enum Command {
         device_id: String,
         outbox: Outbox,
     },
-    /// A frame arrived; `permit` holds its bytes against the connection's inbound budget
+    /// A frame arrived; `permit` holds its bytes against the hub's inbound budget
     /// until the engine has taken it.
     Frame {
         conn: ConnId,
@@ -52,6 +52,8 @@ pub(super) enum Command {
 #[derive(Debug, Clone)]
 pub struct HubHandle {
     commands: mpsc::UnboundedSender<Command>,
+    /// Bytes of received frames waiting for the hub, over all connections.
+    inbound: Arc<Semaphore>,
     next_conn: Arc<AtomicU64>,
     config: Arc<HubConfig>,
 }
@@ -73,6 +75,11 @@ impl HubHandle {
     /// The hub's limits and timers.
     pub fn config(&self) -> &HubConfig {
         &self.config
+    }
+
+    /// The shared budget of received frames not yet taken by the hub.
+    pub(super) fn inbound(&self) -> &Arc<Semaphore> {
+        &self.inbound
     }
 
     /// A fresh connection number.
@@ -100,6 +107,7 @@ impl Hub {
         let (commands, rx) = mpsc::unbounded_channel();
         let handle = HubHandle {
             commands,
+            inbound: Arc::new(Semaphore::new(config.inbound_budget_bytes)),
             next_conn: Arc::new(AtomicU64::new(1)),
             config: Arc::new(config.clone()),
         };
