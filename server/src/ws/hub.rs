@@ -256,13 +256,15 @@ impl HubState {
                 let round = self.run_outputs();
                 if let Some((conn, bytes)) = self.current.take()
                     && round.is_quiet_for(conn)
-                    && reasons::is_sync_message(&bytes)
                     && let Some(entry) = self.conns.get_mut(&conn)
                 {
-                    // The peer's sync message needed no answer and nothing is pending:
-                    // both sides hold the same heads.
+                    // Nothing to answer and nothing pending: no reply to time.
                     entry.waiting_since = None;
-                    self.metrics.device_converged(&entry.device_id);
+                    // A sync message that needs no answer means both sides hold the same
+                    // heads (a heuristic: the engine does not report convergence itself).
+                    if reasons::is_sync_message(&bytes) {
+                        self.metrics.device_converged(&entry.device_id);
+                    }
                 }
             }
             Command::Disconnect { conn } => {
