@@ -10,4 +10,5 @@ mod bad_input;
 mod connections;
 mod devices;
 mod interop;
+mod shutdown;
 mod support;
