@@ -128,37 +128,19 @@ async fn read(
         tokio::select! {
             message = stream.recv() => {
                 last_seen = Instant::now();
-                let bytes = match message {
-                    None | Some(Ok(AggregatedMessage::Close(_))) => return End::PeerGone,
-                    Some(Ok(AggregatedMessage::Binary(bytes))) => bytes.to_vec(),
-                    // Not our framing, but the engine answers it with a protocol `error`.
-                    Some(Ok(AggregatedMessage::Text(text))) => text.as_bytes().to_vec(),
-                    Some(Ok(AggregatedMessage::Ping(payload))) => {
+                let bytes = match classify(conn, message) {
+                    Incoming::Frame(bytes) => bytes,
+                    Incoming::Ping(payload) => {
                         if session.pong(&payload).await.is_err() {
                             return End::PeerGone;
                         }
                         continue;
                     }
-                    Some(Ok(AggregatedMessage::Pong(_))) => continue,
-                    Some(Err(ProtocolError::Overflow)) => return End::TooLarge,
-                    Some(Err(ProtocolError::Io(e))) if e.to_string().contains("continuation size") => {
-                        return End::TooLarge;
-                    }
-                    Some(Err(e)) => {
-                        tracing::debug!(conn = conn.0, error = %e, "websocket protocol error");
-                        return End::PeerGone;
-                    }
+                    Incoming::Nothing => continue,
+                    Incoming::End(end) => return end,
                 };
-                metrics.message(Direction::In, bytes.len());
-                // Wait for room in the hub's inbound budget: while the hub is behind, sockets
-                // are not read and TCP pushes back on the peers.
-                let weight = u32::try_from(bytes.len().min(config.inbound_budget_bytes)).unwrap_or(u32::MAX);
-                let Ok(permit) = hub.inbound().clone().acquire_many_owned(weight).await else {
-                    return End::Dropped;
-                };
-                let frame = Command::Frame { conn, bytes, received: Instant::now(), permit: Some(permit) };
-                if !hub.send(frame) {
-                    return End::Dropped;
+                if let Err(end) = forward(hub, conn, config, metrics, bytes).await {
+                    return end;
                 }
             }
             _ = heartbeat.tick() => {
@@ -170,6 +152,70 @@ async fn read(
                 }
             }
         }
+    }
+}
+
+/// What the reader makes of one item of the message stream.
+enum Incoming {
+    /// Bytes for the engine.
+    Frame(Vec<u8>),
+    /// A ping to answer.
+    Ping(actix_web::web::Bytes),
+    /// A pong (it only refreshes the idle timer).
+    Nothing,
+    /// The connection is over.
+    End(End),
+}
+
+fn classify(conn: ConnId, message: Option<Result<AggregatedMessage, ProtocolError>>) -> Incoming {
+    match message {
+        None | Some(Ok(AggregatedMessage::Close(_))) => Incoming::End(End::PeerGone),
+        Some(Ok(AggregatedMessage::Binary(bytes))) => Incoming::Frame(bytes.to_vec()),
+        // Not our framing, but the engine answers it with a protocol `error`.
+        Some(Ok(AggregatedMessage::Text(text))) => Incoming::Frame(text.as_bytes().to_vec()),
+        Some(Ok(AggregatedMessage::Ping(payload))) => Incoming::Ping(payload),
+        Some(Ok(AggregatedMessage::Pong(_))) => Incoming::Nothing,
+        Some(Err(ProtocolError::Overflow)) => Incoming::End(End::TooLarge),
+        // actix-ws reports oversize continuations as this I/O error.
+        Some(Err(ProtocolError::Io(e))) if e.to_string().contains("continuation size") => {
+            Incoming::End(End::TooLarge)
+        }
+        Some(Err(e)) => {
+            tracing::debug!(conn = conn.0, error = %e, "websocket protocol error");
+            Incoming::End(End::PeerGone)
+        }
+    }
+}
+
+/// Hands a frame to the hub once the inbound budget has room for it: while the hub is
+/// behind, sockets are not read and TCP pushes back on the peers.
+async fn forward(
+    hub: &HubHandle,
+    conn: ConnId,
+    config: &HubConfig,
+    metrics: &Metrics,
+    bytes: Vec<u8>,
+) -> Result<(), End> {
+    let received = Instant::now();
+    metrics.message(Direction::In, bytes.len());
+    let weight = bytes.len().min(config.inbound_budget_bytes);
+    let weight = u32::try_from(weight).unwrap_or(u32::MAX);
+    let permit = hub
+        .inbound()
+        .clone()
+        .acquire_many_owned(weight)
+        .await
+        .map_err(|_| End::Dropped)?;
+    let frame = Command::Frame {
+        conn,
+        bytes,
+        received,
+        permit,
+    };
+    if hub.send(frame) {
+        Ok(())
+    } else {
+        Err(End::Dropped)
     }
 }
 

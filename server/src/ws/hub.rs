@@ -40,7 +40,7 @@ pub(super) enum Command {
         conn: ConnId,
         bytes: Vec<u8>,
         received: Instant,
-        permit: Option<OwnedSemaphorePermit>,
+        permit: OwnedSemaphorePermit,
     },
     /// The socket ended.
     Disconnect { conn: ConnId },
