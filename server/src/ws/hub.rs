@@ -165,6 +165,8 @@ struct HubState {
     sync_states: mpsc::UnboundedSender<SyncStateOp>,
     /// The frame being processed, for quarantining it if the engine refuses it.
     current: Option<(ConnId, Vec<u8>)>,
+    /// The connection whose `heads-batch` result is being sent (to spot "all in sync").
+    batch_answer: Option<ConnId>,
 }
 
 async fn run(
@@ -203,6 +205,7 @@ async fn run(
         commits,
         sync_states,
         current: None,
+        batch_answer: None,
     };
     tracing::info!("sync hub started");
     let done = loop {
@@ -288,7 +291,12 @@ impl HubState {
                 bytes,
             } => self.engine.sync_state_loaded(conn, doc_id, bytes),
             StorageResult::HeadsLoaded { conn, rows } => match rows {
-                Some(rows) => self.engine.heads_loaded(conn, rows),
+                Some(rows) => {
+                    self.engine.heads_loaded(conn, rows);
+                    self.batch_answer = Some(conn);
+                    self.run_outputs();
+                    self.batch_answer = None;
+                }
                 None => self.close(conn, "storage unavailable"),
             },
             StorageResult::Persisted { ticket, ok } => {

@@ -8,6 +8,8 @@ use rand::SeedableRng;
 use rand::seq::SliceRandom;
 
 use crate::on_both_backends;
+use sync_core::sync::ClientEvent;
+
 use crate::support::{SYNC_TIMEOUT, meeting, new_doc_id, wait_for_heads};
 
 async fn three_devices_that_edit_offline_and_reconnect_in_random_order_converge(
@@ -81,3 +83,61 @@ async fn three_devices_that_edit_offline_and_reconnect_in_random_order_converge(
 }
 
 on_both_backends!(three_devices_that_edit_offline_and_reconnect_in_random_order_converge);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_whose_documents_are_in_sync_reconnects_in_one_round_trip() {
+    let db = TestDb::new(e2e::server::Backend::Sqlite);
+    let server = TestServer::start(&db, |_| {}).await;
+    let (device_id, token) = server.device("Chi bộ đồng bộ").await;
+    let url = server.ws_url(&token);
+    let mut device = Device::new("batched", Some(uuid::Uuid::new_v4().to_string()), &url);
+    device.engine = sync_core::sync::ClientEngine::new("batched", None).with_batch_sync(true);
+    let docs: Vec<_> = (0..5).map(|_| new_doc_id()).collect();
+    for (i, doc_id) in docs.iter().enumerate() {
+        device
+            .engine
+            .insert_doc(*doc_id, meeting(&format!("Biên bản {i}")));
+    }
+    device.sync(SYNC_TIMEOUT).await;
+    for doc_id in &docs {
+        let heads = device.engine.doc(doc_id).expect("held").get_heads();
+        wait_for_heads(&server, *doc_id, &heads).await;
+    }
+    device.go_offline().await;
+
+    let reconnected = std::time::Instant::now();
+    let received_before = server.metric("sync_messages_total{direction=\"In\"}");
+    let sent_before = server.metric("sync_messages_total{direction=\"Out\"}");
+    let events = device.sync(SYNC_TIMEOUT).await;
+    assert!(
+        events.contains(&ClientEvent::Connected { batch_sync: true }),
+        "{events:?}"
+    );
+    for doc_id in &docs {
+        assert!(events.contains(&ClientEvent::InSync(*doc_id)), "{events:?}");
+    }
+    let received = server
+        .metric("sync_messages_total{direction=\"In\"}")
+        .unwrap_or(0.0)
+        - received_before.unwrap_or(0.0);
+    let sent = server
+        .metric("sync_messages_total{direction=\"Out\"}")
+        .unwrap_or(0.0)
+        - sent_before.unwrap_or(0.0);
+    assert_eq!(
+        (received, sent),
+        (2.0, 2.0),
+        "join + heads-batch, peer + result"
+    );
+    let since = server
+        .metric(&format!(
+            "sync_device_seconds_since_converged{{device=\"{device_id}\"}}"
+        ))
+        .expect("the device's gauge");
+    assert!(
+        since <= reconnected.elapsed().as_secs_f64(),
+        "the one-round-trip reconnect is recorded as converged"
+    );
+    device.go_offline().await;
+    server.stop().await;
+}

@@ -128,6 +128,10 @@ impl HubState {
         if let Some(since) = entry.waiting_since.take() {
             self.metrics.observe_sync_latency(since.elapsed());
         }
+        if self.batch_answer == Some(conn) && reasons::is_all_in_sync(&bytes) {
+            // The batched extension found every document in sync: converged in one round trip.
+            self.metrics.device_converged(&entry.device_id);
+        }
         if entry.outbox.push(bytes).is_err() {
             tracing::warn!(conn = conn.0, device.id = %entry.device_id, "peer is not reading; disconnecting");
             self.metrics.rejected("slow_consumer");

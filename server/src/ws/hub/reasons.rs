@@ -37,3 +37,11 @@ pub(super) fn is_sync_message(bytes: &[u8]) -> bool {
         Ok(Message::Sync(_) | Message::Request(_))
     )
 }
+
+/// Whether `bytes` is a `heads-batch-result` naming no document out of sync.
+pub(super) fn is_all_in_sync(bytes: &[u8]) -> bool {
+    matches!(
+        sync_core::sync::decode(bytes, usize::MAX),
+        Ok(Message::HeadsBatchResult { out_of_sync, .. }) if out_of_sync.is_empty()
+    )
+}
