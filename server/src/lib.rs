@@ -11,6 +11,7 @@
 //!   [`routes`]: HTTP routes; [`error`]: `ApiError`.
 //! - [`org`]: the effective-dated organisation tree, members, import/export and the access
 //!   rule; [`accounts`]: users, roles, login sessions, rate limits and revocation events.
+//! - [`ws`]: the automerge-repo sync endpoint `/sync` and the hub that drives the sync engine.
 
 pub mod accounts;
 pub mod auth;
@@ -25,3 +26,4 @@ pub mod settings;
 pub mod startup;
 pub mod store;
 pub mod telemetry;
+pub mod ws;

@@ -9,7 +9,7 @@ mod session;
 use actix_web::web;
 
 /// Registers every route of this module: `/healthz`, `/readyz`, `/metrics`, `/v1/devices/me`,
-/// `/api/v1/session` (POST log in, DELETE log out) and `/api/v1/me`.
+/// `/api/v1/session` (POST log in, DELETE log out), `/api/v1/me` and the WebSocket `/sync`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz))
@@ -17,5 +17,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/v1/devices/me", web::get().to(devices::whoami))
         .route("/api/v1/session", web::post().to(session::create_session))
         .route("/api/v1/session", web::delete().to(session::delete_session))
-        .route("/api/v1/me", web::get().to(me::me));
+        .route("/api/v1/me", web::get().to(me::me))
+        .route("/sync", web::get().to(crate::ws::sync_socket));
 }

@@ -27,6 +27,7 @@ use crate::settings::Settings;
 use crate::store::Store;
 use crate::store::compactor::{CompactorConfig, spawn_compactor};
 use crate::telemetry::RedactedRootSpan;
+use crate::ws::{Hub, HubConfig};
 
 /// A built, not yet running server.
 pub struct Application {
@@ -36,6 +37,7 @@ pub struct Application {
     store: Store,
     metrics: Metrics,
     accounts: Accounts,
+    hub: Hub,
     compactor: Option<(watch::Sender<bool>, JoinHandle<()>)>,
 }
 
@@ -51,6 +53,9 @@ impl Application {
         let store = Store::new(pool.clone(), metrics.clone());
         let accounts = Accounts::new(pool, settings.accounts.clone());
         accounts.start_watcher();
+        let hub_config = HubConfig::from_settings(&settings, settings.database.url.expose_secret());
+        let hub = Hub::start(store.clone(), metrics.clone(), hub_config)?;
+        let hub_data = web::Data::new(hub.handle());
 
         let addrs = settings.bind_addrs()?;
         let listener = TcpListener::bind(addrs.as_slice())
@@ -76,6 +81,7 @@ impl Application {
                 .app_data(metrics_data.clone())
                 .app_data(settings_data.clone())
                 .app_data(accounts_data.clone())
+                .app_data(hub_data.clone())
                 .app_data(web::PayloadConfig::new(body_limit))
                 .configure(crate::routes::configure)
         })
@@ -113,6 +119,7 @@ impl Application {
             store,
             metrics,
             accounts,
+            hub,
             compactor,
         })
     }
@@ -148,9 +155,11 @@ impl Application {
         self.server.handle()
     }
 
-    /// Serves until the server is stopped, then stops the compactor after the round it is in.
+    /// Serves until the server is stopped, then lets the sync hub commit everything queued
+    /// and stops the compactor after the round it is in.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let result = self.server.await;
+        self.hub.shutdown().await;
         if let Some((stop, task)) = self.compactor {
             let _ = stop.send(true);
             if let Err(e) = task.await {

@@ -2,13 +2,15 @@
 //
 // Commands (all print one JSON line on stdout per event):
 //   create <wsUrl> <storeDir>   create a meeting document OFFLINE, edit it, then connect and sync;
-//                               prints {"event":"created","url":..,"heads":[..]} and stays online
+//                               prints {"event":"created","url":..,"heads":[..]} (heads as hex
+//                               change hashes, as the server stores them) and stays online
 //                               until stdin closes, so the test decides when the server has it.
 //   find <wsUrl> <storeDir> <automergeUrl> [expectKey]
 //                               fresh repo: find the document, print {"event":"found","doc":..};
 //                               with expectKey, wait until that key appears (edits still arriving).
 //   edit <wsUrl> <storeDir> <automergeUrl> <key> <text>
 //                               find, set doc.notes[key] = text, wait for stdin to close.
+import * as A from "@automerge/automerge";
 import { Repo } from "@automerge/automerge-repo";
 import { WebSocketClientAdapter } from "@automerge/automerge-repo-network-websocket";
 import { NodeFSStorageAdapter } from "@automerge/automerge-repo-storage-nodefs";
@@ -47,7 +49,7 @@ async function main() {
     });
     await repo.flush();
     repo.networkSubsystem.addNetworkAdapter(new WebSocketClientAdapter(wsUrl));
-    say({ event: "created", url: handle.url, heads: handle.heads() });
+    say({ event: "created", url: handle.url, heads: A.getHeads(handle.doc()) });
     await untilStdinCloses();
     await repo.flush();
     await repo.shutdown();
@@ -60,12 +62,12 @@ async function main() {
           await new Promise((r) => handle.once("change", r));
         }
       }
-      say({ event: "found", doc: handle.doc(), heads: handle.heads() });
+      say({ event: "found", doc: handle.doc(), heads: A.getHeads(handle.doc()) });
     } else {
       handle.change((d) => {
         d.notes[key] = text;
       });
-      say({ event: "edited", heads: handle.heads() });
+      say({ event: "edited", heads: A.getHeads(handle.doc()) });
       await untilStdinCloses();
     }
     await repo.flush();

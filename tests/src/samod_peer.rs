@@ -61,7 +61,9 @@ impl Dialer for WsDialer {
 /// the handshake with the server completed.
 pub async fn connect(ws_url: &str) -> anyhow::Result<Repo> {
     let repo = Repo::build_tokio().load().await;
-    let dialer = Arc::new(WsDialer { url: Url::parse(ws_url)? });
+    let dialer = Arc::new(WsDialer {
+        url: Url::parse(ws_url)?,
+    });
     let backoff = BackoffConfig {
         initial_delay: Duration::from_millis(50),
         max_delay: Duration::from_secs(1),

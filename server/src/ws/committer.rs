@@ -1,0 +1,139 @@
+//! The sequential committer: carries out the engine's `Persist` batches in ticket order, folding
+//! the batches queued behind each other into one transaction (one fsync for many devices).
+
+use std::str::FromStr;
+
+use automerge::ChangeHash;
+use sync_core::sync::{PersistItem, Ticket};
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+use super::storage::StorageResult;
+use crate::store::{ChangeMeta, DocWrite, Store};
+
+/// One `Persist` output.
+#[derive(Debug)]
+pub(super) struct Batch {
+    pub(super) ticket: Ticket,
+    pub(super) items: Vec<PersistItem>,
+}
+
+/// Starts the committer; it ends after committing everything queued once `batches` closes.
+pub(super) fn spawn(
+    store: Store,
+    max_items: usize,
+    mut batches: mpsc::UnboundedReceiver<Batch>,
+    results: mpsc::UnboundedSender<StorageResult>,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        while let Some(first) = batches.recv().await {
+            let mut group = vec![first];
+            let mut items = group[0].items.len();
+            while items < max_items {
+                match batches.try_recv() {
+                    Ok(next) => {
+                        items += next.items.len();
+                        group.push(next);
+                    }
+                    Err(_) => break,
+                }
+            }
+            commit_group(&store, group, &results).await;
+        }
+    })
+}
+
+/// Commits `group` in one transaction; if that fails, each batch alone, so one bad batch does
+/// not fail the others. Results are reported in ticket order.
+async fn commit_group(
+    store: &Store,
+    group: Vec<Batch>,
+    results: &mpsc::UnboundedSender<StorageResult>,
+) {
+    let writes: Vec<DocWrite> = group.iter().flat_map(|b| writes_of(&b.items)).collect();
+    let tickets: Vec<Ticket> = group.iter().map(|b| b.ticket).collect();
+    match store.commit_batch(writes).await {
+        Ok(()) => {
+            for ticket in tickets {
+                let _ = results.send(StorageResult::Persisted { ticket, ok: true });
+            }
+        }
+        Err(e) if group.len() == 1 => {
+            tracing::error!(error = ?e, ticket = tickets[0].0, "commit failed");
+            let _ = results.send(StorageResult::Persisted {
+                ticket: tickets[0],
+                ok: false,
+            });
+        }
+        Err(e) => {
+            tracing::warn!(error = ?e, batches = group.len(), "group commit failed; retrying batch by batch");
+            for batch in group {
+                let result = store.commit_batch(writes_of(&batch.items)).await;
+                if let Err(e) = &result {
+                    tracing::error!(error = ?e, ticket = batch.ticket.0, "commit failed");
+                }
+                let _ = results.send(StorageResult::Persisted {
+                    ticket: batch.ticket,
+                    ok: result.is_ok(),
+                });
+            }
+        }
+    }
+}
+
+/// The store's form of a batch: one chunk of concatenated changes per item, every change
+/// recorded with its delivering device and actor.
+pub(super) fn writes_of(items: &[PersistItem]) -> Vec<DocWrite> {
+    items
+        .iter()
+        .map(|item| DocWrite {
+            doc_id: item.doc_id.to_string(),
+            change_bytes: item.changes.concat(),
+            new_heads: item.new_heads.clone(),
+            changes: item
+                .change_meta
+                .iter()
+                .filter_map(|(hash, actor)| {
+                    Some(ChangeMeta {
+                        hash: ChangeHash::from_str(hash).ok()?,
+                        actor: actor.clone(),
+                    })
+                })
+                .collect(),
+            device_id: item.delivered_by.0.clone(),
+            owner_if_new: item.creates_doc.then(|| item.delivered_by.0.clone()),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use automerge::transaction::Transactable;
+    use sync_core::doc_id::DocumentId;
+    use sync_core::sync::PeerIdentity;
+
+    #[test]
+    fn a_persist_item_becomes_a_write_recording_device_and_actors() {
+        let mut doc = automerge::AutoCommit::new();
+        doc.put(automerge::ROOT, "k", "v").unwrap();
+        doc.commit();
+        let change = doc.get_changes(&[]).remove(0).clone();
+        let item = PersistItem {
+            doc_id: DocumentId::from_bytes([7; 16]),
+            delivered_by: PeerIdentity("device-1".into()),
+            creates_doc: true,
+            changes: vec![change.raw_bytes().to_vec()],
+            change_meta: vec![(change.hash().to_string(), change.actor_id().to_hex_string())],
+            new_heads: vec![change.hash()],
+        };
+        let writes = writes_of(&[item]);
+        assert_eq!(writes.len(), 1);
+        let w = &writes[0];
+        assert_eq!(w.device_id, "device-1");
+        assert_eq!(w.owner_if_new.as_deref(), Some("device-1"));
+        assert_eq!(w.changes[0].hash, change.hash());
+        assert_eq!(w.changes[0].actor, change.actor_id().to_hex_string());
+        assert!(automerge::Automerge::load(&w.change_bytes).is_ok());
+    }
+}

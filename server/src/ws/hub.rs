@@ -1,0 +1,344 @@
+//! [`Hub`]: the task that owns the [`ServerEngine`] and carries out its outputs.
+//!
+//! The hub runs on its own thread with a current-thread tokio runtime, so automerge work never
+//! delays the HTTP workers. Every input (a connection's command or a storage result) is given
+//! to the engine alone and followed by a full drain of `poll_outputs`, so an
+//! [`Output::Rejected`] always refers to the frame just given. Commits are still grouped: the
+//! committer folds every `Persist` queued behind the running transaction into the next one.
+
+mod outputs;
+mod reasons;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use anyhow::Context;
+use sync_core::sync::{ConnId, CreatorOnly, PeerIdentity, ServerConfig, ServerEngine};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, oneshot};
+use tokio::task::JoinHandle;
+
+use super::committer::{self, Batch};
+use super::config::HubConfig;
+use super::outbox::Outbox;
+use super::storage::{self, StorageResult, SyncStateOp};
+use crate::metrics::Metrics;
+use crate::store::Store;
+
+/// A request from a connection (or from shutdown) to the hub.
+pub(super) enum Command {
+    /// A socket was authenticated and upgraded.
+    Connect {
+        conn: ConnId,
+        device_id: String,
+        outbox: Outbox,
+    },
+    /// A frame arrived; `permit` holds its bytes against the hub's inbound budget
+    /// until the engine has taken it.
+    Frame {
+        conn: ConnId,
+        bytes: Vec<u8>,
+        received: Instant,
+        permit: OwnedSemaphorePermit,
+    },
+    /// The socket ended.
+    Disconnect { conn: ConnId },
+    /// Stop: disconnect everyone, commit what is queued, then answer.
+    Shutdown { done: oneshot::Sender<()> },
+}
+
+/// Cloneable access to the hub for the WebSocket handlers.
+#[derive(Debug, Clone)]
+pub struct HubHandle {
+    commands: mpsc::UnboundedSender<Command>,
+    /// Bytes of received frames waiting for the hub, over all connections.
+    inbound: Arc<Semaphore>,
+    next_conn: Arc<AtomicU64>,
+    config: Arc<HubConfig>,
+}
+
+impl std::fmt::Debug for Command {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Connect { conn, .. } => write!(f, "Connect({})", conn.0),
+            Self::Frame { conn, bytes, .. } => {
+                write!(f, "Frame({}, {} bytes)", conn.0, bytes.len())
+            }
+            Self::Disconnect { conn } => write!(f, "Disconnect({})", conn.0),
+            Self::Shutdown { .. } => f.write_str("Shutdown"),
+        }
+    }
+}
+
+impl HubHandle {
+    /// The hub's limits and timers.
+    pub fn config(&self) -> &HubConfig {
+        &self.config
+    }
+
+    /// The shared budget of received frames not yet taken by the hub.
+    pub(super) fn inbound(&self) -> &Arc<Semaphore> {
+        &self.inbound
+    }
+
+    /// A fresh connection number.
+    pub(super) fn next_conn(&self) -> ConnId {
+        ConnId(self.next_conn.fetch_add(1, Ordering::Relaxed))
+    }
+
+    /// Sends `command`; `false` if the hub has stopped.
+    pub(super) fn send(&self, command: Command) -> bool {
+        self.commands.send(command).is_ok()
+    }
+}
+
+/// The running hub: its thread and a handle to it.
+#[derive(Debug)]
+pub struct Hub {
+    handle: HubHandle,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Hub {
+    /// Starts the hub thread with an engine configured by `config` and the interim access rule
+    /// [`CreatorOnly`] (swap the policy here once organisations exist).
+    pub fn start(store: Store, metrics: Metrics, config: HubConfig) -> anyhow::Result<Self> {
+        let (commands, rx) = mpsc::unbounded_channel();
+        let handle = HubHandle {
+            commands,
+            inbound: Arc::new(Semaphore::new(config.inbound_budget_bytes)),
+            next_conn: Arc::new(AtomicU64::new(1)),
+            config: Arc::new(config.clone()),
+        };
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .context("could not build the sync hub runtime")?;
+        let thread = std::thread::Builder::new()
+            .name("sync-hub".to_owned())
+            .spawn(move || runtime.block_on(run(store, metrics, config, rx)))
+            .context("could not start the sync hub thread")?;
+        Ok(Self {
+            handle,
+            thread: Some(thread),
+        })
+    }
+
+    /// A handle for the WebSocket handlers.
+    pub fn handle(&self) -> HubHandle {
+        self.handle.clone()
+    }
+
+    /// Disconnects every connection, waits until every queued commit and sync-state write is
+    /// done, and stops the hub thread.
+    pub async fn shutdown(mut self) {
+        let (done, finished) = oneshot::channel();
+        if self.handle.send(Command::Shutdown { done }) {
+            let _ = finished.await;
+        }
+        if let Some(thread) = self.thread.take() {
+            let joined = tokio::task::spawn_blocking(move || thread.join()).await;
+            if !matches!(joined, Ok(Ok(()))) {
+                tracing::warn!("the sync hub thread ended abnormally");
+            }
+        }
+    }
+}
+
+/// One connection as the hub sees it.
+struct ConnEntry {
+    device_id: String,
+    outbox: Outbox,
+    /// When the oldest frame not yet answered arrived (for the sync latency histogram).
+    waiting_since: Option<Instant>,
+}
+
+/// The hub's state, owned by its task.
+struct HubState {
+    engine: ServerEngine,
+    store: Store,
+    metrics: Metrics,
+    conns: HashMap<ConnId, ConnEntry>,
+    results: mpsc::UnboundedSender<StorageResult>,
+    commits: mpsc::UnboundedSender<Batch>,
+    sync_states: mpsc::UnboundedSender<SyncStateOp>,
+    /// The frame being processed, for quarantining it if the engine refuses it.
+    current: Option<(ConnId, Vec<u8>)>,
+    /// The connection whose `heads-batch` result is being sent (to spot "all in sync").
+    batch_answer: Option<ConnId>,
+}
+
+async fn run(
+    store: Store,
+    metrics: Metrics,
+    config: HubConfig,
+    mut commands: mpsc::UnboundedReceiver<Command>,
+) {
+    let engine = ServerEngine::new(
+        ServerConfig {
+            peer_id: config.peer_id.clone(),
+            storage_id: Some(config.storage_id.clone()),
+            max_message_bytes: config.max_message_bytes,
+            doc_memory_budget: config.doc_memory_budget,
+            batch_sync: true,
+        },
+        Box::new(CreatorOnly),
+    );
+    let (results, mut results_rx) = mpsc::unbounded_channel();
+    let (commits, commits_rx) = mpsc::unbounded_channel();
+    let (sync_states, sync_states_rx) = mpsc::unbounded_channel();
+    let committer = committer::spawn(
+        store.clone(),
+        config.max_commit_items,
+        commits_rx,
+        results.clone(),
+    );
+    let sync_state_worker =
+        storage::spawn_sync_state_worker(store.clone(), sync_states_rx, results.clone());
+    let mut hub = HubState {
+        engine,
+        store,
+        metrics,
+        conns: HashMap::new(),
+        results,
+        commits,
+        sync_states,
+        current: None,
+        batch_answer: None,
+    };
+    tracing::info!("sync hub started");
+    let done = loop {
+        tokio::select! {
+            biased;
+            Some(result) = results_rx.recv() => hub.on_storage_result(result),
+            command = commands.recv() => match command {
+                Some(Command::Shutdown { done }) => break Some(done),
+                Some(command) => hub.on_command(command),
+                None => break None,
+            },
+        }
+    };
+    hub.shutdown(committer, sync_state_worker).await;
+    if let Some(done) = done {
+        let _ = done.send(());
+    }
+}
+
+impl HubState {
+    fn on_command(&mut self, command: Command) {
+        match command {
+            Command::Connect {
+                conn,
+                device_id,
+                outbox,
+            } => {
+                self.engine.connect(conn, PeerIdentity(device_id.clone()));
+                self.conns.insert(
+                    conn,
+                    ConnEntry {
+                        device_id,
+                        outbox,
+                        waiting_since: None,
+                    },
+                );
+            }
+            Command::Frame {
+                conn,
+                bytes,
+                received,
+                permit,
+            } => {
+                let Some(entry) = self.conns.get_mut(&conn) else {
+                    return;
+                };
+                entry.waiting_since.get_or_insert(received);
+                self.engine.receive(conn, &bytes);
+                drop(permit);
+                self.current = Some((conn, bytes));
+                let round = self.run_outputs();
+                if let Some((conn, bytes)) = self.current.take()
+                    && round.is_quiet_for(conn)
+                    && let Some(entry) = self.conns.get_mut(&conn)
+                {
+                    // Nothing to answer and nothing pending: no reply to time.
+                    entry.waiting_since = None;
+                    // A sync message that needs no answer means both sides hold the same
+                    // heads (a heuristic: the engine does not report convergence itself).
+                    if reasons::is_sync_message(&bytes) {
+                        self.metrics.device_converged(&entry.device_id);
+                    }
+                }
+            }
+            Command::Disconnect { conn } => {
+                self.conns.remove(&conn);
+                self.engine.disconnect(conn);
+                self.run_outputs();
+            }
+            Command::Shutdown { .. } => {}
+        }
+    }
+
+    fn on_storage_result(&mut self, result: StorageResult) {
+        match result {
+            StorageResult::DocLoaded { doc_id, result } => match result {
+                Ok(loaded) => self.engine.doc_loaded(doc_id, loaded),
+                Err(()) => self.engine.doc_load_failed(doc_id),
+            },
+            StorageResult::SyncStateLoaded {
+                conn,
+                doc_id,
+                bytes,
+            } => self.engine.sync_state_loaded(conn, doc_id, bytes),
+            StorageResult::HeadsLoaded { conn, rows } => match rows {
+                Some(rows) => {
+                    self.engine.heads_loaded(conn, rows);
+                    self.batch_answer = Some(conn);
+                    self.run_outputs();
+                    self.batch_answer = None;
+                }
+                None => self.close(conn, "storage unavailable"),
+            },
+            StorageResult::Persisted { ticket, ok } => {
+                if ok {
+                    self.engine.persisted(ticket);
+                } else {
+                    self.engine.persist_failed(ticket);
+                }
+            }
+        }
+        self.run_outputs();
+    }
+
+    /// Closes `conn` from the hub's side (flushing what is queued).
+    fn close(&mut self, conn: ConnId, reason: &'static str) {
+        if let Some(entry) = self.conns.remove(&conn) {
+            entry.outbox.close(reason);
+        }
+        self.engine.disconnect(conn);
+    }
+
+    /// Every connection leaves (their sync states are saved), then the committer and the
+    /// sync-state worker finish what is queued.
+    async fn shutdown(mut self, committer: JoinHandle<()>, sync_state_worker: JoinHandle<()>) {
+        let conns: Vec<ConnId> = self.conns.keys().copied().collect();
+        for conn in conns {
+            self.close(conn, "server shutting down");
+        }
+        self.run_outputs();
+        let HubState {
+            commits,
+            sync_states,
+            ..
+        } = self;
+        drop(commits);
+        drop(sync_states);
+        if committer.await.is_err() {
+            tracing::error!("the committer ended abnormally");
+        }
+        if sync_state_worker.await.is_err() {
+            tracing::error!("the sync-state worker ended abnormally");
+        }
+        tracing::info!("sync hub stopped; every queued commit is done");
+    }
+}

@@ -1,0 +1,115 @@
+//! [`Outbox`]: the hub's end of a connection's bounded outbound queue.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use tokio::sync::{mpsc, watch};
+
+/// Most frames queued for one connection (the byte budget usually binds first).
+pub(super) const OUTBOUND_QUEUE_FRAMES: usize = 1024;
+
+/// What the writer of a connection is asked to do.
+#[derive(Debug)]
+pub(super) enum Outbound {
+    /// Write one binary frame.
+    Frame(Vec<u8>),
+    /// Write the frames queued before, then a close frame with this reason, then stop.
+    Close(&'static str),
+}
+
+/// The queue is over its budget: the peer is not reading.
+#[derive(Debug)]
+pub(super) struct QueueFull;
+
+/// The hub's handle on one connection's writer.
+#[derive(Debug)]
+pub(super) struct Outbox {
+    tx: mpsc::Sender<Outbound>,
+    /// Bytes queued and not yet written; the writer subtracts what it wrote.
+    queued: Arc<AtomicUsize>,
+    budget: usize,
+    /// Set to `true` to stop the connection at once, without flushing.
+    kill: watch::Sender<bool>,
+}
+
+/// The connection's end: what its writer reads.
+pub(super) struct Inbox {
+    /// Frames and closes, in order.
+    pub(super) rx: mpsc::Receiver<Outbound>,
+    /// Shared byte count (see [`Outbox`]).
+    pub(super) queued: Arc<AtomicUsize>,
+    /// Becomes `true` when the hub drops the connection at once.
+    pub(super) kill: watch::Receiver<bool>,
+}
+
+/// A connected pair with a budget of `budget` queued bytes.
+pub(super) fn outbox(budget: usize) -> (Outbox, Inbox) {
+    let (tx, rx) = mpsc::channel(OUTBOUND_QUEUE_FRAMES);
+    let queued = Arc::new(AtomicUsize::new(0));
+    let (kill, kill_rx) = watch::channel(false);
+    (
+        Outbox {
+            tx,
+            queued: queued.clone(),
+            budget,
+            kill,
+        },
+        Inbox {
+            rx,
+            queued,
+            kill: kill_rx,
+        },
+    )
+}
+
+impl Outbox {
+    /// Queues a frame, or fails if that would pass the budget (the caller then kills it).
+    pub(super) fn push(&self, bytes: Vec<u8>) -> Result<(), QueueFull> {
+        let len = bytes.len();
+        let before = self.queued.fetch_add(len, Ordering::AcqRel);
+        // One frame always fits an empty queue, so a large reply is never refused by itself.
+        if before > 0 && before + len > self.budget {
+            self.queued.fetch_sub(len, Ordering::AcqRel);
+            return Err(QueueFull);
+        }
+        self.tx.try_send(Outbound::Frame(bytes)).map_err(|_| {
+            self.queued.fetch_sub(len, Ordering::AcqRel);
+            QueueFull
+        })
+    }
+
+    /// Asks the writer to flush and close; the outbox is consumed.
+    pub(super) fn close(self, reason: &'static str) {
+        if self.tx.try_send(Outbound::Close(reason)).is_err() {
+            self.kill();
+        }
+    }
+
+    /// Stops the connection without flushing.
+    pub(super) fn kill(self) {
+        let _ = self.kill.send(true);
+    }
+}
+
+impl Inbox {
+    /// The writer wrote a frame of `len` bytes.
+    pub(super) fn written(&self, len: usize) {
+        self.queued.fetch_sub(len, Ordering::AcqRel);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_queue_over_budget_refuses_frames_but_one_large_frame_fits_an_empty_queue() {
+        let (out, inbox) = outbox(10);
+        assert!(out.push(vec![0; 50]).is_ok());
+        assert!(out.push(vec![0; 1]).is_err());
+        inbox.written(50);
+        assert!(out.push(vec![0; 6]).is_ok());
+        assert!(out.push(vec![0; 4]).is_ok());
+        assert!(out.push(vec![0; 1]).is_err());
+    }
+}

@@ -1,0 +1,134 @@
+//! Connection-level limits: peers that stop reading, silent peers, and connection churn.
+
+use std::time::Duration;
+
+use e2e::server::{Backend, TestDb, TestServer, eventually};
+use e2e::ws_client::{Device, RawPeer, Received};
+use sync_core::sync::Message;
+
+use crate::support::{SYNC_TIMEOUT, assert_still_serves, meeting, new_doc_id};
+
+async fn wait_for_open_connections(server: &TestServer, want: f64) {
+    eventually(
+        "the open-connections gauge",
+        Duration::from_secs(30),
+        || async { (server.metric("sync_connections_open ") == Some(want)).then_some(()) },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_peer_that_stops_reading_is_disconnected_so_server_memory_stays_bounded() {
+    let db = TestDb::new(Backend::Sqlite);
+    let server = TestServer::start(&db, |s| s.sync.max_message_bytes = 64 * 1024).await;
+    let (_, token) = server.device("two tabs").await;
+    let url = server.ws_url(&token);
+    let doc_id = new_doc_id();
+
+    let mut stalled = Device::new("stalled", None, &url);
+    stalled.engine.insert_doc(doc_id, meeting("Biên bản"));
+    stalled.sync(SYNC_TIMEOUT).await;
+    let mut talker = Device::new("talker", None, &url);
+    talker.engine.want(doc_id);
+    talker.sync(SYNC_TIMEOUT).await;
+    wait_for_open_connections(&server, 2.0).await;
+
+    // From now on nobody reads the stalled socket; the talker floods it with presence data
+    // that the server relays (24 MiB, far more than socket buffers and the 128 KiB queue).
+    let mut stalled_socket = stalled.take_socket().expect("online");
+    for count in 0..400u64 {
+        let message = Message::Ephemeral {
+            sender_id: "talker".to_owned(),
+            target_id: "sync-server".to_owned(),
+            document_id: doc_id,
+            count,
+            session_id: "flood".to_owned(),
+            data: vec![0x5a; 60 * 1024],
+        };
+        talker.send_frame(sync_core::sync::encode(&message)).await;
+        if server
+            .metric("sync_rejections_total{reason=\"slow_consumer\"}")
+            .is_some()
+        {
+            break;
+        }
+    }
+    eventually(
+        "the stalled peer to be dropped",
+        Duration::from_secs(30),
+        || async {
+            server
+                .metric("sync_rejections_total{reason=\"slow_consumer\"}")
+                .filter(|n| *n >= 1.0)
+        },
+    )
+    .await;
+    wait_for_open_connections(&server, 1.0).await;
+
+    // The stalled peer, reading at last, finds its connection closed after the backlog.
+    let drained = tokio::time::timeout(Duration::from_secs(30), async {
+        let mut frames = 0usize;
+        while !matches!(
+            stalled_socket.recv(Duration::from_secs(30)).await,
+            Received::Closed
+        ) {
+            frames += 1;
+        }
+        frames
+    })
+    .await
+    .expect("the stalled connection ends");
+    eprintln!("stalled peer read {drained} frames before the close");
+    assert_still_serves(&server).await;
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_peer_that_never_answers_pings_is_closed_after_the_idle_timeout() {
+    let db = TestDb::new(Backend::Sqlite);
+    let server = TestServer::start(&db, |s| {
+        s.sync.heartbeat_interval_secs = 1;
+        s.sync.idle_timeout_secs = 2;
+    })
+    .await;
+    let (_, token) = server.device("silent").await;
+    let mut peer = RawPeer::connect(&server.ws_url(&token))
+        .await
+        .expect("connects");
+    peer.join("silent").await;
+    // Not reading means tungstenite never answers the server's pings.
+    wait_for_open_connections(&server, 0.0).await;
+    while !matches!(peer.recv(Duration::from_secs(10)).await, Received::Closed) {}
+    assert_still_serves(&server).await;
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ten_thousand_connections_opened_and_dropped_leave_the_server_serving() {
+    const TOTAL: usize = 10_000;
+    const BATCH: usize = 250;
+    let db = TestDb::new(Backend::Sqlite);
+    let server = TestServer::start(&db, |_| {}).await;
+    let (_, token) = server.device("churn").await;
+    let url = server.ws_url(&token);
+    let started = std::time::Instant::now();
+    for _ in 0..TOTAL / BATCH {
+        let batch: Vec<_> = (0..BATCH)
+            .map(|_| {
+                let url = url.clone();
+                tokio::spawn(async move { RawPeer::connect(&url).await.map(drop) })
+            })
+            .collect();
+        for task in batch {
+            task.await.expect("task").expect("connection accepted");
+        }
+    }
+    eprintln!(
+        "{TOTAL} connections opened and dropped in {:?}",
+        started.elapsed()
+    );
+    wait_for_open_connections(&server, 0.0).await;
+    assert_eq!(server.metric("sync_connections_total"), Some(TOTAL as f64));
+    assert_still_serves(&server).await;
+    server.stop().await;
+}
