@@ -37,12 +37,20 @@ impl LinkStats {
 pub struct Link {
     ws: WebSocketStream<TcpStream>,
     started: Instant,
+    /// This connection's peer id (see [`Link::open`]).
+    peer_id: String,
     /// Counters since the connection opened.
     pub stats: LinkStats,
 }
 
 impl Link {
     /// Dials `url` (`ws://127.0.0.1:PORT/...`) with `TCP_NODELAY` and starts `engine`'s session.
+    ///
+    /// Every connection announces a new peer id (the engine's plus a connection number), as a
+    /// restarted automerge-repo app does; the storage id, and so the persisted sync state,
+    /// stays. Reusing a peer id with a warm automerge-repo 2.5.6 server gets no answer for
+    /// in-sync documents: it keeps the previous connection's in-memory sync state for that
+    /// peer id, whose last sent heads already equal its heads.
     pub async fn open(url: &str, engine: &mut ClientEngine) -> anyhow::Result<Self> {
         let started = Instant::now();
         let authority = url
@@ -55,7 +63,10 @@ impl Link {
             .await
             .with_context(|| format!("WebSocket upgrade at {}", url.split('?').next().unwrap_or(url)))?;
         engine.connect();
-        let mut link = Self { ws, started, stats: LinkStats::default() };
+        static CONNECTIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = CONNECTIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let peer_id = format!("{}-c{n}", engine.peer_id());
+        let mut link = Self { ws, started, peer_id, stats: LinkStats::default() };
         link.flush(engine).await?;
         Ok(link)
     }
@@ -63,7 +74,7 @@ impl Link {
     /// Sends every frame the engine has queued.
     pub async fn flush(&mut self, engine: &mut ClientEngine) -> anyhow::Result<()> {
         for frame in engine.poll_frames() {
-            self.count_sent(&frame);
+            let frame = self.count_and_rename(&frame);
             self.stats.bytes_up += frame.len() as u64;
             self.ws.feed(Frame::binary(frame)).await?;
         }
@@ -71,18 +82,32 @@ impl Link {
         Ok(())
     }
 
-    fn count_sent(&mut self, frame: &[u8]) {
-        match sync_core::sync::decode(frame, usize::MAX) {
-            Ok(Message::Request(m) | Message::Sync(m)) => {
+    /// Counts a frame's sync messages and puts this connection's peer id in it.
+    fn count_and_rename(&mut self, frame: &[u8]) -> Vec<u8> {
+        let Ok(mut message) = sync_core::sync::decode(frame, usize::MAX) else {
+            return frame.to_vec();
+        };
+        let peer = self.peer_id.clone();
+        match &mut message {
+            Message::Request(m) | Message::Sync(m) => {
                 *self.stats.sent_per_doc.entry(m.document_id).or_default() += 1;
+                m.sender_id = peer;
             }
-            Ok(Message::HeadsBatch { docs, .. }) => {
+            Message::HeadsBatch { docs, sender_id, .. } => {
                 for d in docs {
                     *self.stats.sent_per_doc.entry(d.document_id).or_default() += 1;
                 }
+                *sender_id = peer;
             }
+            Message::Join { sender_id, .. }
+            | Message::Leave { sender_id }
+            | Message::Ephemeral { sender_id, .. }
+            | Message::RemoteSubscriptionChange { sender_id, .. }
+            | Message::RemoteHeadsChanged { sender_id, .. }
+            | Message::DocUnavailable { sender_id, .. } => *sender_id = peer,
             _ => {}
         }
+        sync_core::sync::encode(&message)
     }
 
     /// Exchanges frames until `done(engine)` holds, or fails at `deadline`, on a server

@@ -244,6 +244,28 @@ pub async fn probe(server: &Running) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The servers this machine can run whose `/sync` works: ours is dropped (with the reason
+/// returned) when its endpoint does not complete a handshake.
+pub async fn usable_servers(programs: &Programs, work: &std::path::Path) -> (Vec<ServerKind>, Option<String>) {
+    let mut servers = programs.available();
+    if !servers.contains(&ServerKind::OursSqlite) {
+        return (servers, programs.ours.is_none().then(|| "no `server` binary built".to_owned()));
+    }
+    let probed = match Running::start(ServerKind::OursSqlite, programs, &work.join("probe")) {
+        Ok(server) => probe(&server).await,
+        Err(e) => Err(e),
+    };
+    match probed {
+        Ok(()) => (servers, None),
+        Err(e) => {
+            servers.retain(|k| {
+                !matches!(k, ServerKind::OursSqlite | ServerKind::OursSqliteBatched | ServerKind::OursPostgres)
+            });
+            (servers, Some(format!("its `/sync` endpoint did not complete a handshake ({e:#})")))
+        }
+    }
+}
+
 /// One workload against one fresh server: the measurements per table title.
 async fn run_one(workload: Workload, cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(String, Measured)>> {
     match workload {

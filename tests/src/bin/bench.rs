@@ -4,7 +4,7 @@
 //! and prints one Markdown table per workload. Exits non-zero when any server lost an edit or
 //! reported an error. Server names for `--servers`: ours, batched, pg, samod, js.
 
-use e2e::bench::servers::{Programs, Running, ServerKind, pin_self_to_core_1};
+use e2e::bench::servers::{Programs, ServerKind, pin_self_to_core_1};
 use e2e::bench::workloads::{self, Config, Size, Workload};
 
 const USAGE: &str = "usage: bench <w1|w2|w3|w4|w6|w7|all> [--size small|full] [--reps N] [--pg [URL]] [--servers ours,batched,pg,samod,js]";
@@ -52,32 +52,24 @@ fn main() -> anyhow::Result<()> {
         anyhow::bail!("{USAGE}");
     }
     let programs = Programs::discover(pg);
-    let mut servers = programs.available();
-    if let Some(only) = only {
-        servers.retain(|k| {
-            let name = match k {
-                ServerKind::OursSqlite => "ours",
-                ServerKind::OursSqliteBatched => "batched",
-                ServerKind::OursPostgres => "pg",
-                ServerKind::Samod => "samod",
-                ServerKind::Js => "js",
-            };
-            only.iter().any(|o| o == name)
-        });
-    }
     let work = tempfile::tempdir()?;
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build()?;
     let clean = runtime.block_on(async {
-        if let Some(pos) = servers.iter().position(|k| *k == ServerKind::OursSqlite) {
-            let probe = match Running::start(ServerKind::OursSqlite, &programs, &work.path().join("probe")) {
-                Ok(server) => workloads::probe(&server).await,
-                Err(e) => Err(e),
-            };
-            if let Err(e) = probe {
-                println!("> ours skipped: its `/sync` endpoint did not complete a handshake ({e:#})\n");
-                servers.retain(|k| !matches!(k, ServerKind::OursSqlite | ServerKind::OursSqliteBatched | ServerKind::OursPostgres));
-                let _ = pos;
-            }
+        let (mut servers, skipped) = workloads::usable_servers(&programs, work.path()).await;
+        if let Some(why) = skipped {
+            println!("> ours skipped: {why}\n");
+        }
+        if let Some(only) = only {
+            servers.retain(|k| {
+                let name = match k {
+                    ServerKind::OursSqlite => "ours",
+                    ServerKind::OursSqliteBatched => "batched",
+                    ServerKind::OursPostgres => "pg",
+                    ServerKind::Samod => "samod",
+                    ServerKind::Js => "js",
+                };
+                only.iter().any(|o| o == name)
+            });
         }
         println!(
             "> servers: {}; size {:?}; server on core 0, load generator on core 1: {}\n",
