@@ -22,12 +22,22 @@ fn every_workload_at_small_size_loses_no_edit_on_any_server() {
             eprintln!("ours skipped: {why}");
         }
         assert!(!servers.is_empty(), "no server to benchmark");
-        let cfg = Config::new(Size::Small, programs.clone(), 1, servers, work.path().to_owned());
+        let cfg = Config::new(
+            Size::Small,
+            programs.clone(),
+            1,
+            servers,
+            work.path().to_owned(),
+        );
         for w in Workload::ALL {
             for table in workloads::run(w, &cfg).await {
                 let text = table.markdown();
                 eprintln!("{text}");
-                assert!(table.clean(), "{} lost edits or failed:\n{text}", table.title);
+                assert!(
+                    table.clean(),
+                    "{} lost edits or failed:\n{text}",
+                    table.title
+                );
             }
         }
     });

@@ -26,8 +26,20 @@ const AGENDA_ITEMS: usize = 12;
 const CRITERIA: usize = 10;
 /// Words the generator types.
 const WORDS: &[&str] = &[
-    "chi bộ", "đảng viên", "nghị quyết", "thảo luận", "thống nhất", "kiểm điểm", "phát biểu",
-    "đồng chí", "ý kiến", "biểu quyết", "tháng", "nhiệm vụ", "kết quả", "đề nghị",
+    "chi bộ",
+    "đảng viên",
+    "nghị quyết",
+    "thảo luận",
+    "thống nhất",
+    "kiểm điểm",
+    "phát biểu",
+    "đồng chí",
+    "ý kiến",
+    "biểu quyết",
+    "tháng",
+    "nhiệm vụ",
+    "kết quả",
+    "đề nghị",
 ];
 
 /// An actor id derived from a seed and a role, 16 bytes like the JS library's.
@@ -49,7 +61,10 @@ pub fn doc_id(seed: u64, index: u64) -> DocumentId {
 }
 
 /// The empty meeting: attendance, contributions, notes and rubric.
-fn skeleton(doc: &mut impl Transactable, rng: &mut StdRng) -> Result<(), automerge::AutomergeError> {
+fn skeleton(
+    doc: &mut impl Transactable,
+    rng: &mut StdRng,
+) -> Result<(), automerge::AutomergeError> {
     doc.put(ROOT, "schemaVersion", 1)?;
     doc.put(ROOT, "meetingType", "thuong_ky")?;
     let attendance = doc.put_object(ROOT, "attendance", ObjType::Map)?;
@@ -82,12 +97,19 @@ fn root_obj(doc: &impl ReadDoc, key: &str) -> Option<automerge::ObjId> {
 }
 
 /// One realistic edit (see the module docs for the mix).
-pub fn edit(doc: &mut impl Transactable, rng: &mut StdRng) -> Result<(), automerge::AutomergeError> {
+pub fn edit(
+    doc: &mut impl Transactable,
+    rng: &mut StdRng,
+) -> Result<(), automerge::AutomergeError> {
     let roll = rng.random_range(0..100u32);
     if roll < 70 {
-        let Some(notes) = root_obj(doc, "notes") else { return Ok(()) };
+        let Some(notes) = root_obj(doc, "notes") else {
+            return Ok(());
+        };
         let item = format!("item{}", rng.random_range(0..AGENDA_ITEMS));
-        let Some((_, text)) = doc.get(&notes, item)? else { return Ok(()) };
+        let Some((_, text)) = doc.get(&notes, item)? else {
+            return Ok(());
+        };
         let len = doc.length(&text);
         if roll < 62 || len < 10 {
             let word = WORDS[rng.random_range(0..WORDS.len())];
@@ -97,19 +119,36 @@ pub fn edit(doc: &mut impl Transactable, rng: &mut StdRng) -> Result<(), automer
             doc.splice_text(&text, rng.random_range(0..=len - del), del as isize, "")?;
         }
     } else if roll < 85 {
-        let Some(attendance) = root_obj(doc, "attendance") else { return Ok(()) };
+        let Some(attendance) = root_obj(doc, "attendance") else {
+            return Ok(());
+        };
         let key = format!("m{}", rng.random_range(0..MEMBERS));
-        let Some((_, member)) = doc.get(&attendance, key)? else { return Ok(()) };
-        let present = matches!(doc.get(&member, "status")?, Some((v, _)) if v.as_str() == Some("co_mat"));
-        doc.put(&member, "status", if present { "vang_co_ly_do" } else { "co_mat" })?;
+        let Some((_, member)) = doc.get(&attendance, key)? else {
+            return Ok(());
+        };
+        let present =
+            matches!(doc.get(&member, "status")?, Some((v, _)) if v.as_str() == Some("co_mat"));
+        doc.put(
+            &member,
+            "status",
+            if present { "vang_co_ly_do" } else { "co_mat" },
+        )?;
     } else if roll < 93 {
-        let Some(list) = root_obj(doc, "contributions") else { return Ok(()) };
+        let Some(list) = root_obj(doc, "contributions") else {
+            return Ok(());
+        };
         let at = doc.length(&list);
         let item = doc.insert_object(&list, at, ObjType::Map)?;
-        doc.put(&item, "memberId", format!("m{}", rng.random_range(0..MEMBERS)))?;
+        doc.put(
+            &item,
+            "memberId",
+            format!("m{}", rng.random_range(0..MEMBERS)),
+        )?;
         doc.put(&item, "summary", WORDS[rng.random_range(0..WORDS.len())])?;
     } else {
-        let Some(rubric) = root_obj(doc, "rubric") else { return Ok(()) };
+        let Some(rubric) = root_obj(doc, "rubric") else {
+            return Ok(());
+        };
         let key = format!("c{}", rng.random_range(0..CRITERIA));
         doc.put(&rubric, key, rng.random_range(0..=10i64))?;
     }
@@ -122,7 +161,9 @@ pub fn meeting(seed: u64, edits: usize) -> anyhow::Result<AutoCommit> {
     let mut base = AutoCommit::new().with_actor(actor(seed, 0));
     skeleton(&mut base, &mut rng)?;
     base.commit();
-    let mut actors: Vec<AutoCommit> = (1..=3).map(|r| base.fork().with_actor(actor(seed, r))).collect();
+    let mut actors: Vec<AutoCommit> = (1..=3)
+        .map(|r| base.fork().with_actor(actor(seed, r)))
+        .collect();
     for block in 0..edits.div_ceil(50) {
         let k = block % 3;
         for _ in 0..50.min(edits - block * 50) {
@@ -182,5 +223,8 @@ impl Templates {
 
 /// Bytes of the standalone changes `doc` has beyond `since`: the "raw" size of an edit burst.
 pub fn raw_change_bytes(doc: &Automerge, since: &[automerge::ChangeHash]) -> usize {
-    doc.get_changes(since).iter().map(|c| c.raw_bytes().len()).sum()
+    doc.get_changes(since)
+        .iter()
+        .map(|c| c.raw_bytes().len())
+        .sum()
 }

@@ -61,12 +61,22 @@ impl Link {
         tcp.set_nodelay(true)?;
         let (ws, _) = tokio_tungstenite::client_async(url, tcp)
             .await
-            .with_context(|| format!("WebSocket upgrade at {}", url.split('?').next().unwrap_or(url)))?;
+            .with_context(|| {
+                format!(
+                    "WebSocket upgrade at {}",
+                    url.split('?').next().unwrap_or(url)
+                )
+            })?;
         engine.connect();
         static CONNECTIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let n = CONNECTIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let peer_id = format!("{}-c{n}", engine.peer_id());
-        let mut link = Self { ws, started, peer_id, stats: LinkStats::default() };
+        let mut link = Self {
+            ws,
+            started,
+            peer_id,
+            stats: LinkStats::default(),
+        };
         link.flush(engine).await?;
         Ok(link)
     }
@@ -93,7 +103,9 @@ impl Link {
                 *self.stats.sent_per_doc.entry(m.document_id).or_default() += 1;
                 m.sender_id = peer;
             }
-            Message::HeadsBatch { docs, sender_id, .. } => {
+            Message::HeadsBatch {
+                docs, sender_id, ..
+            } => {
                 for d in docs {
                     *self.stats.sent_per_doc.entry(d.document_id).or_default() += 1;
                 }
@@ -136,9 +148,15 @@ impl Link {
 
     /// Processes frames that arrive within `quiet` of each other (relayed changes), then
     /// returns.
-    pub async fn absorb(&mut self, engine: &mut ClientEngine, quiet: Duration) -> anyhow::Result<()> {
+    pub async fn absorb(
+        &mut self,
+        engine: &mut ClientEngine,
+        quiet: Duration,
+    ) -> anyhow::Result<()> {
         while let Ok(next) = tokio::time::timeout(quiet, self.ws.next()).await {
-            let Some(frame) = next else { bail!("server closed the connection") };
+            let Some(frame) = next else {
+                bail!("server closed the connection")
+            };
             self.on_frame(engine, frame?)?;
             self.flush(engine).await?;
         }
@@ -159,7 +177,10 @@ impl Link {
         for event in engine.poll_events() {
             match event {
                 ClientEvent::InSync(doc) => {
-                    self.stats.in_sync_at.entry(doc).or_insert_with(|| self.started.elapsed());
+                    self.stats
+                        .in_sync_at
+                        .entry(doc)
+                        .or_insert_with(|| self.started.elapsed());
                 }
                 ClientEvent::Unavailable(_) => self.stats.unavailable += 1,
                 ClientEvent::ServerError(message) => bail!("server error: {message}"),
@@ -186,7 +207,8 @@ pub async fn sync_session(
 ) -> anyhow::Result<(Duration, LinkStats)> {
     let start = Instant::now();
     let mut link = Link::open(url, engine).await?;
-    link.drive_until(engine, start + timeout, ClientEngine::all_in_sync).await?;
+    link.drive_until(engine, start + timeout, ClientEngine::all_in_sync)
+        .await?;
     let took = start.elapsed();
     Ok((took, link.close(engine).await))
 }

@@ -80,13 +80,19 @@ fn ratio(peer: Option<f64>, row: Option<f64>) -> String {
 impl Table {
     /// Whether every row ran clean: no errors, no lost edits.
     pub fn clean(&self) -> bool {
-        self.rows.iter().all(|r| r.measured.errors.is_empty() && r.measured.lost == 0)
+        self.rows
+            .iter()
+            .all(|r| r.measured.errors.is_empty() && r.measured.lost == 0)
     }
 
     /// The Markdown table, with ratio columns (peer value ÷ row value: above 1 means the row
     /// used less) against samod and the JS server for server CPU and wall time.
     pub fn markdown(&self) -> String {
-        let find = |k: ServerKind| self.rows.iter().find(|r| r.kind == k && r.measured.errors.is_empty());
+        let find = |k: ServerKind| {
+            self.rows
+                .iter()
+                .find(|r| r.kind == k && r.measured.errors.is_empty())
+        };
         let (samod, js) = (find(ServerKind::Samod), find(ServerKind::Js));
         let extra_names: Vec<String> = self
             .rows
@@ -100,14 +106,32 @@ impl Table {
             });
         let mut out = format!("### {}\n\n", self.title);
         let mut head = vec![
-            "server", "wall s", "p50 ms", "p99 ms", "server CPU s", "peak RSS MB", "up KB",
-            "down KB", "RT", "docs loaded",
+            "server",
+            "wall s",
+            "p50 ms",
+            "p99 ms",
+            "server CPU s",
+            "peak RSS MB",
+            "up KB",
+            "down KB",
+            "RT",
+            "docs loaded",
         ]
         .into_iter()
         .map(String::from)
         .collect::<Vec<_>>();
         head.extend(extra_names.iter().cloned());
-        head.extend(["lost", "errors", "CPU vs samod", "CPU vs JS", "wall vs samod", "wall vs JS"].map(String::from));
+        head.extend(
+            [
+                "lost",
+                "errors",
+                "CPU vs samod",
+                "CPU vs JS",
+                "wall vs samod",
+                "wall vs JS",
+            ]
+            .map(String::from),
+        );
         let _ = writeln!(out, "| {} |", head.join(" | "));
         let _ = writeln!(out, "|{}", "---|".repeat(head.len()));
         for row in &self.rows {
@@ -125,7 +149,11 @@ impl Table {
                 m.docs_loaded.map_or("n/a".into(), |r| r.to_string()),
             ];
             for name in &extra_names {
-                let v = m.extra.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+                let v = m
+                    .extra
+                    .iter()
+                    .find(|(k, _)| k == name)
+                    .map(|(_, v)| v.clone());
                 cells.push(v.unwrap_or_else(|| "n/a".into()));
             }
             cells.push(m.lost.to_string());
@@ -134,7 +162,8 @@ impl Table {
             } else {
                 format!("{}: {}", m.errors.len(), m.errors[0].replace('|', "/"))
             });
-            let peer = |p: Option<&Row>, f: fn(&Measured) -> Option<f64>| p.and_then(|r| f(&r.measured));
+            let peer =
+                |p: Option<&Row>, f: fn(&Measured) -> Option<f64>| p.and_then(|r| f(&r.measured));
             cells.push(ratio(peer(samod, |m| m.cpu_s), m.cpu_s));
             cells.push(ratio(peer(js, |m| m.cpu_s), m.cpu_s));
             cells.push(ratio(peer(samod, |m| m.wall_s), m.wall_s));

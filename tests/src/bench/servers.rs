@@ -74,7 +74,9 @@ impl Programs {
                 .find(|p| p.is_file())
         };
         let js_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("peers/js-server");
-        let js_ready = js_dir.join("node_modules/@automerge/automerge-repo").is_dir()
+        let js_ready = js_dir
+            .join("node_modules/@automerge/automerge-repo")
+            .is_dir()
             || Command::new("npm")
                 .args(["install", "--no-audit", "--no-fund"])
                 .current_dir(&js_dir)
@@ -142,7 +144,9 @@ pub fn pin_self_to_core_1() {
 }
 
 fn free_port() -> anyhow::Result<u16> {
-    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
 }
 
 fn pinned(program: &Path) -> Command {
@@ -181,17 +185,26 @@ impl Running {
                     .args(["admin", "device", "create", "--name", "bench", "--json"])
                     .output()?;
                 if !out.status.success() {
-                    bail!("`server admin device create` failed: {}", String::from_utf8_lossy(&out.stderr));
+                    bail!(
+                        "`server admin device create` failed: {}",
+                        String::from_utf8_lossy(&out.stderr)
+                    );
                 }
                 let json: serde_json::Value = serde_json::from_slice(&out.stdout)?;
-                let token = json["token"].as_str().context("no token in device json")?.to_owned();
+                let token = json["token"]
+                    .as_str()
+                    .context("no token in device json")?
+                    .to_owned();
                 let mut c = pinned(bin);
                 env(&mut c);
                 c.args(["serve", "--bind", &format!("127.0.0.1:{port}")]);
                 (c, Some(token))
             }
             ServerKind::Samod => {
-                let bin = programs.samod.as_ref().context("no `samod-server` binary")?;
+                let bin = programs
+                    .samod
+                    .as_ref()
+                    .context("no `samod-server` binary")?;
                 let mut c = pinned(bin);
                 c.arg(port.to_string()).arg(&data);
                 (c, None)
@@ -199,11 +212,20 @@ impl Running {
             ServerKind::Js => {
                 let js = programs.js_dir.as_ref().context("JS peer not installed")?;
                 let mut c = pinned(Path::new("node"));
-                c.arg(js.join("server.mjs")).arg(port.to_string()).arg(&data);
+                c.arg(js.join("server.mjs"))
+                    .arg(port.to_string())
+                    .arg(&data);
                 (c, None)
             }
         };
-        let mut running = Self { kind, child: None, port, token, dir: dir.to_owned(), command };
+        let mut running = Self {
+            kind,
+            child: None,
+            port,
+            token,
+            dir: dir.to_owned(),
+            command,
+        };
         running.spawn()?;
         Ok(running)
     }
@@ -221,7 +243,11 @@ impl Running {
         let deadline = Instant::now() + Duration::from_secs(30);
         while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
             if let Some(status) = child.try_wait()? {
-                bail!("{} exited at start ({status}); see {}", self.kind.label(), self.log_path().display());
+                bail!(
+                    "{} exited at start ({status}); see {}",
+                    self.kind.label(),
+                    self.log_path().display()
+                );
             }
             if Instant::now() > deadline {
                 let _ = child.kill();
@@ -263,8 +289,12 @@ impl Running {
 
     /// Stops the process: SIGTERM (servers flush on it), SIGKILL after 15 s.
     pub fn stop(&mut self) {
-        let Some(mut child) = self.child.take() else { return };
-        let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+        let Some(mut child) = self.child.take() else {
+            return;
+        };
+        let _ = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status();
         let deadline = Instant::now() + Duration::from_secs(15);
         while Instant::now() < deadline {
             if let Ok(Some(_)) = child.try_wait() {
@@ -302,12 +332,22 @@ fn fresh_pg_database(base: &str) -> anyhow::Result<String> {
     );
     let out = Command::new("psql")
         .arg(base)
-        .args(["-v", "ON_ERROR_STOP=1", "-c", &format!("CREATE DATABASE {name}")])
+        .args([
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-c",
+            &format!("CREATE DATABASE {name}"),
+        ])
         .output()
         .context("psql not runnable")?;
     if !out.status.success() {
-        bail!("CREATE DATABASE failed: {}", String::from_utf8_lossy(&out.stderr));
+        bail!(
+            "CREATE DATABASE failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
-    let cut = base.rfind('/').context("PostgreSQL URL without a database")?;
+    let cut = base
+        .rfind('/')
+        .context("PostgreSQL URL without a database")?;
     Ok(format!("{}/{name}", &base[..cut]))
 }

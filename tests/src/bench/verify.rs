@@ -30,8 +30,12 @@ pub async fn mismatches(
             engine.want(*id);
         }
         let mut link = Link::open(url, &mut engine).await?;
-        link.drive_until(&mut engine, Instant::now() + timeout, ClientEngine::all_in_sync)
-            .await?;
+        link.drive_until(
+            &mut engine,
+            Instant::now() + timeout,
+            ClientEngine::all_in_sync,
+        )
+        .await?;
         link.close(&mut engine).await;
         for (id, heads) in chunk {
             let got = engine.doc(id).map(|d| sorted(d.get_heads()));

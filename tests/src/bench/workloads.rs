@@ -92,13 +92,29 @@ pub struct Config {
 
 impl Config {
     /// A configuration.
-    pub fn new(size: Size, programs: Programs, reps: u32, servers: Vec<ServerKind>, work_dir: PathBuf) -> Self {
-        Self { size, programs, reps, servers, work_dir, templates: Mutex::new(HashMap::new()) }
+    pub fn new(
+        size: Size,
+        programs: Programs,
+        reps: u32,
+        servers: Vec<ServerKind>,
+        work_dir: PathBuf,
+    ) -> Self {
+        Self {
+            size,
+            programs,
+            reps,
+            servers,
+            work_dir,
+            templates: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Fleet templates of `edits` edits (built once per run).
     pub fn templates(&self, edits: usize) -> anyhow::Result<Arc<Templates>> {
-        let mut cache = self.templates.lock().map_err(|_| anyhow::anyhow!("template cache poisoned"))?;
+        let mut cache = self
+            .templates
+            .lock()
+            .map_err(|_| anyhow::anyhow!("template cache poisoned"))?;
         if let Some(t) = cache.get(&edits) {
             return Ok(t.clone());
         }
@@ -128,14 +144,25 @@ impl Config {
 pub fn device(name: &str, kind: ServerKind) -> ClientEngine {
     // A stable storage id per device name, so servers that persist sync state per storage
     // id (the JS server, ours) find it again on reconnect.
-    let id = super::fleet::doc_id(0xde71ce, name.bytes().fold(0u64, |h, b| h.wrapping_mul(31) + b as u64));
-    ClientEngine::new(format!("device-{name}"), Some(format!("{}", uuid_like(id.as_bytes()))))
+    let id = super::fleet::doc_id(
+        0xde71ce,
+        name.bytes()
+            .fold(0u64, |h, b| h.wrapping_mul(31) + b as u64),
+    );
+    ClientEngine::new(format!("device-{name}"), Some(uuid_like(id.as_bytes())))
         .with_batch_sync(kind.batched())
 }
 
 fn uuid_like(b: &[u8; 16]) -> String {
     let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..]
+    )
 }
 
 /// Totals of many connections.
@@ -206,13 +233,20 @@ pub struct Phase {
 impl Phase {
     /// Starts measuring.
     pub fn begin(server: &Running) -> Self {
-        Self { start_cpu: server.sample().cpu_s, started: Instant::now() }
+        Self {
+            start_cpu: server.sample().cpu_s,
+            started: Instant::now(),
+        }
     }
 
     /// Wall seconds, server CPU seconds and peak RSS in MB so far.
     pub fn end(&self, server: &Running) -> (f64, f64, f64) {
         let s = server.sample();
-        (self.started.elapsed().as_secs_f64(), s.cpu_s - self.start_cpu, s.peak_rss as f64 / 1e6)
+        (
+            self.started.elapsed().as_secs_f64(),
+            s.cpu_s - self.start_cpu,
+            s.peak_rss as f64 / 1e6,
+        )
     }
 }
 
@@ -223,13 +257,23 @@ pub fn docs_loaded(server: &Running) -> Option<u64> {
     let (port, token) = server.metrics_addr()?;
     let mut tcp = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
     tcp.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    write!(tcp, "GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n\r\n").ok()?;
+    write!(
+        tcp,
+        "GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n\r\n"
+    )
+    .ok()?;
     let mut body = String::new();
     tcp.read_to_string(&mut body).ok()?;
     let counts: Vec<u64> = body
         .lines()
         .filter(|l| l.starts_with("sync_storage_latency_seconds_count") && l.contains("load"))
-        .filter_map(|l| l.split_whitespace().last()?.parse::<f64>().ok().map(|v| v as u64))
+        .filter_map(|l| {
+            l.split_whitespace()
+                .last()?
+                .parse::<f64>()
+                .ok()
+                .map(|v| v as u64)
+        })
         .collect();
     (!counts.is_empty()).then(|| counts.iter().sum())
 }
@@ -238,18 +282,31 @@ pub fn docs_loaded(server: &Running) -> Option<u64> {
 pub async fn probe(server: &Running) -> anyhow::Result<()> {
     let mut engine = ClientEngine::new("probe", None);
     let mut link = super::link::Link::open(&server.url(), &mut engine).await?;
-    link.drive_until(&mut engine, Instant::now() + Duration::from_secs(5), ClientEngine::all_in_sync)
-        .await?;
+    link.drive_until(
+        &mut engine,
+        Instant::now() + Duration::from_secs(5),
+        ClientEngine::all_in_sync,
+    )
+    .await?;
     link.close(&mut engine).await;
     Ok(())
 }
 
 /// The servers this machine can run whose `/sync` works: ours is dropped (with the reason
 /// returned) when its endpoint does not complete a handshake.
-pub async fn usable_servers(programs: &Programs, work: &std::path::Path) -> (Vec<ServerKind>, Option<String>) {
+pub async fn usable_servers(
+    programs: &Programs,
+    work: &std::path::Path,
+) -> (Vec<ServerKind>, Option<String>) {
     let mut servers = programs.available();
     if !servers.contains(&ServerKind::OursSqlite) {
-        return (servers, programs.ours.is_none().then(|| "no `server` binary built".to_owned()));
+        return (
+            servers,
+            programs
+                .ours
+                .is_none()
+                .then(|| "no `server` binary built".to_owned()),
+        );
     }
     let probed = match Running::start(ServerKind::OursSqlite, programs, &work.join("probe")) {
         Ok(server) => probe(&server).await,
@@ -259,15 +316,29 @@ pub async fn usable_servers(programs: &Programs, work: &std::path::Path) -> (Vec
         Ok(()) => (servers, None),
         Err(e) => {
             servers.retain(|k| {
-                !matches!(k, ServerKind::OursSqlite | ServerKind::OursSqliteBatched | ServerKind::OursPostgres)
+                !matches!(
+                    k,
+                    ServerKind::OursSqlite
+                        | ServerKind::OursSqliteBatched
+                        | ServerKind::OursPostgres
+                )
             });
-            (servers, Some(format!("its `/sync` endpoint did not complete a handshake ({e:#})")))
+            (
+                servers,
+                Some(format!(
+                    "its `/sync` endpoint did not complete a handshake ({e:#})"
+                )),
+            )
         }
     }
 }
 
 /// One workload against one fresh server: the measurements per table title.
-async fn run_one(workload: Workload, cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(String, Measured)>> {
+async fn run_one(
+    workload: Workload,
+    cfg: &Config,
+    server: &mut Running,
+) -> anyhow::Result<Vec<(String, Measured)>> {
     match workload {
         Workload::W1 => w1_storm::run(cfg, server).await,
         Workload::W2 => w2_reconnect::run(cfg, server).await,
@@ -298,8 +369,16 @@ pub async fn run(workload: Workload, cfg: &Config) -> Vec<Table> {
                 Err(e) => vec![(String::new(), failed(e))],
             };
             for (title, measured) in results {
-                let title = if title.is_empty() { workload.name().to_owned() } else { title };
-                let title = if cfg.reps > 1 { format!("{title} (repetition {})", rep + 1) } else { title };
+                let title = if title.is_empty() {
+                    workload.name().to_owned()
+                } else {
+                    title
+                };
+                let title = if cfg.reps > 1 {
+                    format!("{title} (repetition {})", rep + 1)
+                } else {
+                    title
+                };
                 let row = Row { kind, measured };
                 match by_title.iter_mut().find(|(t, _)| *t == title) {
                     Some((_, rows)) => rows.push(row),
@@ -316,5 +395,8 @@ pub async fn run(workload: Workload, cfg: &Config) -> Vec<Table> {
 }
 
 fn failed(e: anyhow::Error) -> Measured {
-    Measured { errors: vec![format!("{e:#}")], ..Measured::default() }
+    Measured {
+        errors: vec![format!("{e:#}")],
+        ..Measured::default()
+    }
 }

@@ -30,7 +30,10 @@ fn main() -> anyhow::Result<()> {
             }
             "--reps" => {
                 i += 1;
-                reps = args.get(i).and_then(|r| r.parse().ok()).ok_or_else(|| anyhow::anyhow!("{USAGE}"))?;
+                reps = args
+                    .get(i)
+                    .and_then(|r| r.parse().ok())
+                    .ok_or_else(|| anyhow::anyhow!("{USAGE}"))?;
             }
             "--pg" => match args.get(i + 1).filter(|u| u.starts_with("postgres")) {
                 Some(url) => {
@@ -41,7 +44,9 @@ fn main() -> anyhow::Result<()> {
             },
             "--servers" => {
                 i += 1;
-                only = args.get(i).map(|s| s.split(',').map(str::to_owned).collect());
+                only = args
+                    .get(i)
+                    .map(|s| s.split(',').map(str::to_owned).collect());
             }
             "all" => workloads.extend(Workload::ALL),
             w => workloads.push(Workload::parse(w).ok_or_else(|| anyhow::anyhow!("{USAGE}"))?),
@@ -53,7 +58,10 @@ fn main() -> anyhow::Result<()> {
     }
     let programs = Programs::discover(pg);
     let work = tempfile::tempdir()?;
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()?;
     let clean = runtime.block_on(async {
         let (mut servers, skipped) = workloads::usable_servers(&programs, work.path()).await;
         if let Some(why) = skipped {
@@ -73,11 +81,21 @@ fn main() -> anyhow::Result<()> {
         }
         println!(
             "> servers: {}; size {:?}; server on core 0, load generator on core 1: {}\n",
-            servers.iter().map(|k| k.label()).collect::<Vec<_>>().join(", "),
+            servers
+                .iter()
+                .map(|k| k.label())
+                .collect::<Vec<_>>()
+                .join(", "),
             size,
             e2e::bench::servers::can_pin()
         );
-        let cfg = Config::new(size, programs.clone(), reps, servers.clone(), work.path().to_owned());
+        let cfg = Config::new(
+            size,
+            programs.clone(),
+            reps,
+            servers.clone(),
+            work.path().to_owned(),
+        );
         let mut clean = true;
         for w in workloads {
             let started = std::time::Instant::now();
@@ -85,7 +103,11 @@ fn main() -> anyhow::Result<()> {
                 println!("{}", table.markdown());
                 clean &= table.clean();
             }
-            println!("_{} took {:.1} s in total (incl. seeding and checks)._\n", w.name(), started.elapsed().as_secs_f64());
+            println!(
+                "_{} took {:.1} s in total (incl. seeding and checks)._\n",
+                w.name(),
+                started.elapsed().as_secs_f64()
+            );
         }
         clean
     });

@@ -34,7 +34,7 @@ fn mix(d: u64) -> Mix {
 
 /// Runs W1 against `server`.
 pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(String, Measured)>> {
-    let devices: u64 = cfg.pick(10, 200);
+    let devices: u64 = cfg.pick(10, 50);
     let spread = cfg.pick(Duration::from_secs(1), Duration::from_secs(5));
     let templates = cfg.templates(500)?;
     let url = server.url();
@@ -49,7 +49,9 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
         }
         engines.push(e);
     }
-    let (mut engines, _, _) = sync_all(&url, engines, 4, timeout).await.context("seeding")?;
+    let (mut engines, _, _) = sync_all(&url, engines, 4, timeout)
+        .await
+        .context("seeding")?;
 
     // Edits made while offline; a diverged device's other side comes from a twin device that
     // pushes 10 changes to the server first.
@@ -64,7 +66,9 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
             let mut doc = e.doc(&first).context("doc")?.clone();
             local_edits(&mut doc, actor(SEED, 1_000 + d), d, 10)?;
             twin.insert_doc(first, doc);
-            sync_session(&url, &mut twin, timeout).await.context("twin push")?;
+            sync_session(&url, &mut twin, timeout)
+                .await
+                .context("twin push")?;
             twin_doc = twin.doc(&first).cloned();
         }
         if m != Mix::InSync {
@@ -120,7 +124,11 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
     // The devices must hold the merged heads too.
     let device_heads: Vec<_> = finished
         .iter()
-        .flat_map(|e| e.doc_ids().into_iter().map(move |id| (id, e.doc(&id).map(|d| sorted(d.get_heads())))))
+        .flat_map(|e| {
+            e.doc_ids()
+                .into_iter()
+                .map(move |id| (id, e.doc(&id).map(|d| sorted(d.get_heads()))))
+        })
         .collect();
     lost += device_heads
         .iter()
@@ -129,7 +137,10 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
     let per_in_sync = if in_sync_bytes.is_empty() {
         "n/a".into()
     } else {
-        format!("{:.0}", in_sync_bytes.iter().sum::<u64>() as f64 / in_sync_bytes.len() as f64)
+        format!(
+            "{:.0}",
+            in_sync_bytes.iter().sum::<u64>() as f64 / in_sync_bytes.len() as f64
+        )
     };
     let measured = Measured {
         wall_s: Some(wall),
@@ -142,7 +153,10 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
         round_trips: Some(totals.round_trips),
         docs_loaded: loaded,
         extra: vec![
-            ("devices (ahead/diverged)".into(), format!("{devices} ({ahead}/{diverged})")),
+            (
+                "devices (ahead/diverged)".into(),
+                format!("{devices} ({ahead}/{diverged})"),
+            ),
             ("B per in-sync device".into(), per_in_sync),
         ],
         errors,

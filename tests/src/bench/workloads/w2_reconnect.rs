@@ -12,7 +12,7 @@ const SEED: u64 = 2;
 
 /// Runs W2 against `server`, for every D of this size.
 pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(String, Measured)>> {
-    let sizes: Vec<u64> = cfg.pick(vec![12, 120], vec![12, 600, 2_000]);
+    let sizes: Vec<u64> = cfg.pick(vec![12, 120], vec![12, 600, 1_200]);
     let templates = cfg.templates(500)?;
     let url = server.url();
     let timeout = cfg.session_timeout();
@@ -25,7 +25,9 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
             e.insert_doc(id, doc);
         }
         base += d;
-        sync_session(&url, &mut e, timeout).await.context("seeding")?;
+        sync_session(&url, &mut e, timeout)
+            .await
+            .context("seeding")?;
         let loaded_before = docs_loaded(server);
         let phase = Phase::begin(server);
         let (took, stats) = sync_session(&url, &mut e, timeout).await?;

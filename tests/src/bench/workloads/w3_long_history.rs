@@ -28,11 +28,14 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
             e
         })
         .collect();
-    let (mut engines, _, _) = sync_all(&url, engines, 3, timeout).await.context("seeding")?;
+    let (mut engines, _, _) = sync_all(&url, engines, 3, timeout)
+        .await
+        .context("seeding")?;
     let mut links = Vec::new();
     for e in engines.iter_mut() {
         let mut link = Link::open(&url, e).await?;
-        link.drive_until(e, Instant::now() + timeout, ClientEngine::all_in_sync).await?;
+        link.drive_until(e, Instant::now() + timeout, ClientEngine::all_in_sync)
+            .await?;
         links.push(link);
     }
 
@@ -43,10 +46,16 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
         let (e, link) = (&mut engines[k], &mut links[k]);
         link.absorb(e, Duration::from_millis(2)).await?;
         let doc = e.doc_mut(&id).context("doc")?;
-        local_edits(doc, actor(SEED, 10 + k as u64), block as u64, 50.min(edits - block * 50))?;
+        local_edits(
+            doc,
+            actor(SEED, 10 + k as u64),
+            block as u64,
+            50.min(edits - block * 50),
+        )?;
         let t = Instant::now();
         e.local_change(id);
-        link.drive_until(e, t + timeout, |e| e.is_in_sync(&id)).await?;
+        link.drive_until(e, t + timeout, |e| e.is_in_sync(&id))
+            .await?;
         pushes.push(t.elapsed());
     }
     // Everyone converges on the merged history through the server's relay.
@@ -58,8 +67,10 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
     let mut totals = Totals::default();
     for (e, mut link) in engines.iter_mut().zip(links) {
         let deadline = Instant::now() + timeout;
-        link.drive_until(e, deadline, |e| e.doc(&id).is_some_and(|d| sorted(d.get_heads()) == want))
-            .await?;
+        link.drive_until(e, deadline, |e| {
+            e.doc(&id).is_some_and(|d| sorted(d.get_heads()) == want)
+        })
+        .await?;
         totals.add(&link.close(e).await);
     }
     let (wall, cpu, rss) = phase.end(server);
@@ -69,7 +80,8 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
     fresh.want(id);
     let t = Instant::now();
     let mut link = Link::open(&url, &mut fresh).await?;
-    link.drive_until(&mut fresh, t + timeout, ClientEngine::all_in_sync).await?;
+    link.drive_until(&mut fresh, t + timeout, ClientEngine::all_in_sync)
+        .await?;
     let pull = t.elapsed();
     let pulled = link.close(&mut fresh).await;
     let lost = mismatches(&url, &[(id, want)], timeout).await?.len();
@@ -90,8 +102,14 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
             extra: vec![
                 ("pushes".into(), pushes.len().to_string()),
                 ("save() KB".into(), format!("{:.1}", saved as f64 / 1024.0)),
-                ("fresh pull ms".into(), format!("{:.1}", pull.as_secs_f64() * 1e3)),
-                ("fresh pull KB".into(), format!("{:.1}", pulled.bytes_down as f64 / 1024.0)),
+                (
+                    "fresh pull ms".into(),
+                    format!("{:.1}", pull.as_secs_f64() * 1e3),
+                ),
+                (
+                    "fresh pull KB".into(),
+                    format!("{:.1}", pulled.bytes_down as f64 / 1024.0),
+                ),
             ],
             errors: Vec::new(),
             lost,

@@ -20,7 +20,8 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
     let templates = cfg.templates(500)?;
     let url = server.url();
     let timeout = cfg.session_timeout();
-    let existing_of = |d: u64| (0..per_device).filter(move |i| (d * per_device + i) % 5 == 0);
+    let existing_of =
+        |d: u64| (0..per_device).filter(move |i| (d * per_device + i).is_multiple_of(5));
 
     let mut engines = Vec::new();
     for d in 0..devices {
@@ -31,13 +32,15 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
         }
         engines.push(e);
     }
-    let (mut engines, _, _) = sync_all(&url, engines, 4, timeout).await.context("seeding")?;
+    let (mut engines, _, _) = sync_all(&url, engines, 4, timeout)
+        .await
+        .context("seeding")?;
     let mut docs = 0;
     for (d, e) in engines.iter_mut().enumerate() {
         let d = d as u64;
         for i in 0..per_device {
             let n = d * per_device + i;
-            if n % 5 == 0 {
+            if n.is_multiple_of(5) {
                 let (id, _) = templates.doc(SEED, n)?;
                 let doc = e.doc_mut(&id).context("doc")?;
                 local_edits(doc, actor(SEED, 500 + n), n, 10 + (n as usize * 7) % 91)?;
@@ -50,7 +53,11 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
     }
     let expected: Vec<_> = engines
         .iter()
-        .flat_map(|e| e.doc_ids().into_iter().map(move |id| (id, e.doc(&id).map(|d| sorted(d.get_heads())))))
+        .flat_map(|e| {
+            e.doc_ids()
+                .into_iter()
+                .map(move |id| (id, e.doc(&id).map(|d| sorted(d.get_heads()))))
+        })
         .filter_map(|(id, h)| Some((id, h?)))
         .collect();
 
@@ -76,7 +83,9 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
     let (wall, cpu, rss) = phase.end(server);
     let lost = mismatches(&url, &expected, timeout).await?.len();
     Ok(vec![(
-        format!("W4 upload burst: {devices} devices × {per_device} docs at once (80% new 500-edit, 20% +10–100 changes)"),
+        format!(
+            "W4 upload burst: {devices} devices × {per_device} docs at once (80% new 500-edit, 20% +10–100 changes)"
+        ),
         Measured {
             wall_s: Some(wall),
             p50_ms: percentile_ms(&mut acks, 50.0),
@@ -88,8 +97,17 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
             round_trips: Some(totals.round_trips),
             docs_loaded: docs_loaded(server),
             extra: vec![
-                ("docs/s".into(), format!("{:.1}", docs as f64 / start.elapsed().as_secs_f64().max(1e-9))),
-                ("MB/s up".into(), format!("{:.2}", totals.up as f64 / 1e6 / wall.max(1e-9))),
+                (
+                    "docs/s".into(),
+                    format!(
+                        "{:.1}",
+                        docs as f64 / start.elapsed().as_secs_f64().max(1e-9)
+                    ),
+                ),
+                (
+                    "MB/s up".into(),
+                    format!("{:.2}", totals.up as f64 / 1e6 / wall.max(1e-9)),
+                ),
             ],
             errors,
             lost,

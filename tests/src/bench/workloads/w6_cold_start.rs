@@ -17,7 +17,7 @@ const PER_DEVICE: u64 = 100;
 
 /// Runs W6 against `server`.
 pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(String, Measured)>> {
-    let docs: u64 = cfg.pick(200, 2_000);
+    let docs: u64 = cfg.pick(200, 1_000);
     let templates = cfg.templates(500)?;
     let url = server.url();
     let timeout = cfg.session_timeout();
@@ -30,7 +30,9 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
         }
         engines.push(e);
     }
-    let (engines, _, _) = sync_all(&url, engines, 2, timeout).await.context("seeding")?;
+    let (engines, _, _) = sync_all(&url, engines, 2, timeout)
+        .await
+        .context("seeding")?;
     let first = engines[0].doc_ids()[0];
 
     // Cold start: spawn → a fresh client has one document.
@@ -50,7 +52,11 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
     let after = server.sample().rss as f64 / 1e6;
     let expected: Vec<_> = engines
         .iter()
-        .flat_map(|e| e.doc_ids().into_iter().map(move |id| (id, e.doc(&id).map(|d| sorted(d.get_heads())))))
+        .flat_map(|e| {
+            e.doc_ids()
+                .into_iter()
+                .map(move |id| (id, e.doc(&id).map(|d| sorted(d.get_heads()))))
+        })
         .filter_map(|(id, h)| Some((id, h?)))
         .collect();
     let lost = mismatches(&url, &expected, timeout).await?.len();
@@ -67,7 +73,10 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
             round_trips: Some(totals.round_trips),
             docs_loaded: docs_loaded(server),
             extra: vec![
-                ("ready ms".into(), format!("{:.0}", ready.as_secs_f64() * 1e3)),
+                (
+                    "ready ms".into(),
+                    format!("{:.0}", ready.as_secs_f64() * 1e3),
+                ),
                 ("idle RSS MB".into(), format!("{idle:.1}")),
                 ("RSS after touch MB".into(), format!("{after:.1}")),
             ],

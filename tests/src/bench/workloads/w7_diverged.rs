@@ -29,7 +29,9 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
                 e
             })
             .collect();
-        let (mut engines, _, _) = sync_all(&url, engines, 3, timeout).await.context("seeding")?;
+        let (mut engines, _, _) = sync_all(&url, engines, 3, timeout)
+            .await
+            .context("seeding")?;
         let base = doc.get_heads();
         let mut merged = doc.clone();
         let mut raw = 0;
@@ -46,7 +48,8 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
         for (i, mut e) in engines.into_iter().enumerate() {
             let (url, want) = (url.clone(), want.clone());
             tasks.push(tokio::spawn(async move {
-                tokio::time::sleep_until((start + Duration::from_millis(50 * i as u64)).into()).await;
+                tokio::time::sleep_until((start + Duration::from_millis(50 * i as u64)).into())
+                    .await;
                 let r = async {
                     let mut link = Link::open(&url, &mut e).await?;
                     link.drive_until(&mut e, start + timeout, |e| {
@@ -87,8 +90,14 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
                 round_trips: Some(totals.round_trips),
                 docs_loaded: docs_loaded(server),
                 extra: vec![
-                    ("raw changes KB".into(), format!("{:.1}", raw as f64 / 1024.0)),
-                    ("up ÷ raw".into(), format!("{:.2}", totals.up as f64 / raw.max(1) as f64)),
+                    (
+                        "raw changes KB".into(),
+                        format!("{:.1}", raw as f64 / 1024.0),
+                    ),
+                    (
+                        "up ÷ raw".into(),
+                        format!("{:.2}", totals.up as f64 / raw.max(1) as f64),
+                    ),
                 ],
                 errors,
                 lost,
