@@ -1,0 +1,230 @@
+//! Deterministic meeting-shaped Automerge documents and device fleets (performance.md §2).
+//!
+//! A document is a cell meeting: 30 attendee maps, a contributions list, 12 agenda notes as
+//! collaborative text and a 10-criterion rubric. History is N single-edit commits by three
+//! actors that rotate every 50 edits and merge pairwise after each block (62% insert a word
+//! into a note, 8% delete up to 5 characters, 15% toggle attendance, 8% append a contribution,
+//! 7% set a rubric score). Every value comes from a seeded RNG, so two runs build identical
+//! documents and change hashes.
+//!
+//! Building a 500-edit history costs milliseconds; a fleet of thousands of documents therefore
+//! forks a few full histories ([`Templates`]) and gives every document its own id, its own
+//! actor and one identifying change on top, so each document is distinct on the wire and on
+//! disk while its size and history length stay those of a real meeting.
+
+use automerge::transaction::Transactable;
+use automerge::{ActorId, AutoCommit, Automerge, ObjType, ROOT, ReadDoc};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use sync_core::doc_id::DocumentId;
+
+/// Members on the attendance list.
+const MEMBERS: usize = 30;
+/// Agenda items, each with a note.
+const AGENDA_ITEMS: usize = 12;
+/// Rubric criteria.
+const CRITERIA: usize = 10;
+/// Words the generator types.
+const WORDS: &[&str] = &[
+    "chi bộ",
+    "đảng viên",
+    "nghị quyết",
+    "thảo luận",
+    "thống nhất",
+    "kiểm điểm",
+    "phát biểu",
+    "đồng chí",
+    "ý kiến",
+    "biểu quyết",
+    "tháng",
+    "nhiệm vụ",
+    "kết quả",
+    "đề nghị",
+];
+
+/// An actor id derived from a seed and a role, 16 bytes like the JS library's.
+pub fn actor(seed: u64, role: u64) -> ActorId {
+    let mut bytes = [0u8; 16];
+    bytes[..8].copy_from_slice(&seed.to_be_bytes());
+    bytes[8..].copy_from_slice(&role.to_be_bytes());
+    ActorId::from(bytes.as_slice())
+}
+
+/// A document id derived from a seed, stable across runs.
+pub fn doc_id(seed: u64, index: u64) -> DocumentId {
+    let mut rng = StdRng::seed_from_u64(seed ^ index.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+    let mut bytes: [u8; 16] = rng.random();
+    // UUIDv4 layout, as automerge-repo generates.
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    DocumentId::from_bytes(bytes)
+}
+
+/// The empty meeting: attendance, contributions, notes and rubric.
+fn skeleton(
+    doc: &mut impl Transactable,
+    rng: &mut StdRng,
+) -> Result<(), automerge::AutomergeError> {
+    doc.put(ROOT, "schemaVersion", 1)?;
+    doc.put(ROOT, "meetingType", "thuong_ky")?;
+    let attendance = doc.put_object(ROOT, "attendance", ObjType::Map)?;
+    for m in 0..MEMBERS {
+        let member = doc.put_object(&attendance, format!("m{m}"), ObjType::Map)?;
+        doc.put(&member, "status", "co_mat")?;
+        doc.put(&member, "lateMin", 0)?;
+    }
+    doc.put_object(ROOT, "contributions", ObjType::List)?;
+    let notes = doc.put_object(ROOT, "notes", ObjType::Map)?;
+    for i in 0..AGENDA_ITEMS {
+        let text = doc.put_object(&notes, format!("item{i}"), ObjType::Text)?;
+        let mut body = String::new();
+        while body.len() < 1_500 {
+            body.push_str(WORDS[rng.random_range(0..WORDS.len())]);
+            body.push(' ');
+        }
+        doc.splice_text(&text, 0, 0, &body)?;
+    }
+    let rubric = doc.put_object(ROOT, "rubric", ObjType::Map)?;
+    for c in 0..CRITERIA {
+        doc.put(&rubric, format!("c{c}"), 0)?;
+    }
+    Ok(())
+}
+
+/// The id of a root-level object.
+fn root_obj(doc: &impl ReadDoc, key: &str) -> Option<automerge::ObjId> {
+    doc.get(ROOT, key).ok().flatten().map(|(_, id)| id)
+}
+
+/// One realistic edit (see the module docs for the mix).
+pub fn edit(
+    doc: &mut impl Transactable,
+    rng: &mut StdRng,
+) -> Result<(), automerge::AutomergeError> {
+    let roll = rng.random_range(0..100u32);
+    if roll < 70 {
+        let Some(notes) = root_obj(doc, "notes") else {
+            return Ok(());
+        };
+        let item = format!("item{}", rng.random_range(0..AGENDA_ITEMS));
+        let Some((_, text)) = doc.get(&notes, item)? else {
+            return Ok(());
+        };
+        let len = doc.length(&text);
+        if roll < 62 || len < 10 {
+            let word = WORDS[rng.random_range(0..WORDS.len())];
+            doc.splice_text(&text, rng.random_range(0..=len), 0, &format!("{word} "))?;
+        } else {
+            let del = rng.random_range(1..=5usize);
+            doc.splice_text(&text, rng.random_range(0..=len - del), del as isize, "")?;
+        }
+    } else if roll < 85 {
+        let Some(attendance) = root_obj(doc, "attendance") else {
+            return Ok(());
+        };
+        let key = format!("m{}", rng.random_range(0..MEMBERS));
+        let Some((_, member)) = doc.get(&attendance, key)? else {
+            return Ok(());
+        };
+        let present =
+            matches!(doc.get(&member, "status")?, Some((v, _)) if v.as_str() == Some("co_mat"));
+        doc.put(
+            &member,
+            "status",
+            if present { "vang_co_ly_do" } else { "co_mat" },
+        )?;
+    } else if roll < 93 {
+        let Some(list) = root_obj(doc, "contributions") else {
+            return Ok(());
+        };
+        let at = doc.length(&list);
+        let item = doc.insert_object(&list, at, ObjType::Map)?;
+        doc.put(
+            &item,
+            "memberId",
+            format!("m{}", rng.random_range(0..MEMBERS)),
+        )?;
+        doc.put(&item, "summary", WORDS[rng.random_range(0..WORDS.len())])?;
+    } else {
+        let Some(rubric) = root_obj(doc, "rubric") else {
+            return Ok(());
+        };
+        let key = format!("c{}", rng.random_range(0..CRITERIA));
+        doc.put(&rubric, key, rng.random_range(0..=10i64))?;
+    }
+    Ok(())
+}
+
+/// A meeting with `edits` single-edit commits by three rotating actors.
+pub fn meeting(seed: u64, edits: usize) -> anyhow::Result<AutoCommit> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let mut base = AutoCommit::new().with_actor(actor(seed, 0));
+    skeleton(&mut base, &mut rng)?;
+    base.commit();
+    let mut actors: Vec<AutoCommit> = (1..=3)
+        .map(|r| base.fork().with_actor(actor(seed, r)))
+        .collect();
+    for block in 0..edits.div_ceil(50) {
+        let k = block % 3;
+        for _ in 0..50.min(edits - block * 50) {
+            edit(&mut actors[k], &mut rng)?;
+            actors[k].commit();
+        }
+        let (a, b) = (k, (k + 1) % 3);
+        let mut from = actors[a].fork();
+        actors[b].merge(&mut from)?;
+    }
+    let mut merged = actors.remove(0);
+    for mut other in actors {
+        merged.merge(&mut other)?;
+    }
+    Ok(merged)
+}
+
+/// `n` new local edits on a held document, each its own change, by `actor`.
+pub fn local_edits(doc: &mut Automerge, actor: ActorId, seed: u64, n: usize) -> anyhow::Result<()> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    doc.set_actor(actor);
+    for _ in 0..n {
+        let mut tx = doc.transaction();
+        edit(&mut tx, &mut rng)?;
+        tx.commit();
+    }
+    Ok(())
+}
+
+/// A few full histories that fleet documents fork from (see the module docs).
+pub struct Templates {
+    histories: Vec<Automerge>,
+}
+
+impl Templates {
+    /// `count` histories of `edits` edits each, from seeds `seed..seed + count`.
+    pub fn new(seed: u64, edits: usize, count: usize) -> anyhow::Result<Self> {
+        let histories = (0..count as u64)
+            .map(|i| meeting(seed + i, edits).map(|mut d| d.document().clone()))
+            .collect::<anyhow::Result<_>>()?;
+        Ok(Self { histories })
+    }
+
+    /// Document number `index` of a fleet: its id and content (a template plus one change that
+    /// names its cell and month).
+    pub fn doc(&self, seed: u64, index: u64) -> anyhow::Result<(DocumentId, Automerge)> {
+        let id = doc_id(seed, index);
+        let mut doc = self.histories[index as usize % self.histories.len()].clone();
+        doc.set_actor(actor(seed ^ 0x5eed, index));
+        let mut tx = doc.transaction();
+        tx.put(ROOT, "cellId", format!("cell-{}", index / 12))?;
+        tx.put(ROOT, "period", format!("2026-{:02}", index % 12 + 1))?;
+        tx.commit();
+        Ok((id, doc))
+    }
+}
+
+/// Bytes of the standalone changes `doc` has beyond `since`: the "raw" size of an edit burst.
+pub fn raw_change_bytes(doc: &Automerge, since: &[automerge::ChangeHash]) -> usize {
+    doc.get_changes(since)
+        .iter()
+        .map(|c| c.raw_bytes().len())
+        .sum()
+}

@@ -1,0 +1,402 @@
+//! The workloads of performance.md §5 and what they share: configuration, fleet seeding,
+//! phases measured against the server process, and the run over every server.
+
+mod w1_storm;
+mod w2_reconnect;
+mod w3_long_history;
+mod w4_upload_burst;
+mod w6_cold_start;
+mod w7_diverged;
+
+use super::fleet::Templates;
+use super::link::{LinkStats, sync_session};
+use super::report::{Measured, Row, Table};
+use super::servers::{Programs, Running, ServerKind};
+use anyhow::bail;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use sync_core::sync::ClientEngine;
+
+/// Small (CI smoke test, seconds) or full (this machine's scale of §5, minutes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Size {
+    /// CI scale.
+    Small,
+    /// Nightly scale, shrunk to what a 2-core machine runs in minutes.
+    Full,
+}
+
+/// A workload of performance.md §5 (W5 belongs to the ratings issue).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Workload {
+    /// Sync storm.
+    W1,
+    /// Nothing-changed reconnect.
+    W2,
+    /// Long history pushed from three devices.
+    W3,
+    /// Month-end upload burst.
+    W4,
+    /// Cold start and memory.
+    W6,
+    /// Three devices diverged on one document.
+    W7,
+}
+
+impl Workload {
+    /// Every workload, in order.
+    pub const ALL: [Workload; 6] = [Self::W1, Self::W2, Self::W3, Self::W4, Self::W6, Self::W7];
+
+    /// Parses `w1`…`w7`.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s.to_ascii_lowercase().as_str() {
+            "w1" => Self::W1,
+            "w2" => Self::W2,
+            "w3" => Self::W3,
+            "w4" => Self::W4,
+            "w6" => Self::W6,
+            "w7" => Self::W7,
+            _ => return None,
+        })
+    }
+
+    /// Short name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::W1 => "W1 sync storm",
+            Self::W2 => "W2 nothing-changed reconnect",
+            Self::W3 => "W3 long history from three devices",
+            Self::W4 => "W4 month-end upload burst",
+            Self::W6 => "W6 cold start and memory",
+            Self::W7 => "W7 three devices diverged on one document",
+        }
+    }
+}
+
+/// Everything a run needs.
+pub struct Config {
+    /// Scale.
+    pub size: Size,
+    /// Server programs.
+    pub programs: Programs,
+    /// Repetitions; the server order rotates between them.
+    pub reps: u32,
+    /// Servers to run, in order.
+    pub servers: Vec<ServerKind>,
+    /// Scratch directory for server data (removed by the caller).
+    pub work_dir: PathBuf,
+    templates: Mutex<HashMap<usize, Arc<Templates>>>,
+}
+
+impl Config {
+    /// A configuration.
+    pub fn new(
+        size: Size,
+        programs: Programs,
+        reps: u32,
+        servers: Vec<ServerKind>,
+        work_dir: PathBuf,
+    ) -> Self {
+        Self {
+            size,
+            programs,
+            reps,
+            servers,
+            work_dir,
+            templates: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Fleet templates of `edits` edits (built once per run).
+    pub fn templates(&self, edits: usize) -> anyhow::Result<Arc<Templates>> {
+        let mut cache = self
+            .templates
+            .lock()
+            .map_err(|_| anyhow::anyhow!("template cache poisoned"))?;
+        if let Some(t) = cache.get(&edits) {
+            return Ok(t.clone());
+        }
+        let t = Arc::new(Templates::new(7_000 + edits as u64, edits, 4)?);
+        cache.insert(edits, t.clone());
+        Ok(t)
+    }
+
+    /// How long one client session may take before it counts as a timeout.
+    pub fn session_timeout(&self) -> Duration {
+        match self.size {
+            Size::Small => Duration::from_secs(60),
+            Size::Full => Duration::from_secs(300),
+        }
+    }
+
+    /// Picks by size.
+    pub fn pick<T>(&self, small: T, full: T) -> T {
+        match self.size {
+            Size::Small => small,
+            Size::Full => full,
+        }
+    }
+}
+
+/// A device: its engine (documents and persisted sync state) and its name.
+pub fn device(name: &str, kind: ServerKind) -> ClientEngine {
+    // A stable storage id per device name, so servers that persist sync state per storage
+    // id (the JS server, ours) find it again on reconnect.
+    let id = super::fleet::doc_id(
+        0xde71ce,
+        name.bytes()
+            .fold(0u64, |h, b| h.wrapping_mul(31) + b as u64),
+    );
+    ClientEngine::new(format!("device-{name}"), Some(uuid_like(id.as_bytes())))
+        .with_batch_sync(kind.batched())
+}
+
+fn uuid_like(b: &[u8; 16]) -> String {
+    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..]
+    )
+}
+
+/// Totals of many connections.
+#[derive(Debug, Default, Clone)]
+pub struct Totals {
+    /// Bytes up.
+    pub up: u64,
+    /// Bytes down.
+    pub down: u64,
+    /// Most round trips any document needed.
+    pub round_trips: u32,
+}
+
+impl Totals {
+    /// Adds one connection's counters.
+    pub fn add(&mut self, s: &LinkStats) {
+        self.up += s.bytes_up;
+        self.down += s.bytes_down;
+        self.round_trips = self.round_trips.max(s.max_round_trips());
+    }
+}
+
+/// Syncs every engine once, `parallel` at a time; returns the engines (in order), each
+/// session's time and the totals. Fails on the first session error.
+pub async fn sync_all(
+    url: &str,
+    engines: Vec<ClientEngine>,
+    parallel: usize,
+    timeout: Duration,
+) -> anyhow::Result<(Vec<ClientEngine>, Vec<Duration>, Totals)> {
+    let sem = Arc::new(tokio::sync::Semaphore::new(parallel.max(1)));
+    let mut tasks = Vec::new();
+    for mut engine in engines {
+        let (url, sem) = (url.to_owned(), sem.clone());
+        tasks.push(tokio::spawn(async move {
+            let _permit = sem.acquire_owned().await;
+            let r = sync_session(&url, &mut engine, timeout).await;
+            (engine, r)
+        }));
+    }
+    let (mut out, mut times, mut totals) = (Vec::new(), Vec::new(), Totals::default());
+    let mut first_error = None;
+    for t in tasks {
+        let (engine, r) = t.await?;
+        match r {
+            Ok((took, stats)) => {
+                times.push(took);
+                totals.add(&stats);
+            }
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+        out.push(engine);
+    }
+    if let Some(e) = first_error {
+        bail!(e);
+    }
+    Ok((out, times, totals))
+}
+
+/// Server CPU and memory over a phase.
+pub struct Phase {
+    start_cpu: f64,
+    started: Instant,
+}
+
+impl Phase {
+    /// Starts measuring.
+    pub fn begin(server: &Running) -> Self {
+        Self {
+            start_cpu: server.sample().cpu_s,
+            started: Instant::now(),
+        }
+    }
+
+    /// Wall seconds, server CPU seconds and peak RSS in MB so far.
+    pub fn end(&self, server: &Running) -> (f64, f64, f64) {
+        let s = server.sample();
+        (
+            self.started.elapsed().as_secs_f64(),
+            s.cpu_s - self.start_cpu,
+            s.peak_rss as f64 / 1e6,
+        )
+    }
+}
+
+/// Documents our server loaded from storage, from the `sync_storage_latency_seconds` count of
+/// load operations on `/metrics`; `None` for peers or when the series is absent.
+pub fn docs_loaded(server: &Running) -> Option<u64> {
+    use std::io::{Read, Write};
+    let (port, token) = server.metrics_addr()?;
+    let mut tcp = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    tcp.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(
+        tcp,
+        "GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n\r\n"
+    )
+    .ok()?;
+    let mut body = String::new();
+    tcp.read_to_string(&mut body).ok()?;
+    let counts: Vec<u64> = body
+        .lines()
+        .filter(|l| l.starts_with("sync_storage_latency_seconds_count") && l.contains("load"))
+        .filter_map(|l| {
+            l.split_whitespace()
+                .last()?
+                .parse::<f64>()
+                .ok()
+                .map(|v| v as u64)
+        })
+        .collect();
+    (!counts.is_empty()).then(|| counts.iter().sum())
+}
+
+/// Checks that `/sync` of our server completes a handshake (it may not exist yet on a branch).
+pub async fn probe(server: &Running) -> anyhow::Result<()> {
+    let mut engine = ClientEngine::new("probe", None);
+    let mut link = super::link::Link::open(&server.url(), &mut engine).await?;
+    link.drive_until(
+        &mut engine,
+        Instant::now() + Duration::from_secs(5),
+        ClientEngine::all_in_sync,
+    )
+    .await?;
+    link.close(&mut engine).await;
+    Ok(())
+}
+
+/// The servers this machine can run whose `/sync` works: ours is dropped (with the reason
+/// returned) when its endpoint does not complete a handshake.
+pub async fn usable_servers(
+    programs: &Programs,
+    work: &std::path::Path,
+) -> (Vec<ServerKind>, Option<String>) {
+    let mut servers = programs.available();
+    if !servers.contains(&ServerKind::OursSqlite) {
+        return (
+            servers,
+            programs
+                .ours
+                .is_none()
+                .then(|| "no `server` binary built".to_owned()),
+        );
+    }
+    let probed = match Running::start(ServerKind::OursSqlite, programs, &work.join("probe")) {
+        Ok(server) => probe(&server).await,
+        Err(e) => Err(e),
+    };
+    match probed {
+        Ok(()) => (servers, None),
+        Err(e) => {
+            servers.retain(|k| {
+                !matches!(
+                    k,
+                    ServerKind::OursSqlite
+                        | ServerKind::OursSqliteBatched
+                        | ServerKind::OursPostgres
+                )
+            });
+            (
+                servers,
+                Some(format!(
+                    "its `/sync` endpoint did not complete a handshake ({e:#})"
+                )),
+            )
+        }
+    }
+}
+
+/// One workload against one fresh server: the measurements per table title.
+async fn run_one(
+    workload: Workload,
+    cfg: &Config,
+    server: &mut Running,
+) -> anyhow::Result<Vec<(String, Measured)>> {
+    match workload {
+        Workload::W1 => w1_storm::run(cfg, server).await,
+        Workload::W2 => w2_reconnect::run(cfg, server).await,
+        Workload::W3 => w3_long_history::run(cfg, server).await,
+        Workload::W4 => w4_upload_burst::run(cfg, server).await,
+        Workload::W6 => w6_cold_start::run(cfg, server).await,
+        Workload::W7 => w7_diverged::run(cfg, server).await,
+    }
+}
+
+/// Runs `workload` on every configured server, `reps` times with the server order rotated,
+/// and returns one table per title and repetition.
+pub async fn run(workload: Workload, cfg: &Config) -> Vec<Table> {
+    let mut tables: Vec<Table> = Vec::new();
+    for rep in 0..cfg.reps {
+        let mut order = cfg.servers.clone();
+        if !order.is_empty() {
+            let n = order.len();
+            order.rotate_left(rep as usize % n);
+        }
+        let mut by_title: Vec<(String, Vec<Row>)> = Vec::new();
+        for kind in order {
+            let dir = cfg.work_dir.join(format!("{workload:?}-{rep}-{kind:?}"));
+            let results = match Running::start(kind, &cfg.programs, &dir) {
+                Ok(mut server) => run_one(workload, cfg, &mut server)
+                    .await
+                    .unwrap_or_else(|e| vec![(String::new(), failed(e))]),
+                Err(e) => vec![(String::new(), failed(e))],
+            };
+            for (title, measured) in results {
+                let title = if title.is_empty() {
+                    workload.name().to_owned()
+                } else {
+                    title
+                };
+                let title = if cfg.reps > 1 {
+                    format!("{title} (repetition {})", rep + 1)
+                } else {
+                    title
+                };
+                let row = Row { kind, measured };
+                match by_title.iter_mut().find(|(t, _)| *t == title) {
+                    Some((_, rows)) => rows.push(row),
+                    None => by_title.push((title, vec![row])),
+                }
+            }
+        }
+        for (title, mut rows) in by_title {
+            rows.sort_by_key(|r| cfg.servers.iter().position(|k| *k == r.kind));
+            tables.push(Table { title, rows });
+        }
+    }
+    tables
+}
+
+fn failed(e: anyhow::Error) -> Measured {
+    Measured {
+        errors: vec![format!("{e:#}")],
+        ..Measured::default()
+    }
+}

@@ -1,0 +1,170 @@
+//! W1 sync storm: devices × 12 documents, 90% in sync, 9% with 10 new local changes on one
+//! document, 1% diverged (10 changes each side), all reconnecting within the spread, against
+//! a restarted (cold) server.
+
+use super::{Config, Phase, Totals, device, docs_loaded, sync_all};
+use crate::bench::fleet::{actor, local_edits};
+use crate::bench::link::sync_session;
+use crate::bench::report::{Measured, percentile_ms};
+use crate::bench::servers::Running;
+use crate::bench::verify::{mismatches, sorted};
+use anyhow::Context;
+use std::time::{Duration, Instant};
+
+const SEED: u64 = 1;
+const DOCS_PER_DEVICE: u64 = 12;
+
+/// What a device does before the storm.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mix {
+    InSync,
+    Ahead,
+    Diverged,
+}
+
+fn mix(d: u64) -> Mix {
+    if d % 100 == 1 {
+        Mix::Diverged
+    } else if d % 11 == 3 {
+        Mix::Ahead
+    } else {
+        Mix::InSync
+    }
+}
+
+/// Runs W1 against `server`.
+pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(String, Measured)>> {
+    let devices: u64 = cfg.pick(10, 50);
+    let spread = cfg.pick(Duration::from_secs(1), Duration::from_secs(5));
+    let templates = cfg.templates(500)?;
+    let url = server.url();
+    let timeout = cfg.session_timeout();
+
+    let mut engines = Vec::new();
+    for d in 0..devices {
+        let mut e = device(&format!("w1-{d}"), server.kind);
+        for i in 0..DOCS_PER_DEVICE {
+            let (id, doc) = templates.doc(SEED, d * DOCS_PER_DEVICE + i)?;
+            e.insert_doc(id, doc);
+        }
+        engines.push(e);
+    }
+    let (mut engines, _, _) = sync_all(&url, engines, 4, timeout)
+        .await
+        .context("seeding")?;
+
+    // Edits made while offline; a diverged device's other side comes from a twin device that
+    // pushes 10 changes to the server first.
+    let mut expected = Vec::new();
+    for (d, e) in engines.iter_mut().enumerate() {
+        let d = d as u64;
+        let first = e.doc_ids()[0];
+        let m = mix(d);
+        let mut twin_doc = None;
+        if m == Mix::Diverged {
+            let mut twin = device(&format!("w1-twin-{d}"), server.kind);
+            let mut doc = e.doc(&first).context("doc")?.clone();
+            local_edits(&mut doc, actor(SEED, 1_000 + d), d, 10)?;
+            twin.insert_doc(first, doc);
+            sync_session(&url, &mut twin, timeout)
+                .await
+                .context("twin push")?;
+            twin_doc = twin.doc(&first).cloned();
+        }
+        if m != Mix::InSync {
+            let doc = e.doc_mut(&first).context("doc")?;
+            local_edits(doc, actor(SEED, 2_000 + d), d + 7, 10)?;
+        }
+        for id in e.doc_ids() {
+            let mut doc = e.doc(&id).context("doc")?.clone();
+            if let (true, Some(twin)) = (id == first, twin_doc.as_mut()) {
+                doc.merge(twin)?;
+            }
+            expected.push((id, sorted(doc.get_heads())));
+        }
+    }
+    let ahead = (0..devices).filter(|d| mix(*d) == Mix::Ahead).count();
+    let diverged = (0..devices).filter(|d| mix(*d) == Mix::Diverged).count();
+
+    server.restart()?;
+    let phase = Phase::begin(server);
+    let start = Instant::now();
+    let mut tasks = Vec::new();
+    for (d, mut e) in engines.into_iter().enumerate() {
+        let offset = spread.mul_f64(d as f64 / devices as f64);
+        let url = url.clone();
+        tasks.push(tokio::spawn(async move {
+            tokio::time::sleep_until((start + offset).into()).await;
+            let r = sync_session(&url, &mut e, timeout).await;
+            (d as u64, e, r)
+        }));
+    }
+    let (mut latencies, mut totals, mut errors) = (Vec::new(), Totals::default(), Vec::new());
+    let mut in_sync_bytes = Vec::new();
+    let mut finished = Vec::new();
+    for t in tasks {
+        let (d, e, r) = t.await?;
+        match r {
+            Ok((took, stats)) => {
+                latencies.push(took);
+                totals.add(&stats);
+                if mix(d) == Mix::InSync {
+                    in_sync_bytes.push(stats.bytes_up + stats.bytes_down);
+                }
+            }
+            Err(e) => errors.push(format!("device {d}: {e:#}")),
+        }
+        finished.push(e);
+    }
+    let wall = start.elapsed().as_secs_f64();
+    let (_, cpu, rss) = phase.end(server);
+    let loaded = docs_loaded(server);
+
+    let mut lost = mismatches(&url, &expected, timeout).await?.len();
+    // The devices must hold the merged heads too.
+    let device_heads: Vec<_> = finished
+        .iter()
+        .flat_map(|e| {
+            e.doc_ids()
+                .into_iter()
+                .map(move |id| (id, e.doc(&id).map(|d| sorted(d.get_heads()))))
+        })
+        .collect();
+    lost += device_heads
+        .iter()
+        .filter(|(id, h)| expected.iter().find(|(x, _)| x == id).map(|(_, e)| e) != h.as_ref())
+        .count();
+    let per_in_sync = if in_sync_bytes.is_empty() {
+        "n/a".into()
+    } else {
+        format!(
+            "{:.0}",
+            in_sync_bytes.iter().sum::<u64>() as f64 / in_sync_bytes.len() as f64
+        )
+    };
+    let measured = Measured {
+        wall_s: Some(wall),
+        p50_ms: percentile_ms(&mut latencies, 50.0),
+        p99_ms: percentile_ms(&mut latencies, 99.0),
+        cpu_s: Some(cpu),
+        peak_rss_mb: Some(rss),
+        bytes_up: Some(totals.up),
+        bytes_down: Some(totals.down),
+        round_trips: Some(totals.round_trips),
+        docs_loaded: loaded,
+        extra: vec![
+            (
+                "devices (ahead/diverged)".into(),
+                format!("{devices} ({ahead}/{diverged})"),
+            ),
+            ("B per in-sync device".into(), per_in_sync),
+        ],
+        errors,
+        lost,
+    };
+    let title = format!(
+        "W1 sync storm: {devices} devices × 12 docs (500 edits), reconnect within {} s, cold server",
+        spread.as_secs()
+    );
+    Ok(vec![(title, measured)])
+}

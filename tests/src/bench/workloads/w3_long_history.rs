@@ -1,0 +1,118 @@
+//! W3 long history: three devices replay N edits on one meeting, pushing every 50 edits over
+//! live connections (each first absorbs what the server relayed); then a fresh device pulls
+//! the whole document.
+
+use super::{Config, Phase, Totals, device, docs_loaded, sync_all};
+use crate::bench::fleet::{actor, local_edits, meeting};
+use crate::bench::link::Link;
+use crate::bench::report::{Measured, percentile_ms};
+use crate::bench::servers::Running;
+use crate::bench::verify::{mismatches, sorted};
+use anyhow::Context;
+use std::time::{Duration, Instant};
+use sync_core::sync::ClientEngine;
+
+const SEED: u64 = 3;
+
+/// Runs W3 against `server`.
+pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(String, Measured)>> {
+    let edits: usize = cfg.pick(500, 5_000);
+    let url = server.url();
+    let timeout = cfg.session_timeout();
+    let id = crate::bench::fleet::doc_id(SEED, 0);
+    let skeleton = meeting(SEED, 0)?.document().clone();
+    let engines = (0..3)
+        .map(|i| {
+            let mut e = device(&format!("w3-{i}"), server.kind);
+            e.insert_doc(id, skeleton.clone());
+            e
+        })
+        .collect();
+    let (mut engines, _, _) = sync_all(&url, engines, 3, timeout)
+        .await
+        .context("seeding")?;
+    let mut links = Vec::new();
+    for e in engines.iter_mut() {
+        let mut link = Link::open(&url, e).await?;
+        link.drive_until(e, Instant::now() + timeout, ClientEngine::all_in_sync)
+            .await?;
+        links.push(link);
+    }
+
+    let phase = Phase::begin(server);
+    let mut pushes = Vec::new();
+    for block in 0..edits.div_ceil(50) {
+        let k = block % 3;
+        let (e, link) = (&mut engines[k], &mut links[k]);
+        link.absorb(e, Duration::from_millis(2)).await?;
+        let doc = e.doc_mut(&id).context("doc")?;
+        local_edits(
+            doc,
+            actor(SEED, 10 + k as u64),
+            block as u64,
+            50.min(edits - block * 50),
+        )?;
+        let t = Instant::now();
+        e.local_change(id);
+        link.drive_until(e, t + timeout, |e| e.is_in_sync(&id))
+            .await?;
+        pushes.push(t.elapsed());
+    }
+    // Everyone converges on the merged history through the server's relay.
+    let mut merged = engines[0].doc(&id).context("doc")?.clone();
+    for e in &engines[1..] {
+        merged.merge(&mut e.doc(&id).context("doc")?.clone())?;
+    }
+    let want = sorted(merged.get_heads());
+    let mut totals = Totals::default();
+    for (e, mut link) in engines.iter_mut().zip(links) {
+        let deadline = Instant::now() + timeout;
+        link.drive_until(e, deadline, |e| {
+            e.doc(&id).is_some_and(|d| sorted(d.get_heads()) == want)
+        })
+        .await?;
+        totals.add(&link.close(e).await);
+    }
+    let (wall, cpu, rss) = phase.end(server);
+
+    // A new device pulls the whole document.
+    let mut fresh = device("w3-fresh", server.kind);
+    fresh.want(id);
+    let t = Instant::now();
+    let mut link = Link::open(&url, &mut fresh).await?;
+    link.drive_until(&mut fresh, t + timeout, ClientEngine::all_in_sync)
+        .await?;
+    let pull = t.elapsed();
+    let pulled = link.close(&mut fresh).await;
+    let lost = mismatches(&url, &[(id, want)], timeout).await?.len();
+    let saved = merged.save().len();
+    Ok(vec![(
+        format!("W3 one meeting, {edits} edits pushed every 50 from three live devices"),
+        Measured {
+            wall_s: Some(wall),
+            p50_ms: percentile_ms(&mut pushes, 50.0),
+            p99_ms: percentile_ms(&mut pushes, 99.0),
+            cpu_s: Some(cpu),
+            peak_rss_mb: Some(rss),
+            bytes_up: Some(totals.up),
+            bytes_down: Some(totals.down),
+            // Messages per document add up over 100 pushes here: not a round-trip count.
+            round_trips: None,
+            docs_loaded: docs_loaded(server),
+            extra: vec![
+                ("pushes".into(), pushes.len().to_string()),
+                ("save() KB".into(), format!("{:.1}", saved as f64 / 1024.0)),
+                (
+                    "fresh pull ms".into(),
+                    format!("{:.1}", pull.as_secs_f64() * 1e3),
+                ),
+                (
+                    "fresh pull KB".into(),
+                    format!("{:.1}", pulled.bytes_down as f64 / 1024.0),
+                ),
+            ],
+            errors: Vec::new(),
+            lost,
+        },
+    )])
+}

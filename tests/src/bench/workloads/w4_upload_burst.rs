@@ -1,0 +1,116 @@
+//! W4 month-end upload burst: devices connect at once and upload their month: 80% new
+//! 500-edit meetings, 20% existing meetings with 10–100 new changes. Per-document ack latency
+//! is the time from connect until the document is in sync.
+
+use super::{Config, Phase, Totals, device, docs_loaded, sync_all};
+use crate::bench::fleet::{actor, local_edits};
+use crate::bench::link::sync_session;
+use crate::bench::report::{Measured, percentile_ms};
+use crate::bench::servers::Running;
+use crate::bench::verify::{mismatches, sorted};
+use anyhow::Context;
+use std::time::Instant;
+
+const SEED: u64 = 4;
+
+/// Runs W4 against `server`.
+pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(String, Measured)>> {
+    let devices: u64 = cfg.pick(8, 64);
+    let per_device: u64 = cfg.pick(5, 10);
+    let templates = cfg.templates(500)?;
+    let url = server.url();
+    let timeout = cfg.session_timeout();
+    let existing_of =
+        |d: u64| (0..per_device).filter(move |i| (d * per_device + i).is_multiple_of(5));
+
+    let mut engines = Vec::new();
+    for d in 0..devices {
+        let mut e = device(&format!("w4-{d}"), server.kind);
+        for i in existing_of(d) {
+            let (id, doc) = templates.doc(SEED, d * per_device + i)?;
+            e.insert_doc(id, doc);
+        }
+        engines.push(e);
+    }
+    let (mut engines, _, _) = sync_all(&url, engines, 4, timeout)
+        .await
+        .context("seeding")?;
+    let mut docs = 0;
+    for (d, e) in engines.iter_mut().enumerate() {
+        let d = d as u64;
+        for i in 0..per_device {
+            let n = d * per_device + i;
+            if n.is_multiple_of(5) {
+                let (id, _) = templates.doc(SEED, n)?;
+                let doc = e.doc_mut(&id).context("doc")?;
+                local_edits(doc, actor(SEED, 500 + n), n, 10 + (n as usize * 7) % 91)?;
+            } else {
+                let (id, doc) = templates.doc(SEED, n)?;
+                e.insert_doc(id, doc);
+            }
+            docs += 1;
+        }
+    }
+    let expected: Vec<_> = engines
+        .iter()
+        .flat_map(|e| {
+            e.doc_ids()
+                .into_iter()
+                .map(move |id| (id, e.doc(&id).map(|d| sorted(d.get_heads()))))
+        })
+        .filter_map(|(id, h)| Some((id, h?)))
+        .collect();
+
+    let phase = Phase::begin(server);
+    let start = Instant::now();
+    let tasks: Vec<_> = engines
+        .into_iter()
+        .map(|mut e| {
+            let url = url.clone();
+            tokio::spawn(async move { sync_session(&url, &mut e, timeout).await })
+        })
+        .collect();
+    let (mut acks, mut totals, mut errors) = (Vec::new(), Totals::default(), Vec::new());
+    for t in tasks {
+        match t.await? {
+            Ok((_, stats)) => {
+                acks.extend(stats.in_sync_at.values().copied());
+                totals.add(&stats);
+            }
+            Err(e) => errors.push(format!("{e:#}")),
+        }
+    }
+    let (wall, cpu, rss) = phase.end(server);
+    let lost = mismatches(&url, &expected, timeout).await?.len();
+    Ok(vec![(
+        format!(
+            "W4 upload burst: {devices} devices × {per_device} docs at once (80% new 500-edit, 20% +10–100 changes)"
+        ),
+        Measured {
+            wall_s: Some(wall),
+            p50_ms: percentile_ms(&mut acks, 50.0),
+            p99_ms: percentile_ms(&mut acks, 99.0),
+            cpu_s: Some(cpu),
+            peak_rss_mb: Some(rss),
+            bytes_up: Some(totals.up),
+            bytes_down: Some(totals.down),
+            round_trips: Some(totals.round_trips),
+            docs_loaded: docs_loaded(server),
+            extra: vec![
+                (
+                    "docs/s".into(),
+                    format!(
+                        "{:.1}",
+                        docs as f64 / start.elapsed().as_secs_f64().max(1e-9)
+                    ),
+                ),
+                (
+                    "MB/s up".into(),
+                    format!("{:.2}", totals.up as f64 / 1e6 / wall.max(1e-9)),
+                ),
+            ],
+            errors,
+            lost,
+        },
+    )])
+}

@@ -1,0 +1,87 @@
+//! W6 cold start and memory: a store of N documents, restarted; time until a fresh client
+//! syncs one document, idle RSS, then RSS after every document was touched once by an
+//! in-sync (read-only) reconnect.
+
+use super::{Config, Phase, device, docs_loaded, sync_all};
+use crate::bench::link::sync_session;
+use crate::bench::report::Measured;
+use crate::bench::servers::Running;
+use crate::bench::verify::{mismatches, sorted};
+use anyhow::Context;
+use std::time::{Duration, Instant};
+use sync_core::sync::ClientEngine;
+
+const SEED: u64 = 6;
+/// Documents per device (a district's worth).
+const PER_DEVICE: u64 = 100;
+
+/// Runs W6 against `server`.
+pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(String, Measured)>> {
+    let docs: u64 = cfg.pick(200, 1_000);
+    let templates = cfg.templates(500)?;
+    let url = server.url();
+    let timeout = cfg.session_timeout();
+    let mut engines = Vec::new();
+    for d in 0..docs.div_ceil(PER_DEVICE) {
+        let mut e = device(&format!("w6-{d}"), server.kind);
+        for i in d * PER_DEVICE..((d + 1) * PER_DEVICE).min(docs) {
+            let (id, doc) = templates.doc(SEED, i)?;
+            e.insert_doc(id, doc);
+        }
+        engines.push(e);
+    }
+    let (engines, _, _) = sync_all(&url, engines, 2, timeout)
+        .await
+        .context("seeding")?;
+    let first = engines[0].doc_ids()[0];
+
+    // Cold start: spawn → a fresh client has one document.
+    server.stop();
+    let start = Instant::now();
+    server.restart()?;
+    let mut probe = ClientEngine::new("w6-probe", None);
+    probe.want(first);
+    sync_session(&url, &mut probe, timeout).await?;
+    let ready = start.elapsed();
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let idle = server.sample().rss as f64 / 1e6;
+
+    let phase = Phase::begin(server);
+    let (engines, mut times, totals) = sync_all(&url, engines, 2, timeout).await?;
+    let (wall, cpu, peak) = phase.end(server);
+    let after = server.sample().rss as f64 / 1e6;
+    let expected: Vec<_> = engines
+        .iter()
+        .flat_map(|e| {
+            e.doc_ids()
+                .into_iter()
+                .map(move |id| (id, e.doc(&id).map(|d| sorted(d.get_heads()))))
+        })
+        .filter_map(|(id, h)| Some((id, h?)))
+        .collect();
+    let lost = mismatches(&url, &expected, timeout).await?.len();
+    Ok(vec![(
+        format!("W6 cold start, then touch all {docs} docs (500 edits) once by in-sync reconnects"),
+        Measured {
+            wall_s: Some(wall),
+            p50_ms: crate::bench::report::percentile_ms(&mut times, 50.0),
+            p99_ms: crate::bench::report::percentile_ms(&mut times, 99.0),
+            cpu_s: Some(cpu),
+            peak_rss_mb: Some(peak),
+            bytes_up: Some(totals.up),
+            bytes_down: Some(totals.down),
+            round_trips: Some(totals.round_trips),
+            docs_loaded: docs_loaded(server),
+            extra: vec![
+                (
+                    "ready ms".into(),
+                    format!("{:.0}", ready.as_secs_f64() * 1e3),
+                ),
+                ("idle RSS MB".into(), format!("{idle:.1}")),
+                ("RSS after touch MB".into(), format!("{after:.1}")),
+            ],
+            errors: Vec::new(),
+            lost,
+        },
+    )])
+}
