@@ -23,10 +23,11 @@ if ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
 fi
 export TEST_DATABASE_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
 
-say "installing the interop clients' npm packages (pinned by tests/interop/package-lock.json)"
+say "installing the interop clients' and the JS peer server's npm packages (pinned by their lock files)"
 # `npm ci` rejects lock files written by npm 11 without optional platform packages (cbor-extract);
 # `npm install` with the committed lock installs exactly the locked versions.
 (cd tests/interop && npm install --no-audit --no-fund --loglevel=error)
+(cd tests/peers/js-server && npm install --no-audit --no-fund --loglevel=error)
 
 say "formatting, lints and the dependency guard"
 cargo fmt --all --check
@@ -41,4 +42,4 @@ rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup targe
 cargo build -p sync-core --no-default-features --target wasm32-unknown-unknown --locked
 
 say "tests"
-cargo test --workspace --locked
+cargo test --workspace --locked --no-fail-fast
