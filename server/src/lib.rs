@@ -26,4 +26,5 @@ pub mod settings;
 pub mod startup;
 pub mod store;
 pub mod telemetry;
+pub mod testing;
 pub mod ws;

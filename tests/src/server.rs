@@ -4,23 +4,14 @@ use std::sync::LazyLock;
 use std::time::Duration;
 
 use actix_web::dev::ServerHandle;
-use diesel::{Connection, PgConnection, RunQueryDsl};
 use server::auth::register_device;
 use server::metrics::Metrics;
 use server::settings::Settings;
 use server::startup::Application;
 use server::store::Store;
-use tempfile::TempDir;
 use tokio::task::JoinHandle;
 
-/// Which database a test runs on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    /// A SQLite file in a temporary directory.
-    Sqlite,
-    /// A fresh database on the PostgreSQL server at `TEST_DATABASE_URL`.
-    Postgres,
-}
+pub use server::testing::{Backend, TestDb, pg_base_url};
 
 static TRACING: LazyLock<()> = LazyLock::new(|| {
     let format = server::settings::LogFormat::Pretty;
@@ -28,70 +19,6 @@ static TRACING: LazyLock<()> = LazyLock::new(|| {
         let _ = server::telemetry::init_subscriber("info,server=debug", format, std::io::stdout);
     }
 });
-
-/// The PostgreSQL server new test databases are created on.
-pub fn pg_base_url() -> String {
-    std::env::var("TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
-}
-
-/// A database used by one test only; a PostgreSQL database is dropped with it.
-pub struct TestDb {
-    /// The database URL for the server.
-    pub url: String,
-    _dir: Option<TempDir>,
-    pg_name: Option<String>,
-}
-
-impl TestDb {
-    /// A new, empty database. Panics with a clear message if PostgreSQL is unreachable.
-    pub fn new(backend: Backend) -> Self {
-        LazyLock::force(&TRACING);
-        match backend {
-            Backend::Sqlite => {
-                let dir = tempfile::tempdir().expect("temp dir");
-                let url = format!("sqlite://{}", dir.path().join("server.db").display());
-                Self {
-                    url,
-                    _dir: Some(dir),
-                    pg_name: None,
-                }
-            }
-            Backend::Postgres => {
-                let base = pg_base_url();
-                let name = format!("e2e_{}", uuid::Uuid::new_v4().simple());
-                let mut admin = PgConnection::establish(&base).unwrap_or_else(|e| {
-                    panic!(
-                        "PostgreSQL is not reachable at `{base}` ({e}); the PostgreSQL e2e tests \
-                         do not skip: start PostgreSQL or set TEST_DATABASE_URL"
-                    )
-                });
-                diesel::sql_query(format!("CREATE DATABASE {name}"))
-                    .execute(&mut admin)
-                    .expect("CREATE DATABASE");
-                let (prefix, _) = base
-                    .rsplit_once('/')
-                    .expect("TEST_DATABASE_URL names a database");
-                Self {
-                    url: format!("{prefix}/{name}"),
-                    _dir: None,
-                    pg_name: Some(name),
-                }
-            }
-        }
-    }
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        if let Some(name) = &self.pg_name
-            && let Ok(mut admin) = PgConnection::establish(&pg_base_url())
-        {
-            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .execute(&mut admin);
-        }
-    }
-}
 
 /// Settings for a test server on `db`: loopback, port 0, one worker, no compactor.
 pub fn test_settings(db: &TestDb) -> Settings {
@@ -120,6 +47,7 @@ pub struct TestServer {
 impl TestServer {
     /// Builds (binding the listener first, so it is ready to accept) and starts a server.
     pub async fn start(db: &TestDb, customize: impl FnOnce(&mut Settings)) -> Self {
+        LazyLock::force(&TRACING);
         let mut settings = test_settings(db);
         customize(&mut settings);
         let app = Application::build(settings)

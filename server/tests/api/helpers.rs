@@ -4,22 +4,15 @@ use std::sync::LazyLock;
 
 use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ChangeHash, ROOT};
-use diesel::{Connection, PgConnection, RunQueryDsl};
 use server::auth::{DeviceToken, register_device};
-use server::db::{DatabaseUrl, DbPool, PoolOptions};
+use server::db::DbPool;
 use server::metrics::Metrics;
 use server::settings::Settings;
-use server::startup::{Application, install_crypto_provider, open_database_blocking};
+use server::startup::{Application, install_crypto_provider};
 use server::store::devices::DeviceRecord;
 use server::store::{ChangeMeta, Store};
-use tempfile::TempDir;
 
-/// Which database a test runs on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
+pub use server::testing::{Backend, TestDb};
 
 /// Generates `mod <test> { sqlite(), postgres() }` wrappers for `async fn <test>(Backend)`.
 #[macro_export]
@@ -48,87 +41,6 @@ static TRACING: LazyLock<()> = LazyLock::new(|| {
     }
 });
 
-/// The PostgreSQL server database new test databases are created from.
-pub fn pg_base_url() -> String {
-    std::env::var("TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
-}
-
-/// A database used by one test only; PostgreSQL databases are dropped on drop.
-pub struct TestDb {
-    pub url: String,
-    _dir: Option<TempDir>,
-    pg_name: Option<String>,
-}
-
-impl TestDb {
-    pub fn new(backend: Backend) -> Self {
-        LazyLock::force(&TRACING);
-        match backend {
-            Backend::Sqlite => {
-                let dir = tempfile::tempdir().expect("temp dir");
-                let url = format!("sqlite://{}", dir.path().join("nested/server.db").display());
-                Self {
-                    url,
-                    _dir: Some(dir),
-                    pg_name: None,
-                }
-            }
-            Backend::Postgres => {
-                let base = pg_base_url();
-                let name = format!("t_{}", uuid::Uuid::new_v4().simple());
-                let mut admin = connect_pg(&base);
-                diesel::sql_query(format!("CREATE DATABASE {name}"))
-                    .execute(&mut admin)
-                    .expect("CREATE DATABASE");
-                let (prefix, _) = base
-                    .rsplit_once('/')
-                    .expect("a database in TEST_DATABASE_URL");
-                Self {
-                    url: format!("{prefix}/{name}"),
-                    _dir: None,
-                    pg_name: Some(name),
-                }
-            }
-        }
-    }
-
-    /// A migrated pool on this database.
-    pub fn pool(&self) -> DbPool {
-        let url = DatabaseUrl::parse(&self.url).expect("test url parses");
-        let options = PoolOptions {
-            max_size: 4,
-            ..PoolOptions::default()
-        };
-        open_database_blocking(&url, options).expect("open test database")
-    }
-
-    /// A [`Store`] over a migrated pool.
-    pub fn store(&self) -> Store {
-        Store::new(self.pool(), Metrics::default())
-    }
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        if let Some(name) = &self.pg_name
-            && let Ok(mut admin) = PgConnection::establish(&pg_base_url())
-        {
-            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .execute(&mut admin);
-        }
-    }
-}
-
-fn connect_pg(url: &str) -> PgConnection {
-    PgConnection::establish(url).unwrap_or_else(|e| {
-        panic!(
-            "PostgreSQL is not reachable at `{url}` ({e}). The PostgreSQL store tests do not \
-             skip: start PostgreSQL or point TEST_DATABASE_URL at one."
-        )
-    })
-}
-
 /// Registers a device directly in the database.
 pub fn create_device(pool: &DbPool, name: &str) -> (DeviceRecord, DeviceToken) {
     let mut conn = pool.get().expect("connection");
@@ -150,6 +62,7 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(backend: Backend, customize: impl FnOnce(&mut Settings)) -> TestApp {
+    LazyLock::force(&TRACING);
     install_crypto_provider();
     let db = TestDb::new(backend);
     let mut settings = test_settings(&db);
