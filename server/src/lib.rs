@@ -16,6 +16,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod metrics;
+pub mod ratings;
 pub mod routes;
 pub mod settings;
 pub mod startup;
