@@ -3,6 +3,7 @@
 //! Every command reads the same layered [`Settings`]; `--config` is accepted everywhere.
 
 mod admin;
+mod ratings;
 mod rubric;
 
 pub use rubric::BadInput;
@@ -36,7 +37,7 @@ pub enum Command {
     Migrate,
     /// Administration: devices.
     #[command(subcommand)]
-    Admin(admin::AdminCommand),
+    Admin(ratings::AdminCommands),
     /// Print an example configuration file with every default.
     DefaultConfig,
     /// Rubrics: list the embedded presets or show one.
@@ -121,7 +122,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Admin(command) => {
             let settings = load(cli.config.as_deref())?;
             init_stderr_logging(&settings)?;
-            admin::run(&settings, command)
+            ratings::run_admin(&settings, command)
         }
     }
 }

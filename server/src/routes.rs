@@ -3,6 +3,7 @@
 mod devices;
 mod health;
 mod metrics;
+mod ratings;
 
 use actix_web::web;
 
@@ -11,5 +12,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz))
         .route("/metrics", web::get().to(metrics::metrics))
-        .route("/v1/devices/me", web::get().to(devices::whoami));
+        .route("/v1/devices/me", web::get().to(devices::whoami))
+        .configure(ratings::configure);
 }
