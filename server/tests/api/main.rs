@@ -7,6 +7,8 @@
 mod auth;
 mod health;
 mod helpers;
+mod ratings_projection;
+mod ratings_support;
 mod startup;
 mod store;
 mod tls;
