@@ -8,6 +8,7 @@ mod auth;
 mod health;
 mod helpers;
 mod ratings_projection;
+mod ratings_queries;
 mod ratings_support;
 mod startup;
 mod store;
