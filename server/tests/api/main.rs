@@ -7,6 +7,7 @@
 mod auth;
 mod health;
 mod helpers;
+mod ratings_api;
 mod ratings_projection;
 mod ratings_queries;
 mod ratings_support;
