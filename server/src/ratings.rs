@@ -23,10 +23,13 @@ pub mod projector;
 pub mod queries;
 pub mod rebuild;
 pub mod rows;
+mod totals;
 pub mod violations;
 mod write;
 
-pub use project::{DocSource, ProjectContext, ProjectionOutcome, project, project_stored};
+pub use project::{
+    DocSource, ProjectContext, ProjectionOutcome, project, project_stored, refresh_all_totals,
+};
 pub use projector::Projector;
 pub use violations::{NoAuthorshipCheck, Violation, ViolationCheck};
 

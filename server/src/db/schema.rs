@@ -228,7 +228,26 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Maintained totals per committee-month (refreshed by every projection).
+    meeting_month_totals (committee_id, year, month) {
+        committee_id -> Text,
+        year -> BigInt,
+        month -> BigInt,
+        meetings -> BigInt,
+        tot -> BigInt,
+        kha -> BigInt,
+        trung_binh -> BigInt,
+        kem -> BigInt,
+        self_sum -> Double,
+        self_n -> BigInt,
+        superior_sum -> Double,
+        superior_n -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
+    meeting_month_totals,
     meeting_facts,
     meeting_scores,
     meeting_attendance,

@@ -66,7 +66,14 @@ pub fn project(
     match compute(conn, doc_id, source, stored, ctx) {
         Some(projection) => write(conn, projection, ctx.today),
         None => {
-            write_tx!(conn, |c| c.delete_rows(doc_id))?;
+            write_tx!(conn, |c| {
+                let old = c.fact(doc_id)?;
+                c.delete_rows(doc_id)?;
+                match old.and_then(|(f, _)| month_key_of(&f)) {
+                    Some(key) => c.refresh_totals(&key),
+                    None => Ok(()),
+                }
+            })?;
             Ok(ProjectionOutcome {
                 doc_id: doc_id.to_owned(),
                 valid: false,
@@ -88,7 +95,14 @@ pub fn project_stored(
     ctx: ProjectContext<'_>,
 ) -> Result<Option<ProjectionOutcome>, RatingsError> {
     let Some(doc) = store::load_document(conn, doc_id)? else {
-        write_tx!(conn, |c| c.delete_rows(doc_id))?;
+        write_tx!(conn, |c| {
+            let old = c.fact(doc_id)?;
+            c.delete_rows(doc_id)?;
+            match old.and_then(|(f, _)| month_key_of(&f)) {
+                Some(key) => c.refresh_totals(&key),
+                None => Ok(()),
+            }
+        })?;
         return Ok(None);
     };
     let bytes = doc.concat();
@@ -140,15 +154,21 @@ pub(crate) fn write(
     let change = write_tx!(conn, |c| {
         let old = c.fact(&doc_id)?;
         let lock = c.lock(&doc_id)?;
-        let old = old.as_ref().map(|(f, s)| lock::Version {
+        let old = old.as_ref().map(|(f, s)| OldVersion { fact: f, version: lock::Version {
             status: &f.status,
             heads: &f.heads,
             stored_at: f.projected_at,
             score: s,
-        });
-        let change = lock::apply(old, lock, &mut projection, today);
+        }});
+        let change = lock::apply(old.map(|o| o.version), lock, &mut projection, today);
+        let keys = [old.map(|o| month_key_of(o.fact)), Some(month_key_of(&projection.fact))];
         c.delete_rows(&doc_id)?;
         c.insert_rows(&projection)?;
+        let mut keys: Vec<_> = keys.into_iter().flatten().flatten().collect();
+        keys.dedup();
+        for key in &keys {
+            c.refresh_totals(key)?;
+        }
         match &change {
             LockChange::Created(l) => c.put_lock(l)?,
             LockChange::Reopened => c.delete_lock(&doc_id)?,
@@ -166,6 +186,18 @@ pub(crate) fn write(
         problem_count: score.problem_count,
         not_a_meeting: false,
     })
+}
+
+/// The previous rows of a document, as the write transaction reads them.
+#[derive(Clone, Copy)]
+struct OldVersion<'a> {
+    fact: &'a super::rows::FactRow,
+    version: lock::Version<'a>,
+}
+
+/// The committee-month a fact row counts in, if it has a period.
+fn month_key_of(fact: &super::rows::FactRow) -> Option<super::totals::MonthKey> {
+    Some((fact.committee_id.clone(), fact.year?, fact.month?))
 }
 
 /// Heads and write time of the stored version, if the store has the document.
@@ -223,4 +255,11 @@ pub fn sweep_auto_locks(conn: &mut DbConnection, today: NaiveDate) -> Result<usi
         diesel::QueryResult::Ok(due.len())
     })?;
     Ok(n)
+}
+
+/// Recomputes every maintained committee-month total in one transaction (after a rebuild or a
+/// bulk load).
+pub fn refresh_all_totals(conn: &mut DbConnection) -> Result<(), RatingsError> {
+    write_tx!(conn, |c| c.refresh_all_totals())?;
+    Ok(())
 }

@@ -66,6 +66,7 @@ pub fn rebuild(
         )
         .execute(c)?
     });
+    super::project::refresh_all_totals(conn)?;
     report.elapsed = started.elapsed();
     Ok(report)
 }

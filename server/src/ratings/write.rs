@@ -6,6 +6,8 @@ use diesel::prelude::*;
 use diesel::{PgConnection, SqliteConnection};
 
 use super::rows::{FactRow, LockRow, Projection, ScoreRow};
+use super::totals::{self, MonthKey};
+use crate::db::Backend;
 use crate::db::schema::{
     meeting_attendance, meeting_criteria, meeting_facts, meeting_followups, meeting_locks, meeting_scores,
     meeting_problems, meeting_tasks,
@@ -28,10 +30,14 @@ pub(crate) trait RowWriter {
     fn put_lock(&mut self, lock: &LockRow) -> QueryResult<()>;
     /// Removes a lock row (the meeting was reopened).
     fn delete_lock(&mut self, doc_id: &str) -> QueryResult<()>;
+    /// Recomputes the maintained totals of one committee-month.
+    fn refresh_totals(&mut self, key: &MonthKey) -> QueryResult<()>;
+    /// Recomputes every maintained total.
+    fn refresh_all_totals(&mut self) -> QueryResult<()>;
 }
 
 macro_rules! impl_row_writer {
-    ($conn:ty) => {
+    ($conn:ty, $backend:expr) => {
         impl RowWriter for $conn {
             fn fact(&mut self, doc_id: &str) -> QueryResult<Option<(FactRow, ScoreRow)>> {
                 meeting_facts::table
@@ -103,9 +109,28 @@ macro_rules! impl_row_writer {
                 diesel::delete(meeting_locks::table.find(doc_id)).execute(self)?;
                 Ok(())
             }
+
+            fn refresh_totals(&mut self, key: &MonthKey) -> QueryResult<()> {
+                use diesel::sql_types::{BigInt, Text};
+                for sql in totals::refresh_one_sql($backend) {
+                    diesel::sql_query(sql)
+                        .bind::<Text, _>(&key.0)
+                        .bind::<BigInt, _>(key.1)
+                        .bind::<BigInt, _>(key.2)
+                        .execute(self)?;
+                }
+                Ok(())
+            }
+
+            fn refresh_all_totals(&mut self) -> QueryResult<()> {
+                for sql in totals::refresh_all_sql() {
+                    diesel::sql_query(sql).execute(self)?;
+                }
+                Ok(())
+            }
         }
     };
 }
 
-impl_row_writer!(SqliteConnection);
-impl_row_writer!(PgConnection);
+impl_row_writer!(SqliteConnection, Backend::Sqlite);
+impl_row_writer!(PgConnection, Backend::Postgres);

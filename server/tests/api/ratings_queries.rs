@@ -94,6 +94,15 @@ async fn self_scores_run_above_the_committees_and_the_gap_is_largest_for_weak_ce
     let levels = months[0].tot + months[0].kha + months[0].trung_binh + months[0].kem;
     assert_eq!(levels + months[0].invalid, 6, "every January meeting is rated or invalid");
     assert!(months[10].unconfirmed > 0 && months[10].tot + months[10].kha == 0);
+    // The national view (maintained totals) agrees with the grouped rows.
+    let national = queries::national_rollup(&mut conn, 2026).unwrap();
+    let hoa_lu_july = national
+        .iter()
+        .find(|r| r.committee_id == "du-hoa-lu" && r.month == 7)
+        .unwrap();
+    assert_eq!(hoa_lu_july.meetings, months[6].meetings);
+    assert_eq!(hoa_lu_july.tot, months[6].tot);
+    assert_eq!(hoa_lu_july.kha, months[6].kha);
     let quarters = stats(&mut conn, &Scope::All, 2026, Bucket::Quarter).unwrap();
     assert_eq!(quarters.len(), 4);
     assert!(quarters.iter().all(|q| q.thematic == 0), "the demo has no thematic meetings");

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use server::db::schema::{
     meeting_attendance, meeting_criteria, meeting_facts, meeting_followups, meeting_locks,
-    meeting_problems, meeting_scores, meeting_tasks,
+    meeting_month_totals, meeting_problems, meeting_scores, meeting_tasks,
 };
 use server::db::{DbConnection, DbPool};
 use server::demo::{self, DEMO_DEVICE_ID};
@@ -67,7 +67,11 @@ pub struct Dump {
     pub tasks: Vec<TaskRow>,
     pub follow_ups: Vec<FollowUpRow>,
     pub locks: Vec<LockRow>,
+    pub totals: Vec<TotalsRow>,
 }
+
+/// A row of `meeting_month_totals`.
+pub type TotalsRow = (String, i64, i64, i64, i64, i64, i64, i64, f64, i64, f64, i64);
 
 /// Runs the same diesel code on the concrete connection of either backend.
 #[macro_export]
@@ -124,6 +128,14 @@ pub fn dump(conn: &mut DbConnection) -> Dump {
         locks: meeting_locks::table
             .order(meeting_locks::doc_id)
             .select(LockRow::as_select())
+            .load(conn)
+            .unwrap(),
+        totals: meeting_month_totals::table
+            .order((
+                meeting_month_totals::committee_id,
+                meeting_month_totals::year,
+                meeting_month_totals::month,
+            ))
             .load(conn)
             .unwrap(),
     })

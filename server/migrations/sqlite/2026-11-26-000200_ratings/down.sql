@@ -1,3 +1,4 @@
+DROP TABLE meeting_month_totals;
 DROP TABLE meeting_locks;
 DROP TABLE meeting_followups;
 DROP TABLE meeting_tasks;

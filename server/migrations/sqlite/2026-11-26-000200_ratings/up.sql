@@ -141,3 +141,22 @@ CREATE TABLE meeting_locks (
     official_level    TEXT,
     locked_at         TIMESTAMP NOT NULL
 );
+
+-- Maintained per committee-month totals (performance.md §6 item 5): refreshed for the affected
+-- committee-month inside every projection transaction, recomputed whole by a rebuild.
+CREATE TABLE meeting_month_totals (
+    committee_id  TEXT NOT NULL,
+    year          BIGINT NOT NULL,
+    month         BIGINT NOT NULL,
+    meetings      BIGINT NOT NULL,
+    tot           BIGINT NOT NULL,
+    kha           BIGINT NOT NULL,
+    trung_binh    BIGINT NOT NULL,
+    kem           BIGINT NOT NULL,
+    self_sum      DOUBLE PRECISION NOT NULL,
+    self_n        BIGINT NOT NULL,
+    superior_sum  DOUBLE PRECISION NOT NULL,
+    superior_n    BIGINT NOT NULL,
+    PRIMARY KEY (committee_id, year, month)
+);
+CREATE INDEX meeting_month_totals_year_idx ON meeting_month_totals (year, committee_id, month);

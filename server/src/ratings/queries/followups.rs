@@ -107,8 +107,7 @@ fn run(
         TaskScope::Committee(id) => ("AND f.committee_id = ?", Some(id.clone())),
         TaskScope::All => ("", None),
     };
-    // `f.year = ?` binds text on purpose only when the extra filter is a date; the year filter
-    // casts through a typed bind below.
+    // The extra filter is either the year (bound as an integer) or a date (bound as text).
     let sql = SELECT.replace("{scope}", scope_sql).replace("{extra}", extra);
     let sql = placeholders(conn.backend(), &sql);
     let year: Option<i64> = extra.contains("f.year").then(|| extra_value.parse().unwrap_or(0));

@@ -1,5 +1,7 @@
 //! The committee heatmap: cells × months with level, self/superior score and the month's state.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde::Serialize;
@@ -132,14 +134,20 @@ pub fn grid(
             cell_name: cell.cell_name,
         })
         .collect();
+    let mut index_of: HashMap<String, usize> = out
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.cell_id.clone(), i))
+        .collect();
     for (doc_id, cell_id, cell_name, month, valid, status, levels, extra) in rows {
         let Some(month) = month.and_then(|m| usize::try_from(m).ok()).filter(|m| (1..=12).contains(m))
         else {
             continue;
         };
-        let index = match out.iter().position(|r| r.cell_id == cell_id) {
-            Some(i) => i,
+        let index = match index_of.get(&cell_id) {
+            Some(&i) => i,
             None => {
+                index_of.insert(cell_id.clone(), out.len());
                 out.push(GridRow {
                     months: empty_months(year, &as_of_period),
                     cell_id: cell_id.clone(),

@@ -137,19 +137,13 @@ pub struct NationalRow {
 
 /// Every committee × month of `year`: meetings and official level counts.
 pub fn national_rollup(conn: &mut DbConnection, year: i64) -> Result<Vec<NationalRow>, RatingsError> {
+    // Reads the maintained totals: a few rows per committee, not every meeting.
     let sql = placeholders(
         conn.backend(),
-        "SELECT f.committee_id AS committee_id, f.month AS month,
-           CAST(COUNT(*) AS BIGINT) AS meetings,
-           CAST(SUM(CASE WHEN s.official_level = 'tot' THEN 1 ELSE 0 END) AS BIGINT) AS tot,
-           CAST(SUM(CASE WHEN s.official_level = 'kha' THEN 1 ELSE 0 END) AS BIGINT) AS kha,
-           CAST(SUM(CASE WHEN s.official_level IN ('trung_binh', 'kem') THEN 1 ELSE 0 END)
-                AS BIGINT) AS below,
-           CAST(AVG(s.superior_percent) AS DOUBLE PRECISION) AS avg_superior_percent
-         FROM meeting_facts f JOIN meeting_scores s ON s.doc_id = f.doc_id
-         WHERE f.year = ? AND f.month IS NOT NULL
-         GROUP BY f.committee_id, f.month
-         ORDER BY f.committee_id, f.month",
+        "SELECT committee_id, month, meetings, tot, kha, trung_binh + kem AS below,
+           CAST(superior_sum / NULLIF(superior_n, 0) AS DOUBLE PRECISION) AS avg_superior_percent
+         FROM meeting_month_totals WHERE year = ?
+         ORDER BY committee_id, month",
     );
     Ok(with_conn!(conn, |c| diesel::sql_query(&sql)
         .bind::<BigInt, _>(year)
