@@ -47,7 +47,8 @@ fn main() -> anyhow::Result<()> {
     let (url, cleanup) = match &args.pg {
         Some(base) => fresh_pg(base)?,
         None => {
-            let path = std::env::temp_dir().join(format!("ratings-bench-{}.db", std::process::id()));
+            let path =
+                std::env::temp_dir().join(format!("ratings-bench-{}.db", std::process::id()));
             let _ = std::fs::remove_file(&path);
             (format!("sqlite://{}", path.display()), Cleanup::File(path))
         }
@@ -77,7 +78,10 @@ fn run(args: &Args, url: &str) -> anyhow::Result<()> {
     println!("seeded rows in {:.1?}", started.elapsed());
     let started = Instant::now();
     server::ratings::refresh_all_totals(&mut conn)?;
-    println!("full rebuild of the committee-month totals in {:.1?}", started.elapsed());
+    println!(
+        "full rebuild of the committee-month totals in {:.1?}",
+        started.elapsed()
+    );
     analyze(&mut conn)?;
 
     let mut rng = StdRng::seed_from_u64(5);
@@ -141,7 +145,17 @@ fn seed(conn: &mut DbConnection, meetings: usize) -> anyhow::Result<()> {
         let doc_id = format!("d{i:08}");
         let quality: f64 = rng.random_range(40.0..100.0);
         let superior = quality - rng.random_range(0.0..10.0);
-        let level = |p: f64| levels[if p >= 90.0 { 0 } else if p >= 70.0 { 1 } else if p >= 50.0 { 2 } else { 3 }];
+        let level = |p: f64| {
+            levels[if p >= 90.0 {
+                0
+            } else if p >= 70.0 {
+                1
+            } else if p >= 50.0 {
+                2
+            } else {
+                3
+            }]
+        };
         facts.push(FactRow {
             doc_id: doc_id.clone(),
             valid: true,
@@ -204,12 +218,20 @@ fn seed(conn: &mut DbConnection, meetings: usize) -> anyhow::Result<()> {
 fn insert(conn: &mut DbConnection, facts: &[FactRow], scores: &[ScoreRow]) -> anyhow::Result<()> {
     match conn {
         DbConnection::Sqlite(c) => c.transaction(|c| {
-            diesel::insert_into(meeting_facts::table).values(facts).execute(c)?;
-            diesel::insert_into(meeting_scores::table).values(scores).execute(c)
+            diesel::insert_into(meeting_facts::table)
+                .values(facts)
+                .execute(c)?;
+            diesel::insert_into(meeting_scores::table)
+                .values(scores)
+                .execute(c)
         }),
         DbConnection::Pg(c) => c.transaction(|c| {
-            diesel::insert_into(meeting_facts::table).values(facts).execute(c)?;
-            diesel::insert_into(meeting_scores::table).values(scores).execute(c)
+            diesel::insert_into(meeting_facts::table)
+                .values(facts)
+                .execute(c)?;
+            diesel::insert_into(meeting_scores::table)
+                .values(scores)
+                .execute(c)
         }),
     }?;
     Ok(())
@@ -238,8 +260,9 @@ impl Cleanup {
             }
             Cleanup::PgDatabase { base, name } => {
                 if let Ok(mut admin) = PgConnection::establish(&base) {
-                    let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                        .execute(&mut admin);
+                    let _ =
+                        diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                            .execute(&mut admin);
                 }
             }
         }
@@ -252,7 +275,9 @@ fn fresh_pg(base: &str) -> anyhow::Result<(String, Cleanup)> {
     diesel::sql_query(format!("CREATE DATABASE {name}"))
         .execute(&mut admin)
         .context("create the bench database")?;
-    let (prefix, _) = base.rsplit_once('/').context("a database name in the URL")?;
+    let (prefix, _) = base
+        .rsplit_once('/')
+        .context("a database name in the URL")?;
     Ok((
         format!("{prefix}/{name}"),
         Cleanup::PgDatabase {

@@ -66,7 +66,12 @@ fn rebuild_projections(settings: &Settings, args: &RebuildArgs) -> anyhow::Resul
     bar.finish_and_clear();
     println!(
         "rebuilt {} documents in {:.1?}: {} valid, {} with problems, {} not meetings, {} stale removed",
-        report.documents, report.elapsed, report.valid, report.invalid, report.skipped, report.removed
+        report.documents,
+        report.elapsed,
+        report.valid,
+        report.invalid,
+        report.skipped,
+        report.removed
     );
     Ok(())
 }

@@ -43,19 +43,28 @@ impl ExpectedCells for KnownCells {
         _year: i64,
     ) -> Result<Vec<ExpectedCell>, RatingsError> {
         use meeting_facts as f;
-        let rows: Vec<(String, String, String, String)> = with_conn!(conn, |c| {
+        // Distinct (cell, name, committee); a renamed cell appears once per name, newest period
+        // first, and the first is kept.
+        let rows: Vec<(String, String, String, Option<String>)> = with_conn!(conn, |c| {
             let mut q = f::table
                 .filter(f::cell_id.ne(""))
-                .select((f::cell_id, f::cell_name, f::committee_id, f::period))
+                .group_by((f::cell_id, f::cell_name, f::committee_id))
+                .select((
+                    f::cell_id,
+                    f::cell_name,
+                    f::committee_id,
+                    diesel::dsl::max(f::period),
+                ))
                 .into_boxed();
             if let Some(id) = committee_id {
                 q = q.filter(f::committee_id.eq(id.to_owned()));
             }
-            q.order((f::cell_id.asc(), f::period.desc())).load(c)?
+            q.load(c)?
         });
+        let mut rows = rows;
+        rows.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| b.3.cmp(&a.3)));
         let mut out: Vec<ExpectedCell> = Vec::new();
         for (cell_id, cell_name, committee_id, _) in rows {
-            // Rows come newest period first per cell: keep the latest name.
             if out.last().is_some_and(|c| c.cell_id == cell_id) {
                 continue;
             }

@@ -32,7 +32,12 @@ pub fn failed_projection(
     cell_hint: Option<String>,
     version: &VersionInfo,
 ) -> Projection {
-    let fact = empty_fact(doc_id, cell_hint.unwrap_or_default(), Some(error.to_owned()), version);
+    let fact = empty_fact(
+        doc_id,
+        cell_hint.unwrap_or_default(),
+        Some(error.to_owned()),
+        version,
+    );
     let mut score = empty_score(doc_id);
     score.problem_count = 1;
     let problems = vec![ProblemRow {
@@ -223,7 +228,10 @@ fn score_sheet(
     }
     for p in &score.problems {
         let value = serde_json::to_value(p).unwrap_or_default();
-        let code = value["problem"].as_str().unwrap_or("score_problem").to_owned();
+        let code = value["problem"]
+            .as_str()
+            .unwrap_or("score_problem")
+            .to_owned();
         builder.problem("score", &code, "warning", name, &value.to_string());
     }
     for g in &score.gates_failed {
@@ -291,7 +299,10 @@ fn score_row(
     let confirmed = matches!(record.status, ReviewStatus::DaXacNhan | ReviewStatus::Khoa);
     let official = superior.as_ref().filter(|_| valid && confirmed);
     ScoreRow {
-        rubric_key: self_score.as_ref().or(superior.as_ref()).map(|s| s.rubric.clone()),
+        rubric_key: self_score
+            .as_ref()
+            .or(superior.as_ref())
+            .map(|s| s.rubric.clone()),
         self_total: self_score.as_ref().map(|s| s.total),
         self_percent: self_score.as_ref().map(|s| s.percent),
         self_level: self_score.as_ref().map(|s| s.level.code().into()),
@@ -390,7 +401,12 @@ pub fn auto_lock_on(period: &str, days: u32) -> Option<String> {
     let next_first = first.checked_add_months(chrono::Months::new(1))?;
     let last = next_first.pred_opt()?;
     let lock = last.checked_add_days(Days::new(u64::from(days)))?;
-    Some(format!("{:04}-{:02}-{:02}", lock.year(), lock.month(), lock.day()))
+    Some(format!(
+        "{:04}-{:02}-{:02}",
+        lock.year(),
+        lock.month(),
+        lock.day()
+    ))
 }
 
 fn attendance_rows(record: &MeetingRecord, doc_id: &str) -> Vec<AttendanceRow> {

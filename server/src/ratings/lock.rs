@@ -17,7 +17,12 @@ use super::rows::{LockRow, Projection, ScoreRow};
 pub fn lock_reason(status: &str, score: &ScoreRow, today: NaiveDate) -> Option<&'static str> {
     match status {
         "khoa" => Some("status"),
-        "da_xac_nhan" if score.auto_lock_on.as_deref().is_some_and(|d| d <= iso(today).as_str()) => {
+        "da_xac_nhan"
+            if score
+                .auto_lock_on
+                .as_deref()
+                .is_some_and(|d| d <= iso(today).as_str()) =>
+        {
             Some("auto")
         }
         _ => None,

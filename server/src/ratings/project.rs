@@ -129,7 +129,13 @@ pub(crate) fn compute(
         Ok(doc) => {
             let version = stored.unwrap_or_else(|| unstored_version(doc));
             let violations = ctx.check.violations(conn, doc_id, doc);
-            Some(extract::project_doc(doc_id, doc, &version, &violations, ctx.config))
+            Some(extract::project_doc(
+                doc_id,
+                doc,
+                &version,
+                &violations,
+                ctx.config,
+            ))
         }
         // Rosters live in the same store; they are not meetings that failed.
         Err((_, bytes)) if RosterDoc::load(bytes).is_ok() => None,
@@ -154,14 +160,20 @@ pub(crate) fn write(
     let change = write_tx!(conn, |c| {
         let old = c.fact(&doc_id)?;
         let lock = c.lock(&doc_id)?;
-        let old = old.as_ref().map(|(f, s)| OldVersion { fact: f, version: lock::Version {
-            status: &f.status,
-            heads: &f.heads,
-            stored_at: f.projected_at,
-            score: s,
-        }});
+        let old = old.as_ref().map(|(f, s)| OldVersion {
+            fact: f,
+            version: lock::Version {
+                status: &f.status,
+                heads: &f.heads,
+                stored_at: f.projected_at,
+                score: s,
+            },
+        });
         let change = lock::apply(old.map(|o| o.version), lock, &mut projection, today);
-        let keys = [old.map(|o| month_key_of(o.fact)), Some(month_key_of(&projection.fact))];
+        let keys = [
+            old.map(|o| month_key_of(o.fact)),
+            Some(month_key_of(&projection.fact)),
+        ];
         c.delete_rows(&doc_id)?;
         c.insert_rows(&projection)?;
         let mut keys: Vec<_> = keys.into_iter().flatten().flatten().collect();

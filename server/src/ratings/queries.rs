@@ -21,8 +21,8 @@ pub use grid::{Grid, GridCell, GridRow, MonthState, grid};
 pub use members::{MemberAbsences, member_absences};
 pub use stats::{Bucket, Scope, StatRow, stats};
 pub use trend::{
-    BottomCell, CellRollup, NationalRow, Rollup, TrendPoint, bottom_cells, cell_trend,
-    national_rollup, queue, rollup, QueueItem,
+    BottomCell, CellRollup, NationalRow, QueueItem, Rollup, TrendPoint, bottom_cells, cell_trend,
+    national_rollup, queue, rollup,
 };
 
 use crate::db::Backend;

@@ -8,8 +8,8 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::schema::{
-    meeting_attendance, meeting_criteria, meeting_facts, meeting_scores, meeting_followups, meeting_locks,
-    meeting_problems, meeting_tasks,
+    meeting_attendance, meeting_criteria, meeting_facts, meeting_followups, meeting_locks,
+    meeting_problems, meeting_scores, meeting_tasks,
 };
 
 /// A row of `meeting_facts`: one per stored meeting document.

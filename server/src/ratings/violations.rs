@@ -22,7 +22,8 @@ pub struct Violation {
 /// Source of authorship violations for a document, called inside the projection.
 pub trait ViolationCheck: Send + Sync + 'static {
     /// Violations of `doc_id` at its current version (may read `changes` and the org tree).
-    fn violations(&self, conn: &mut DbConnection, doc_id: &str, doc: &MeetingDoc) -> Vec<Violation>;
+    fn violations(&self, conn: &mut DbConnection, doc_id: &str, doc: &MeetingDoc)
+    -> Vec<Violation>;
 }
 
 /// The check used until the organisation layer provides one: reports nothing.

@@ -9,8 +9,8 @@ use super::rows::{FactRow, LockRow, Projection, ScoreRow};
 use super::totals::{self, MonthKey};
 use crate::db::Backend;
 use crate::db::schema::{
-    meeting_attendance, meeting_criteria, meeting_facts, meeting_followups, meeting_locks, meeting_scores,
-    meeting_problems, meeting_tasks,
+    meeting_attendance, meeting_criteria, meeting_facts, meeting_followups, meeting_locks,
+    meeting_problems, meeting_scores, meeting_tasks,
 };
 
 /// SQLite allows 32766 bound parameters; facts have ~45 columns.
@@ -41,7 +41,9 @@ macro_rules! impl_row_writer {
         impl RowWriter for $conn {
             fn fact(&mut self, doc_id: &str) -> QueryResult<Option<(FactRow, ScoreRow)>> {
                 meeting_facts::table
-                    .inner_join(meeting_scores::table.on(meeting_scores::doc_id.eq(meeting_facts::doc_id)))
+                    .inner_join(
+                        meeting_scores::table.on(meeting_scores::doc_id.eq(meeting_facts::doc_id)),
+                    )
                     .filter(meeting_facts::doc_id.eq(doc_id))
                     .select((FactRow::as_select(), ScoreRow::as_select()))
                     .first(self)
@@ -57,16 +59,20 @@ macro_rules! impl_row_writer {
             }
 
             fn delete_rows(&mut self, doc_id: &str) -> QueryResult<()> {
-                diesel::delete(meeting_attendance::table.filter(meeting_attendance::doc_id.eq(doc_id)))
-                    .execute(self)?;
+                diesel::delete(
+                    meeting_attendance::table.filter(meeting_attendance::doc_id.eq(doc_id)),
+                )
+                .execute(self)?;
                 diesel::delete(meeting_criteria::table.filter(meeting_criteria::doc_id.eq(doc_id)))
                     .execute(self)?;
                 diesel::delete(meeting_problems::table.filter(meeting_problems::doc_id.eq(doc_id)))
                     .execute(self)?;
                 diesel::delete(meeting_tasks::table.filter(meeting_tasks::doc_id.eq(doc_id)))
                     .execute(self)?;
-                diesel::delete(meeting_followups::table.filter(meeting_followups::doc_id.eq(doc_id)))
-                    .execute(self)?;
+                diesel::delete(
+                    meeting_followups::table.filter(meeting_followups::doc_id.eq(doc_id)),
+                )
+                .execute(self)?;
                 diesel::delete(meeting_scores::table.find(doc_id)).execute(self)?;
                 diesel::delete(meeting_facts::table.find(doc_id)).execute(self)?;
                 Ok(())
@@ -80,19 +86,29 @@ macro_rules! impl_row_writer {
                     .values(&p.score)
                     .execute(self)?;
                 for rows in p.attendance.chunks(ROWS_PER_INSERT) {
-                    diesel::insert_into(meeting_attendance::table).values(rows).execute(self)?;
+                    diesel::insert_into(meeting_attendance::table)
+                        .values(rows)
+                        .execute(self)?;
                 }
                 for rows in p.criteria.chunks(ROWS_PER_INSERT) {
-                    diesel::insert_into(meeting_criteria::table).values(rows).execute(self)?;
+                    diesel::insert_into(meeting_criteria::table)
+                        .values(rows)
+                        .execute(self)?;
                 }
                 for rows in p.problems.chunks(ROWS_PER_INSERT) {
-                    diesel::insert_into(meeting_problems::table).values(rows).execute(self)?;
+                    diesel::insert_into(meeting_problems::table)
+                        .values(rows)
+                        .execute(self)?;
                 }
                 for rows in p.tasks.chunks(ROWS_PER_INSERT) {
-                    diesel::insert_into(meeting_tasks::table).values(rows).execute(self)?;
+                    diesel::insert_into(meeting_tasks::table)
+                        .values(rows)
+                        .execute(self)?;
                 }
                 for rows in p.follow_ups.chunks(ROWS_PER_INSERT) {
-                    diesel::insert_into(meeting_followups::table).values(rows).execute(self)?;
+                    diesel::insert_into(meeting_followups::table)
+                        .values(rows)
+                        .execute(self)?;
                 }
                 Ok(())
             }

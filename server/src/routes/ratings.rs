@@ -18,7 +18,10 @@ use crate::store::Store;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.app_data(web::Data::new(RatingsConfig::from_env()))
         .route("/api/v1/ratings/grid", web::get().to(grid))
-        .route("/api/v1/ratings/cells/{cell}/year/{year}", web::get().to(cell_year))
+        .route(
+            "/api/v1/ratings/cells/{cell}/year/{year}",
+            web::get().to(cell_year),
+        )
         .route("/api/v1/ratings/queue", web::get().to(queue))
         .route("/api/v1/ratings/rollup", web::get().to(rollup))
         .route("/api/v1/ratings/stats", web::get().to(stats))
@@ -45,13 +48,16 @@ impl Params {
     fn as_of(&self) -> Result<NaiveDate, ApiError> {
         match &self.as_of {
             None => Ok((Utc::now() + Duration::hours(7)).date_naive()),
-            Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d")
-                .map_err(|_| ApiError::BadRequest(format!("`as_of` must be YYYY-MM-DD, got `{d}`"))),
+            Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
+                ApiError::BadRequest(format!("`as_of` must be YYYY-MM-DD, got `{d}`"))
+            }),
         }
     }
 
     fn year(&self) -> Result<i64, ApiError> {
-        let year = self.year.ok_or_else(|| ApiError::BadRequest("`year` is required".into()))?;
+        let year = self
+            .year
+            .ok_or_else(|| ApiError::BadRequest("`year` is required".into()))?;
         check_year(year)
     }
 
@@ -64,7 +70,10 @@ impl Params {
     }
 
     fn committee(&self) -> Option<String> {
-        self.committee.as_deref().filter(|c| !c.is_empty()).map(sync_core::text::normalize)
+        self.committee
+            .as_deref()
+            .filter(|c| !c.is_empty())
+            .map(sync_core::text::normalize)
     }
 }
 
@@ -91,7 +100,10 @@ async fn grid(
 ) -> Result<HttpResponse, ApiError> {
     let committee = Params::required(&q.committee, "committee")?;
     let (year, as_of) = (q.year()?, q.as_of()?);
-    let grid = db(&store, move |c| queries::grid(c, &KnownCells, &committee, year, as_of)).await?;
+    let grid = db(&store, move |c| {
+        queries::grid(c, &KnownCells, &committee, year, as_of)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(grid))
 }
 
@@ -103,9 +115,16 @@ async fn cell_year(
     q: web::Query<Params>,
 ) -> Result<HttpResponse, ApiError> {
     let (cell, year) = path.into_inner();
-    let (cell, year, as_of) = (sync_core::text::normalize(&cell), check_year(year)?, q.as_of()?);
+    let (cell, year, as_of) = (
+        sync_core::text::normalize(&cell),
+        check_year(year)?,
+        q.as_of()?,
+    );
     let config = config.get_ref().clone();
-    let view = db(&store, move |c| queries::cell_year(c, &cell, year, as_of, &config)).await?;
+    let view = db(&store, move |c| {
+        queries::cell_year(c, &cell, year, as_of, &config)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -149,7 +168,11 @@ async fn stats(
         "month" => queries::Bucket::Month,
         "quarter" => queries::Bucket::Quarter,
         "year" => queries::Bucket::Year,
-        other => return Err(ApiError::BadRequest(format!("`by` must be month, quarter or year, got `{other}`"))),
+        other => {
+            return Err(ApiError::BadRequest(format!(
+                "`by` must be month, quarter or year, got `{other}`"
+            )));
+        }
     };
     let rows = db(&store, move |c| queries::stats(c, &scope, year, bucket)).await?;
     Ok(HttpResponse::Ok().json(rows))
@@ -232,20 +255,37 @@ async fn exports(
             export::ratings_table(c, committee.as_deref(), year)?
         };
         if xlsx {
-            export::to_xlsx(&table, if attendance { "Điểm danh" } else { "Xếp loại" })
+            export::to_xlsx(
+                &table,
+                if attendance {
+                    "Điểm danh"
+                } else {
+                    "Xếp loại"
+                },
+            )
         } else {
             Ok(export::to_csv(&table))
         }
     })
     .await?;
     let content_type = if xlsx {
-        ContentType("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".parse().map_err(|_| ApiError::NotFound)?)
+        ContentType(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                .parse()
+                .map_err(|_| ApiError::NotFound)?,
+        )
     } else {
-        ContentType("text/csv; charset=utf-8".parse().map_err(|_| ApiError::NotFound)?)
+        ContentType(
+            "text/csv; charset=utf-8"
+                .parse()
+                .map_err(|_| ApiError::NotFound)?,
+        )
     };
     let disposition = ContentDisposition {
         disposition: DispositionType::Attachment,
-        parameters: vec![DispositionParam::Filename(format!("{kind}-{year}.{format}"))],
+        parameters: vec![DispositionParam::Filename(format!(
+            "{kind}-{year}.{format}"
+        ))],
     };
     Ok(HttpResponse::Ok()
         .insert_header(content_type)

@@ -62,7 +62,12 @@ async fn the_json_views_answer_from_the_projection(backend: Backend) {
     assert_eq!(strong["months"][9]["state"], "unconfirmed");
     assert_eq!(strong["months"][0]["state"], "rated");
 
-    let year = get_json(&app, &token, "/api/v1/ratings/cells/du-hoa-lu-cb01/year/2026").await;
+    let year = get_json(
+        &app,
+        &token,
+        "/api/v1/ratings/cells/du-hoa-lu-cb01/year/2026",
+    )
+    .await;
     assert_eq!(year["meetings"].as_array().unwrap().len(), 11);
     assert!(year["rollup"]["months"].is_array());
 
@@ -87,13 +92,20 @@ async fn the_json_views_answer_from_the_projection(backend: Backend) {
 
     let rollup = get_json(&app, &token, "/api/v1/ratings/rollup?year=2026").await;
     assert_eq!(rollup["cells"].as_array().unwrap().len(), 12);
-    let stats =
-        get_json(&app, &token, "/api/v1/ratings/stats?committee=du-hoa-lu&year=2026&by=quarter")
-            .await;
+    let stats = get_json(
+        &app,
+        &token,
+        "/api/v1/ratings/stats?committee=du-hoa-lu&year=2026&by=quarter",
+    )
+    .await;
     assert_eq!(stats.as_array().unwrap().len(), 4);
 
-    let absences =
-        get_json(&app, &token, "/api/v1/members/absences?cell=du-hoa-lu-cb02&year=2026").await;
+    let absences = get_json(
+        &app,
+        &token,
+        "/api/v1/members/absences?cell=du-hoa-lu-cb02&year=2026",
+    )
+    .await;
     assert!(absences.as_array().unwrap().len() >= 8);
     let overdue = get_json(
         &app,
@@ -126,7 +138,11 @@ async fn exports_are_sorted_under_vietnamese_collation_with_a_bom_and_open_as_xl
             field: "cellName".into(),
             value: "Chi bộ Đông Sơn".into(),
         };
-        edit_stored(&mut conn, &demo_doc_id("du-hoa-lu-cb05", "2026-10"), &[rename]);
+        edit_stored(
+            &mut conn,
+            &demo_doc_id("du-hoa-lu-cb05", "2026-10"),
+            &[rename],
+        );
         rebuild_all(&mut conn);
     }
     let (_, token) = create_device(&pool, "committee");
@@ -136,7 +152,10 @@ async fn exports_are_sorted_under_vietnamese_collation_with_a_bom_and_open_as_xl
         async move {
             let response = client.get(url).bearer_auth(token).send().await.unwrap();
             assert_eq!(response.status(), 200, "{path}");
-            let kind = response.headers()["content-type"].to_str().unwrap().to_owned();
+            let kind = response.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .to_owned();
             (kind, response.bytes().await.unwrap().to_vec())
         }
     };
@@ -209,7 +228,10 @@ async fn the_projector_projects_notified_documents_once_per_burst(backend: Backe
     let fresh = dump(&mut pool.get().unwrap());
     assert_eq!(rows.totals.len(), fresh.totals.len());
     for (a, b) in rows.totals.iter().zip(&fresh.totals) {
-        assert_eq!((&a.0, a.1, a.2, a.3, a.4, a.5, a.6, a.7), (&b.0, b.1, b.2, b.3, b.4, b.5, b.6, b.7));
+        assert_eq!(
+            (&a.0, a.1, a.2, a.3, a.4, a.5, a.6, a.7),
+            (&b.0, b.1, b.2, b.3, b.4, b.5, b.6, b.7)
+        );
         assert!((a.8 - b.8).abs() < 1e-6 && a.9 == b.9 && (a.10 - b.10).abs() < 1e-6);
     }
     assert_eq!(rows.totals.iter().map(|t| t.3).sum::<i64>(), 130);

@@ -47,12 +47,18 @@ async fn every_demo_meeting_is_projected_with_its_committee_and_scores(backend: 
         .find(|f| f.doc_id == demo_doc_id("du-hoa-lu-cb01", "2026-03"))
         .unwrap();
     assert_eq!(first.committee_name, "Đảng ủy phường Hoa Lư");
-    assert_eq!((first.year, first.quarter, first.month), (Some(2026), Some(1), Some(3)));
+    assert_eq!(
+        (first.year, first.quarter, first.month),
+        (Some(2026), Some(1), Some(3))
+    );
     assert!(first.expected > 0 && first.present > 0);
     // Months up to September are confirmed: an official (superior) level; later ones are not.
     for (fact, score) in rows.facts.iter().zip(&rows.scores) {
         assert_eq!(fact.doc_id, score.doc_id);
-        assert!(score.self_level.is_some(), "every demo meeting is self-scored");
+        assert!(
+            score.self_level.is_some(),
+            "every demo meeting is self-scored"
+        );
         let confirmed = fact.month.unwrap() <= 9;
         assert_eq!(
             score.official_level.is_some(),
@@ -99,7 +105,10 @@ async fn two_rebuilds_give_identical_rows(backend: Backend) {
     rebuild_all(&mut conn);
     let second = dump(&mut conn);
     assert_eq!(first, second);
-    assert!(!first.locks.is_empty(), "Jan–Sep are auto-locked on 2026-11-26");
+    assert!(
+        !first.locks.is_empty(),
+        "Jan–Sep are auto-locked on 2026-11-26"
+    );
 }
 
 async fn corrupt_and_invalid_documents_are_kept_as_problems_and_never_rated(backend: Backend) {
@@ -116,9 +125,15 @@ async fn corrupt_and_invalid_documents_are_kept_as_problems_and_never_rated(back
     // chair was removed (a validation error).
     store_raw(&mut conn, "garbage", b"not an automerge document".to_vec());
     let mut shaped = automerge::AutoCommit::new();
-    automerge::transaction::Transactable::put(&mut shaped, automerge::ROOT, "cellId", "du-hoa-lu-cb03")
+    automerge::transaction::Transactable::put(
+        &mut shaped,
+        automerge::ROOT,
+        "cellId",
+        "du-hoa-lu-cb03",
+    )
+    .unwrap();
+    automerge::transaction::Transactable::put(&mut shaped, automerge::ROOT, "period", 7_i64)
         .unwrap();
-    automerge::transaction::Transactable::put(&mut shaped, automerge::ROOT, "period", 7_i64).unwrap();
     store_raw(&mut conn, "misshapen", shaped.save());
     let broken = demo_doc_id("du-hoa-lu-cb02", "2026-05");
     edit_stored(&mut conn, &broken, &[scalar("chairMemberId", "")]);
@@ -137,8 +152,15 @@ async fn corrupt_and_invalid_documents_are_kept_as_problems_and_never_rated(back
     assert_eq!(misshapen.cell_id, "du-hoa-lu-cb03", "listed for its cell");
     let invalid = fact(&broken);
     assert!(!invalid.valid);
-    assert_eq!(score(&broken).official_level, None, "never counted as rated");
-    assert!(score(&broken).superior_level.is_some(), "the scores stay visible");
+    assert_eq!(
+        score(&broken).official_level,
+        None,
+        "never counted as rated"
+    );
+    assert!(
+        score(&broken).superior_level.is_some(),
+        "the scores stay visible"
+    );
     let codes: Vec<(String, String)> = on_conn!(&mut *conn, |c| meeting_problems::table
         .filter(meeting_problems::doc_id.eq_any(["garbage", "misshapen", broken.as_str()]))
         .select((meeting_problems::doc_id, meeting_problems::code))
@@ -146,7 +168,10 @@ async fn corrupt_and_invalid_documents_are_kept_as_problems_and_never_rated(back
         .unwrap());
     assert!(codes.contains(&("garbage".into(), "load_failed".into())));
     assert!(codes.contains(&("misshapen".into(), "load_failed".into())));
-    assert!(codes.contains(&(broken.clone(), "missing_chair".into())), "{codes:?}");
+    assert!(
+        codes.contains(&(broken.clone(), "missing_chair".into())),
+        "{codes:?}"
+    );
     let valid: i64 = on_conn!(&mut *conn, |c| meeting_facts::table
         .filter(meeting_facts::valid.eq(true))
         .count()
@@ -163,13 +188,17 @@ async fn a_locked_meeting_keeps_its_official_rating_when_amended_until_reopened(
     // No auto-lock in this test: only the committee's `khoa` locks.
     let config = no_auto_lock();
     let id = demo_doc_id("du-gia-vien-cb02", "2026-08");
-    let before = project_stored(&mut conn, &id, ctx(&config)).unwrap().unwrap();
+    let before = project_stored(&mut conn, &id, ctx(&config))
+        .unwrap()
+        .unwrap();
     assert_eq!(before.lock, LockChange::None);
     let official = before.official_level.clone().expect("confirmed in August");
     let before_total = dump(&mut conn).scores[0].superior_total.unwrap();
 
     edit_stored(&mut conn, &id, &[scalar("status", "khoa")]);
-    let locked = project_stored(&mut conn, &id, ctx(&config)).unwrap().unwrap();
+    let locked = project_stored(&mut conn, &id, ctx(&config))
+        .unwrap()
+        .unwrap();
     assert!(matches!(locked.lock, LockChange::Created(ref l) if l.reason == "status"));
     assert!(!locked.amended_after_lock, "locking is not an amendment");
 
@@ -187,7 +216,9 @@ async fn a_locked_meeting_keeps_its_official_rating_when_amended_until_reopened(
         })
         .collect::<Vec<_>>();
     edit_stored(&mut conn, &id, &zero_all);
-    let amended = project_stored(&mut conn, &id, ctx(&config)).unwrap().unwrap();
+    let amended = project_stored(&mut conn, &id, ctx(&config))
+        .unwrap()
+        .unwrap();
     assert!(matches!(amended.lock, LockChange::Kept(_)));
     assert!(amended.amended_after_lock);
     assert_eq!(amended.official_level.as_deref(), Some(official.as_str()));
@@ -197,17 +228,24 @@ async fn a_locked_meeting_keeps_its_official_rating_when_amended_until_reopened(
         (score.superior_total.unwrap(), score.superior_level.unwrap())
     };
     let (total_after, level_after) = superior_of(&mut conn);
-    assert!(total_after < before_total, "the edit is visible: {total_after} vs {before_total}");
+    assert!(
+        total_after < before_total,
+        "the edit is visible: {total_after} vs {before_total}"
+    );
 
     // Reopened (back to submitted): the lock goes, no official rating until confirmed again.
     edit_stored(&mut conn, &id, &[scalar("status", "da_gui")]);
-    let reopened = project_stored(&mut conn, &id, ctx(&config)).unwrap().unwrap();
+    let reopened = project_stored(&mut conn, &id, ctx(&config))
+        .unwrap()
+        .unwrap();
     assert_eq!(reopened.lock, LockChange::Reopened);
     assert_eq!(reopened.official_level, None);
     assert!(!reopened.amended_after_lock);
     assert!(dump(&mut conn).locks.is_empty());
     edit_stored(&mut conn, &id, &[scalar("status", "da_xac_nhan")]);
-    let confirmed = project_stored(&mut conn, &id, ctx(&config)).unwrap().unwrap();
+    let confirmed = project_stored(&mut conn, &id, ctx(&config))
+        .unwrap()
+        .unwrap();
     assert_eq!(confirmed.official_level, Some(level_after));
 }
 
@@ -222,7 +260,9 @@ async fn a_confirmed_meeting_past_its_lock_date_freezes_the_version_before_a_lat
     // Projected while still open (before the lock date), then edited after it.
     let id = demo_doc_id("du-hoa-lu-cb01", "2026-09");
     let early = crate::ratings_support::ProjectContextAt::new(&config, 2026, 10, 5);
-    let open = project_stored(&mut conn, &id, early.ctx()).unwrap().unwrap();
+    let open = project_stored(&mut conn, &id, early.ctx())
+        .unwrap()
+        .unwrap();
     assert_eq!(open.lock, LockChange::None);
     let official = open.official_level.clone().unwrap();
     let relocate = MeetingOp::ReplaceText {
@@ -232,9 +272,10 @@ async fn a_confirmed_meeting_past_its_lock_date_freezes_the_version_before_a_lat
     edit_stored(&mut conn, &id, &[relocate]);
     // 2026-09-30 + 30 days = 2026-10-30: on 2026-11-26 the September meeting is locked, and
     // the official rating is the one projected before the edit.
-    let late = project_stored(&mut conn, &id, ctx(&config)).unwrap().unwrap();
+    let late = project_stored(&mut conn, &id, ctx(&config))
+        .unwrap()
+        .unwrap();
     assert!(matches!(late.lock, LockChange::Created(ref l) if l.reason == "auto"));
     assert!(late.amended_after_lock);
     assert_eq!(late.official_level, Some(official));
 }
-

@@ -2,10 +2,10 @@
 
 use server::ratings::RatingsConfig;
 use server::ratings::expected::KnownCells;
+use server::ratings::project_stored;
 use server::ratings::queries::{
     self, Bucket, MonthState, Scope, TaskScope, grid, member_absences, overdue_tasks, stats,
 };
-use server::ratings::project_stored;
 use sync_core::doc::{ListName, MeetingOp};
 use sync_core::record::AttendanceStatus;
 use sync_core::rubric::Level;
@@ -36,14 +36,21 @@ async fn the_grid_shows_the_struggling_cells_july_as_missing_and_recent_months_u
     assert_eq!(grid.rows.len(), 6);
     let names: Vec<&str> = grid.rows.iter().map(|r| r.cell_name.as_str()).collect();
     assert_eq!(names[0], "Chi bộ Khu phố 1");
-    let weak = grid.rows.iter().find(|r| r.cell_id == "du-hoa-lu-cb06").unwrap();
+    let weak = grid
+        .rows
+        .iter()
+        .find(|r| r.cell_id == "du-hoa-lu-cb06")
+        .unwrap();
     assert_eq!(weak.months[6].state, MonthState::Missing, "July");
     assert_eq!(weak.months[6].doc_id, None);
     assert_eq!(weak.months[11].state, MonthState::Future, "December");
     for row in &grid.rows {
         for m in &row.months[..9] {
             assert!(
-                matches!(m.state, MonthState::Rated | MonthState::Invalid | MonthState::Missing),
+                matches!(
+                    m.state,
+                    MonthState::Rated | MonthState::Invalid | MonthState::Missing
+                ),
                 "{} {}: {:?}",
                 row.cell_id,
                 m.month,
@@ -54,11 +61,18 @@ async fn the_grid_shows_the_struggling_cells_july_as_missing_and_recent_months_u
             }
         }
         for m in &row.months[9..11] {
-            assert!(matches!(m.state, MonthState::Unconfirmed | MonthState::Invalid));
+            assert!(matches!(
+                m.state,
+                MonthState::Unconfirmed | MonthState::Invalid
+            ));
             assert!(m.self_level.is_some() && m.level.is_none() && !m.locked);
         }
     }
-    let strong = grid.rows.iter().find(|r| r.cell_id == "du-hoa-lu-cb01").unwrap();
+    let strong = grid
+        .rows
+        .iter()
+        .find(|r| r.cell_id == "du-hoa-lu-cb01")
+        .unwrap();
     assert!(strong.months.iter().all(|m| m.state != MonthState::Missing));
 }
 
@@ -70,29 +84,49 @@ async fn self_scores_run_above_the_committees_and_the_gap_is_largest_for_weak_ce
     seed_demo(&pool);
     let mut conn = pool.get().unwrap();
     rebuild_all(&mut conn);
-    let committee = stats(&mut conn, &Scope::Committee("du-gia-vien".into()), 2026, Bucket::Year)
-        .unwrap();
+    let committee = stats(
+        &mut conn,
+        &Scope::Committee("du-gia-vien".into()),
+        2026,
+        Bucket::Year,
+    )
+    .unwrap();
     let year = &committee[0];
     assert_eq!(year.bucket, 2026);
     assert!(year.meetings >= 60, "{year:?}");
-    let (own, superior) = (year.avg_self_percent.unwrap(), year.avg_superior_percent.unwrap());
+    let (own, superior) = (
+        year.avg_self_percent.unwrap(),
+        year.avg_superior_percent.unwrap(),
+    );
     assert!(own > superior, "{own} vs {superior}");
     assert!(year.avg_gap.unwrap() > 1.0, "{year:?}");
-    assert!(year.self_tot > year.tot, "more Tốt by self score than confirmed");
+    assert!(
+        year.self_tot > year.tot,
+        "more Tốt by self score than confirmed"
+    );
     let mut gap = |cell: &str| {
         let rows = stats(&mut conn, &Scope::Cell(cell.into()), 2026, Bucket::Year).unwrap();
         rows[0].avg_gap.unwrap()
     };
     assert!(gap("du-gia-vien-cb06") > gap("du-gia-vien-cb01"));
 
-    let months = stats(&mut conn, &Scope::Committee("du-hoa-lu".into()), 2026, Bucket::Month)
-        .unwrap();
+    let months = stats(
+        &mut conn,
+        &Scope::Committee("du-hoa-lu".into()),
+        2026,
+        Bucket::Month,
+    )
+    .unwrap();
     assert_eq!(months.len(), 11);
     assert_eq!(months[6].bucket, 7);
     assert_eq!(months[6].held, 5, "one cell missed July");
     assert_eq!(months[0].held, 6);
     let levels = months[0].tot + months[0].kha + months[0].trung_binh + months[0].kem;
-    assert_eq!(levels + months[0].invalid, 6, "every January meeting is rated or invalid");
+    assert_eq!(
+        levels + months[0].invalid,
+        6,
+        "every January meeting is rated or invalid"
+    );
     assert!(months[10].unconfirmed > 0 && months[10].tot + months[10].kha == 0);
     // The national view (maintained totals) agrees with the grouped rows.
     let national = queries::national_rollup(&mut conn, 2026).unwrap();
@@ -105,7 +139,10 @@ async fn self_scores_run_above_the_committees_and_the_gap_is_largest_for_weak_ce
     assert_eq!(hoa_lu_july.kha, months[6].kha);
     let quarters = stats(&mut conn, &Scope::All, 2026, Bucket::Quarter).unwrap();
     assert_eq!(quarters.len(), 4);
-    assert!(quarters.iter().all(|q| q.thematic == 0), "the demo has no thematic meetings");
+    assert!(
+        quarters.iter().all(|q| q.thematic == 0),
+        "the demo has no thematic meetings"
+    );
     assert!(quarters[0].avg_duration_min.unwrap() > 60.0);
     assert!(quarters[0].on_scheduled_day > 0);
 }
@@ -121,7 +158,11 @@ async fn the_year_rolls_up_by_the_rubric_with_a_missing_month_counting_against_i
     let config = RatingsConfig::default();
     let rollup = queries::rollup(&mut conn, &KnownCells, Some("du-hoa-lu"), 2026, &config).unwrap();
     assert_eq!(rollup.cells.len(), 6);
-    let weak = rollup.cells.iter().find(|c| c.cell_id == "du-hoa-lu-cb06").unwrap();
+    let weak = rollup
+        .cells
+        .iter()
+        .find(|c| c.cell_id == "du-hoa-lu-cb06")
+        .unwrap();
     let weak = weak.rollup.as_ref().unwrap();
     assert_eq!(weak.months[6].level, None, "July is missing");
     assert_eq!(weak.months[6].counted_as, Some(Level::Kem));
@@ -135,9 +176,7 @@ async fn the_year_rolls_up_by_the_rubric_with_a_missing_month_counting_against_i
     assert_eq!(year.quarters.len(), 4);
 }
 
-async fn members_are_flagged_for_long_excused_runs_and_three_unexcused_months(
-    backend: Backend,
-) {
+async fn members_are_flagged_for_long_excused_runs_and_three_unexcused_months(backend: Backend) {
     let db = TestDb::new(backend);
     let pool = db.pool();
     seed_demo(&pool);
@@ -162,7 +201,12 @@ async fn members_are_flagged_for_long_excused_runs_and_three_unexcused_months(
             _ => mark("m06", AttendanceStatus::CoMat, ""),
         });
         // Fewer present than the demo's vote count would make the minutes invalid.
-        if !load_meeting(&mut conn, &id).record().unwrap().votes.is_empty() {
+        if !load_meeting(&mut conn, &id)
+            .record()
+            .unwrap()
+            .votes
+            .is_empty()
+        {
             ops.push(MeetingOp::RemoveItem {
                 list: ListName::Votes,
                 id: "v1".into(),
@@ -201,7 +245,11 @@ async fn tasks_without_a_done_follow_up_next_month_are_overdue(backend: Backend)
     rebuild_all(&mut conn);
     let scope = TaskScope::Committee("du-hoa-lu".into());
     let overdue = overdue_tasks(&mut conn, &scope, demo_today()).unwrap();
-    assert!(overdue.iter().all(|t| t.follow_status.as_deref() != Some("da_hoan_thanh")));
+    assert!(
+        overdue
+            .iter()
+            .all(|t| t.follow_status.as_deref() != Some("da_hoan_thanh"))
+    );
     assert!(overdue.iter().all(|t| t.due.as_str() < "2026-11-26"));
     // The weak cell did not meet in July: June's task was never followed up.
     let june = overdue

@@ -71,7 +71,20 @@ pub struct Dump {
 }
 
 /// A row of `meeting_month_totals`.
-pub type TotalsRow = (String, i64, i64, i64, i64, i64, i64, i64, f64, i64, f64, i64);
+pub type TotalsRow = (
+    String,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    f64,
+    i64,
+    f64,
+    i64,
+);
 
 /// Runs the same diesel code on the concrete connection of either backend.
 #[macro_export]

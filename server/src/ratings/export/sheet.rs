@@ -1,7 +1,7 @@
 //! The rows of the ratings and attendance exports, read from the projection.
 
 use diesel::prelude::*;
-use sync_core::text::{compare_names, compare_vi, PersonName};
+use sync_core::text::{PersonName, compare_names, compare_vi};
 
 use super::super::RatingsError;
 use crate::db::schema::{meeting_attendance as a, meeting_facts as f, meeting_scores as s};
@@ -53,7 +53,14 @@ pub struct Table {
 type RatingRow = (
     (String, String, String, String, String),
     (String, Option<String>, Option<i64>, f64, String, bool),
-    (Option<String>, Option<f64>, Option<String>, Option<f64>, Option<String>, bool),
+    (
+        Option<String>,
+        Option<f64>,
+        Option<String>,
+        Option<f64>,
+        Option<String>,
+        bool,
+    ),
 );
 
 /// Ratings of `year`, one row per meeting, of one committee or all.
@@ -67,7 +74,13 @@ pub fn ratings_table(
             .inner_join(s::table.on(s::doc_id.eq(f::doc_id)))
             .filter(f::year.eq(year))
             .select((
-                (f::committee_name, f::cell_name, f::cell_id, f::period, f::meeting_type),
+                (
+                    f::committee_name,
+                    f::cell_name,
+                    f::cell_id,
+                    f::period,
+                    f::meeting_type,
+                ),
                 (
                     f::status,
                     f::held_on,
@@ -99,9 +112,23 @@ pub fn ratings_table(
             .then_with(|| x.1.4.cmp(&y.1.4))
     });
     let header = vec![
-        "Đảng ủy", "Chi bộ", "Mã chi bộ", "Kỳ", "Loại", "Trạng thái", "Ngày họp", "Thời lượng (phút)",
-        "Tỷ lệ dự họp (%)", "Tự chấm", "Điểm tự chấm (%)", "Cấp trên", "Điểm cấp trên (%)",
-        "Xếp loại chính thức", "Sửa sau khi khóa", "Hợp lệ", "Mã biên bản",
+        "Đảng ủy",
+        "Chi bộ",
+        "Mã chi bộ",
+        "Kỳ",
+        "Loại",
+        "Trạng thái",
+        "Ngày họp",
+        "Thời lượng (phút)",
+        "Tỷ lệ dự họp (%)",
+        "Tự chấm",
+        "Điểm tự chấm (%)",
+        "Cấp trên",
+        "Điểm cấp trên (%)",
+        "Xếp loại chính thức",
+        "Sửa sau khi khóa",
+        "Hợp lệ",
+        "Mã biên bản",
     ];
     let rows = rows
         .into_iter()
@@ -139,7 +166,16 @@ pub fn attendance_table(
     committee_id: Option<&str>,
     year: i64,
 ) -> Result<Table, RatingsError> {
-    type Row = (String, String, String, String, String, String, String, String);
+    type Row = (
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+    );
     let rows: Vec<Row> = with_conn!(conn, |c| {
         let mut q = a::table
             .inner_join(f::table.on(f::doc_id.eq(a::doc_id)))
@@ -160,8 +196,10 @@ pub fn attendance_table(
         }
         q.load(c)?
     });
-    let mut rows: Vec<(PersonName, Row)> =
-        rows.into_iter().map(|r| (PersonName::parse(&r.4), r)).collect();
+    let mut rows: Vec<(PersonName, Row)> = rows
+        .into_iter()
+        .map(|r| (PersonName::parse(&r.4), r))
+        .collect();
     rows.sort_by(|(nx, x), (ny, y)| {
         compare_vi(&x.0, &y.0)
             .then_with(|| compare_vi(&x.1, &y.1))
@@ -171,22 +209,31 @@ pub fn attendance_table(
             .then_with(|| x.5.cmp(&y.5))
     });
     let header = vec![
-        "Đảng ủy", "Chi bộ", "Mã chi bộ", "Kỳ", "Họ và tên", "Mã đảng viên", "Điểm danh", "Lý do",
+        "Đảng ủy",
+        "Chi bộ",
+        "Mã chi bộ",
+        "Kỳ",
+        "Họ và tên",
+        "Mã đảng viên",
+        "Điểm danh",
+        "Lý do",
     ];
     let rows = rows
         .into_iter()
-        .map(|(_, (committee, cell, cell_id, period, name, member, status, reason))| {
-            vec![
-                text(committee),
-                text(cell),
-                text(cell_id),
-                text(period),
-                text(name),
-                text(member),
-                text(status),
-                text(reason),
-            ]
-        })
+        .map(
+            |(_, (committee, cell, cell_id, period, name, member, status, reason))| {
+                vec![
+                    text(committee),
+                    text(cell),
+                    text(cell_id),
+                    text(period),
+                    text(name),
+                    text(member),
+                    text(status),
+                    text(reason),
+                ]
+            },
+        )
         .collect();
     Ok(Table { header, rows })
 }

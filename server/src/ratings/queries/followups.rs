@@ -108,9 +108,13 @@ fn run(
         TaskScope::All => ("", None),
     };
     // The extra filter is either the year (bound as an integer) or a date (bound as text).
-    let sql = SELECT.replace("{scope}", scope_sql).replace("{extra}", extra);
+    let sql = SELECT
+        .replace("{scope}", scope_sql)
+        .replace("{extra}", extra);
     let sql = placeholders(conn.backend(), &sql);
-    let year: Option<i64> = extra.contains("f.year").then(|| extra_value.parse().unwrap_or(0));
+    let year: Option<i64> = extra
+        .contains("f.year")
+        .then(|| extra_value.parse().unwrap_or(0));
     Ok(with_conn!(conn, |c| {
         let q = diesel::sql_query(&sql).into_boxed();
         let q = match &key {

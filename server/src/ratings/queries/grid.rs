@@ -140,7 +140,9 @@ pub fn grid(
         .map(|(i, r)| (r.cell_id.clone(), i))
         .collect();
     for (doc_id, cell_id, cell_name, month, valid, status, levels, extra) in rows {
-        let Some(month) = month.and_then(|m| usize::try_from(m).ok()).filter(|m| (1..=12).contains(m))
+        let Some(month) = month
+            .and_then(|m| usize::try_from(m).ok())
+            .filter(|m| (1..=12).contains(m))
         else {
             continue;
         };
@@ -163,7 +165,8 @@ pub fn grid(
         let (level, self_level, superior_level) = levels;
         let (self_percent, superior_percent, amended, auto_lock_on) = extra;
         let locked = status == "khoa"
-            || (status == "da_xac_nhan" && auto_lock_on.as_deref().is_some_and(|d| d <= today.as_str()));
+            || (status == "da_xac_nhan"
+                && auto_lock_on.as_deref().is_some_and(|d| d <= today.as_str()));
         slot.state = if !valid {
             MonthState::Invalid
         } else if level.is_some() {
@@ -182,7 +185,8 @@ pub fn grid(
         slot.amended_after_lock = amended;
     }
     out.sort_by(|a, b| {
-        sync_core::text::compare_vi(&a.cell_name, &b.cell_name).then_with(|| a.cell_id.cmp(&b.cell_id))
+        sync_core::text::compare_vi(&a.cell_name, &b.cell_name)
+            .then_with(|| a.cell_id.cmp(&b.cell_id))
     });
     Ok(Grid {
         committee_id: committee_id.to_owned(),

@@ -136,7 +136,10 @@ pub struct NationalRow {
 }
 
 /// Every committee × month of `year`: meetings and official level counts.
-pub fn national_rollup(conn: &mut DbConnection, year: i64) -> Result<Vec<NationalRow>, RatingsError> {
+pub fn national_rollup(
+    conn: &mut DbConnection,
+    year: i64,
+) -> Result<Vec<NationalRow>, RatingsError> {
     // Reads the maintained totals: a few rows per committee, not every meeting.
     let sql = placeholders(
         conn.backend(),
@@ -185,7 +188,13 @@ pub fn bottom_cells(
             .filter(f::valid.eq(true))
             .order((percent.clone().asc(), f::cell_id.asc()))
             .limit(limit)
-            .select((f::cell_id, f::cell_name, f::doc_id, percent.clone(), s::official_level))
+            .select((
+                f::cell_id,
+                f::cell_name,
+                f::doc_id,
+                percent.clone(),
+                s::official_level,
+            ))
             .load(c)?
     }))
 }
@@ -257,7 +266,10 @@ pub struct QueueItem {
 }
 
 /// Submitted (`da_gui`) minutes, oldest period first, of one committee or all.
-pub fn queue(conn: &mut DbConnection, committee_id: Option<&str>) -> Result<Vec<QueueItem>, RatingsError> {
+pub fn queue(
+    conn: &mut DbConnection,
+    committee_id: Option<&str>,
+) -> Result<Vec<QueueItem>, RatingsError> {
     Ok(with_conn!(conn, |c| {
         let mut q = f::table
             .inner_join(s::table.on(s::doc_id.eq(f::doc_id)))
