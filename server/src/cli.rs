@@ -5,6 +5,7 @@
 
 mod admin;
 mod org;
+mod ratings;
 mod rubric;
 mod user;
 
@@ -39,7 +40,7 @@ pub enum Command {
     Migrate,
     /// Administration: devices, organisation tree, rosters, users.
     #[command(subcommand)]
-    Admin(admin::AdminCommand),
+    Admin(ratings::AdminCommands),
     /// Print an example configuration file with every default.
     DefaultConfig,
     /// Rubrics: list the embedded presets or show one.
@@ -124,7 +125,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Admin(command) => {
             let settings = load(cli.config.as_deref())?;
             init_stderr_logging(&settings)?;
-            admin::run(&settings, command)
+            ratings::run_admin(&settings, command)
         }
     }
 }

@@ -21,6 +21,7 @@ pub mod demo;
 pub mod error;
 pub mod metrics;
 pub mod org;
+pub mod ratings;
 pub mod routes;
 pub mod settings;
 pub mod startup;

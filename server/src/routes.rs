@@ -4,6 +4,7 @@ mod devices;
 mod health;
 mod me;
 mod metrics;
+mod ratings;
 mod session;
 
 use actix_web::web;
@@ -18,5 +19,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/session", web::post().to(session::create_session))
         .route("/api/v1/session", web::delete().to(session::delete_session))
         .route("/api/v1/me", web::get().to(me::me))
-        .route("/sync", web::get().to(crate::ws::sync_socket));
+        .route("/sync", web::get().to(crate::ws::sync_socket))
+        .configure(ratings::configure);
 }

@@ -181,3 +181,178 @@ diesel::allow_tables_to_appear_in_same_query!(
     user_roles,
     device_credentials,
 );
+
+diesel::table! {
+    /// Ratings projection: one row per stored meeting document (see `crate::ratings`).
+    meeting_facts (doc_id) {
+        doc_id -> Text,
+        valid -> Bool,
+        load_error -> Nullable<Text>,
+        cell_id -> Text,
+        cell_name -> Text,
+        committee_id -> Text,
+        committee_name -> Text,
+        root_id -> Text,
+        root_name -> Text,
+        period -> Text,
+        year -> Nullable<BigInt>,
+        quarter -> Nullable<BigInt>,
+        month -> Nullable<BigInt>,
+        meeting_type -> Text,
+        scheduled_date -> Text,
+        held_on -> Nullable<Text>,
+        held_on_scheduled_day -> Bool,
+        duration_min -> Nullable<BigInt>,
+        expected -> BigInt,
+        present -> BigInt,
+        absent_excused -> BigInt,
+        absent_unexcused -> BigInt,
+        attendance_rate -> Double,
+        speaker_count -> BigInt,
+        status -> Text,
+        return_reason -> Text,
+        minutes_adopted -> Bool,
+        heads -> Text,
+        projected_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Ratings projection: scores and review state of each meeting.
+    meeting_scores (doc_id) {
+        doc_id -> Text,
+        rubric_key -> Nullable<Text>,
+        self_total -> Nullable<Double>,
+        self_percent -> Nullable<Double>,
+        self_level -> Nullable<Text>,
+        superior_total -> Nullable<Double>,
+        superior_percent -> Nullable<Double>,
+        superior_level -> Nullable<Text>,
+        official_total -> Nullable<Double>,
+        official_percent -> Nullable<Double>,
+        official_level -> Nullable<Text>,
+        auto_lock_on -> Nullable<Text>,
+        amended_after_lock -> Bool,
+        problem_count -> BigInt,
+        violation_count -> BigInt,
+        conflict_count -> BigInt,
+        fingerprint -> Text,
+    }
+}
+
+diesel::table! {
+    /// Ratings projection: attendance per member.
+    meeting_attendance (doc_id, member_id) {
+        doc_id -> Text,
+        member_id -> Text,
+        full_name -> Text,
+        category -> Text,
+        status -> Text,
+        reason -> Text,
+    }
+}
+
+diesel::table! {
+    /// Ratings projection: points per criterion and sheet.
+    meeting_criteria (doc_id, sheet, position) {
+        doc_id -> Text,
+        sheet -> Text,
+        position -> BigInt,
+        criterion_id -> Text,
+        group_id -> Text,
+        title -> Text,
+        points -> Double,
+        max -> Double,
+        applicable -> Bool,
+        reason -> Text,
+    }
+}
+
+diesel::table! {
+    /// Ratings projection: problems, conflicts, violations and score notes of a meeting.
+    meeting_problems (doc_id, position) {
+        doc_id -> Text,
+        position -> BigInt,
+        source -> Text,
+        code -> Text,
+        severity -> Text,
+        path -> Text,
+        message -> Text,
+    }
+}
+
+diesel::table! {
+    /// Ratings projection: tasks assigned by a meeting's resolution.
+    meeting_tasks (doc_id, position) {
+        doc_id -> Text,
+        position -> BigInt,
+        task_id -> Text,
+        cell_id -> Text,
+        period -> Text,
+        follow_period -> Text,
+        assignee -> Text,
+        assignee_name -> Text,
+        task -> Text,
+        due -> Text,
+    }
+}
+
+diesel::table! {
+    /// Ratings projection: follow-ups of last month's items.
+    meeting_followups (doc_id, position) {
+        doc_id -> Text,
+        position -> BigInt,
+        follow_up_id -> Text,
+        cell_id -> Text,
+        period -> Text,
+        item -> Text,
+        source_meeting_id -> Text,
+        source_task_id -> Text,
+        status -> Text,
+        note -> Text,
+    }
+}
+
+diesel::table! {
+    /// The official rating frozen at lock time (workflow state, kept by rebuilds).
+    meeting_locks (doc_id) {
+        doc_id -> Text,
+        reason -> Text,
+        heads -> Text,
+        fingerprint -> Text,
+        official_total -> Nullable<Double>,
+        official_percent -> Nullable<Double>,
+        official_level -> Nullable<Text>,
+        locked_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Maintained totals per committee-month (refreshed by every projection).
+    meeting_month_totals (committee_id, year, month) {
+        committee_id -> Text,
+        year -> BigInt,
+        month -> BigInt,
+        meetings -> BigInt,
+        tot -> BigInt,
+        kha -> BigInt,
+        trung_binh -> BigInt,
+        kem -> BigInt,
+        self_sum -> Double,
+        self_n -> BigInt,
+        superior_sum -> Double,
+        superior_n -> BigInt,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    meeting_month_totals,
+    meeting_facts,
+    meeting_scores,
+    meeting_attendance,
+    meeting_criteria,
+    meeting_problems,
+    meeting_tasks,
+    meeting_followups,
+    meeting_locks,
+);

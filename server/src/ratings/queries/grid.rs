@@ -1,0 +1,219 @@
+//! The committee heatmap: cells × months with level, self/superior score and the month's state.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::super::RatingsError;
+use super::super::expected::ExpectedCells;
+use super::super::lock::iso;
+use super::{REGULAR_TYPES, period_of};
+use crate::db::schema::{meeting_facts as f, meeting_scores as s};
+use crate::db::{DbConnection, with_conn};
+
+/// State of one cell-month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MonthState {
+    /// Confirmed (or locked): the official level is shown.
+    Rated,
+    /// Held, not confirmed yet (draft, submitted or returned).
+    Unconfirmed,
+    /// Minutes that failed to load or validate.
+    Invalid,
+    /// No meeting although the cell is expected.
+    Missing,
+    /// After the as-of date.
+    Future,
+}
+
+/// One cell-month of the grid.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GridCell {
+    /// 1..=12.
+    pub month: u32,
+    /// What the month shows.
+    pub state: MonthState,
+    /// The meeting document, when there is one.
+    pub doc_id: Option<String>,
+    /// Review status code.
+    pub status: Option<String>,
+    /// Official level (`tot`, `kha`, `trung_binh`, `kem`).
+    pub level: Option<String>,
+    /// The cell's own level.
+    pub self_level: Option<String>,
+    /// The committee's level.
+    pub superior_level: Option<String>,
+    /// Self score, percent of the applicable maximum.
+    pub self_percent: Option<f64>,
+    /// Superior score, percent.
+    pub superior_percent: Option<f64>,
+    /// Locked on the as-of date.
+    pub locked: bool,
+    /// Edited after lock (the official level is the frozen one).
+    pub amended_after_lock: bool,
+}
+
+/// One cell's row.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GridRow {
+    /// Cell id.
+    pub cell_id: String,
+    /// Cell name.
+    pub cell_name: String,
+    /// Twelve months, January first.
+    pub months: Vec<GridCell>,
+}
+
+/// The heatmap of one committee and year.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Grid {
+    /// Committee id.
+    pub committee_id: String,
+    /// Year.
+    pub year: i64,
+    /// `YYYY-MM-DD` the states were decided on.
+    pub as_of: String,
+    /// Cells in Vietnamese collation order of their names.
+    pub rows: Vec<GridRow>,
+}
+
+type Row = (
+    String,
+    String,
+    String,
+    Option<i64>,
+    bool,
+    String,
+    (Option<String>, Option<String>, Option<String>),
+    (Option<f64>, Option<f64>, bool, Option<String>),
+);
+
+/// The grid of `committee_id` in `year`, with the expected cells from `expected`.
+pub fn grid(
+    conn: &mut DbConnection,
+    expected: &dyn ExpectedCells,
+    committee_id: &str,
+    year: i64,
+    as_of: NaiveDate,
+) -> Result<Grid, RatingsError> {
+    let rows: Vec<Row> = with_conn!(&mut *conn, |c| {
+        f::table
+            .inner_join(s::table.on(s::doc_id.eq(f::doc_id)))
+            .filter(f::committee_id.eq(committee_id))
+            .filter(f::year.eq(year))
+            .filter(f::meeting_type.eq_any(REGULAR_TYPES))
+            .order((f::cell_id.asc(), f::month.asc(), f::doc_id.asc()))
+            .select((
+                f::doc_id,
+                f::cell_id,
+                f::cell_name,
+                f::month,
+                f::valid,
+                f::status,
+                (s::official_level, s::self_level, s::superior_level),
+                (
+                    s::self_percent,
+                    s::superior_percent,
+                    s::amended_after_lock,
+                    s::auto_lock_on,
+                ),
+            ))
+            .load(c)?
+    });
+    let as_of_period = period_of(as_of);
+    let today = iso(as_of);
+    let mut out: Vec<GridRow> = expected
+        .cells(conn, Some(committee_id), year)?
+        .into_iter()
+        .map(|cell| GridRow {
+            months: empty_months(year, &as_of_period),
+            cell_id: cell.cell_id,
+            cell_name: cell.cell_name,
+        })
+        .collect();
+    let mut index_of: HashMap<String, usize> = out
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.cell_id.clone(), i))
+        .collect();
+    for (doc_id, cell_id, cell_name, month, valid, status, levels, extra) in rows {
+        let Some(month) = month
+            .and_then(|m| usize::try_from(m).ok())
+            .filter(|m| (1..=12).contains(m))
+        else {
+            continue;
+        };
+        let index = match index_of.get(&cell_id) {
+            Some(&i) => i,
+            None => {
+                index_of.insert(cell_id.clone(), out.len());
+                out.push(GridRow {
+                    months: empty_months(year, &as_of_period),
+                    cell_id: cell_id.clone(),
+                    cell_name: cell_name.clone(),
+                });
+                out.len() - 1
+            }
+        };
+        let slot = &mut out[index].months[month - 1];
+        if slot.doc_id.is_some() {
+            continue; // two regular meetings in a month: the first (by id) is shown
+        }
+        let (level, self_level, superior_level) = levels;
+        let (self_percent, superior_percent, amended, auto_lock_on) = extra;
+        let locked = status == "khoa"
+            || (status == "da_xac_nhan"
+                && auto_lock_on.as_deref().is_some_and(|d| d <= today.as_str()));
+        slot.state = if !valid {
+            MonthState::Invalid
+        } else if level.is_some() {
+            MonthState::Rated
+        } else {
+            MonthState::Unconfirmed
+        };
+        slot.doc_id = Some(doc_id);
+        slot.status = Some(status);
+        slot.level = level;
+        slot.self_level = self_level;
+        slot.superior_level = superior_level;
+        slot.self_percent = self_percent;
+        slot.superior_percent = superior_percent;
+        slot.locked = locked;
+        slot.amended_after_lock = amended;
+    }
+    out.sort_by(|a, b| {
+        sync_core::text::compare_vi(&a.cell_name, &b.cell_name)
+            .then_with(|| a.cell_id.cmp(&b.cell_id))
+    });
+    Ok(Grid {
+        committee_id: committee_id.to_owned(),
+        year,
+        as_of: today,
+        rows: out,
+    })
+}
+
+fn empty_months(year: i64, as_of_period: &str) -> Vec<GridCell> {
+    (1..=12)
+        .map(|month| GridCell {
+            month,
+            state: if format!("{year:04}-{month:02}").as_str() > as_of_period {
+                MonthState::Future
+            } else {
+                MonthState::Missing
+            },
+            doc_id: None,
+            status: None,
+            level: None,
+            self_level: None,
+            superior_level: None,
+            self_percent: None,
+            superior_percent: None,
+            locked: false,
+            amended_after_lock: false,
+        })
+        .collect()
+}

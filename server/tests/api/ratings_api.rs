@@ -1,0 +1,253 @@
+//! The `/api/v1` ratings endpoints and exports over HTTP, and the projector queue.
+
+use std::io::Cursor;
+
+use calamine::{Reader, Xlsx};
+use server::ratings::{Projector, RatingsConfig};
+use sync_core::doc::MeetingOp;
+
+use crate::helpers::{Backend, create_device, spawn_app_with};
+use crate::on_both_backends;
+use crate::ratings_support::{demo_doc_id, dump, edit_stored, rebuild_all, seed_demo};
+
+on_both_backends!(
+    the_json_views_answer_from_the_projection,
+    exports_are_sorted_under_vietnamese_collation_with_a_bom_and_open_as_xlsx,
+    the_projector_projects_notified_documents_once_per_burst,
+);
+
+async fn get_json(app: &crate::helpers::TestApp, token: &str, path: &str) -> serde_json::Value {
+    let response = app
+        .client
+        .get(app.url(path))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "{path}");
+    response.json().await.unwrap()
+}
+
+async fn the_json_views_answer_from_the_projection(backend: Backend) {
+    let app = spawn_app_with(backend, |_| {}).await;
+    let pool = app.store.pool().clone();
+    seed_demo(&pool);
+    rebuild_all(&mut pool.get().unwrap());
+    let (_, token) = create_device(&pool, "committee");
+    let token = token.expose().to_owned();
+
+    let unauthenticated = app
+        .client
+        .get(app.url("/api/v1/ratings/queue"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unauthenticated.status(), 401);
+
+    let grid = get_json(
+        &app,
+        &token,
+        "/api/v1/ratings/grid?committee=du-hoa-lu&year=2026&as_of=2026-11-26",
+    )
+    .await;
+    let weak = grid["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["cell_id"] == "du-hoa-lu-cb06")
+        .unwrap();
+    assert_eq!(weak["months"][6]["state"], "missing");
+    let strong = grid["rows"][0].clone();
+    assert_eq!(strong["cell_id"], "du-hoa-lu-cb01");
+    assert_eq!(strong["months"][9]["state"], "unconfirmed");
+    assert_eq!(strong["months"][0]["state"], "rated");
+
+    let year = get_json(
+        &app,
+        &token,
+        "/api/v1/ratings/cells/du-hoa-lu-cb01/year/2026",
+    )
+    .await;
+    assert_eq!(year["meetings"].as_array().unwrap().len(), 11);
+    assert!(year["rollup"]["months"].is_array());
+
+    let id = demo_doc_id("du-hoa-lu-cb01", "2026-03");
+    let score = get_json(&app, &token, &format!("/api/v1/meetings/{id}/score")).await;
+    assert_eq!(score["facts"]["period"], "2026-03");
+    assert!(!score["self_criteria"].as_array().unwrap().is_empty());
+    assert!(!score["superior_criteria"].as_array().unwrap().is_empty());
+    let missing = app
+        .client
+        .get(app.url("/api/v1/meetings/nope/score"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+
+    let queue = get_json(&app, &token, "/api/v1/ratings/queue?committee=du-gia-vien").await;
+    let queue = queue.as_array().unwrap();
+    assert_eq!(queue.len(), 6, "October's minutes are submitted");
+    assert!(queue.iter().all(|q| q["period"] == "2026-10"));
+
+    let rollup = get_json(&app, &token, "/api/v1/ratings/rollup?year=2026").await;
+    assert_eq!(rollup["cells"].as_array().unwrap().len(), 12);
+    let stats = get_json(
+        &app,
+        &token,
+        "/api/v1/ratings/stats?committee=du-hoa-lu&year=2026&by=quarter",
+    )
+    .await;
+    assert_eq!(stats.as_array().unwrap().len(), 4);
+
+    let absences = get_json(
+        &app,
+        &token,
+        "/api/v1/members/absences?cell=du-hoa-lu-cb02&year=2026",
+    )
+    .await;
+    assert!(absences.as_array().unwrap().len() >= 8);
+    let overdue = get_json(
+        &app,
+        &token,
+        "/api/v1/followups/overdue?committee=du-hoa-lu&as_of=2026-11-26",
+    )
+    .await;
+    assert!(!overdue.as_array().unwrap().is_empty());
+
+    let bad = app
+        .client
+        .get(app.url("/api/v1/ratings/grid?committee=du-hoa-lu&year=20260"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 400);
+}
+
+async fn exports_are_sorted_under_vietnamese_collation_with_a_bom_and_open_as_xlsx(
+    backend: Backend,
+) {
+    let app = spawn_app_with(backend, |_| {}).await;
+    let pool = app.store.pool().clone();
+    seed_demo(&pool);
+    {
+        // "Đ" sorts between "D" and "E" in Vietnamese, but after "Z" by code point.
+        let mut conn = pool.get().unwrap();
+        let rename = MeetingOp::ReplaceText {
+            field: "cellName".into(),
+            value: "Chi bộ Đông Sơn".into(),
+        };
+        edit_stored(
+            &mut conn,
+            &demo_doc_id("du-hoa-lu-cb05", "2026-10"),
+            &[rename],
+        );
+        rebuild_all(&mut conn);
+    }
+    let (_, token) = create_device(&pool, "committee");
+    let token = token.expose().to_owned();
+    let fetch = |path: &'static str| {
+        let (client, url, token) = (app.client.clone(), app.url(path), token.clone());
+        async move {
+            let response = client.get(url).bearer_auth(token).send().await.unwrap();
+            assert_eq!(response.status(), 200, "{path}");
+            let kind = response.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .to_owned();
+            (kind, response.bytes().await.unwrap().to_vec())
+        }
+    };
+
+    let (kind, csv) = fetch("/api/v1/exports/ratings.csv?committee=du-hoa-lu&year=2026").await;
+    assert!(kind.starts_with("text/csv"));
+    assert_eq!(&csv[..3], b"\xEF\xBB\xBF", "UTF-8 BOM");
+    let text = String::from_utf8(csv[3..].to_vec()).unwrap();
+    let cells: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(1).unwrap())
+        .collect();
+    assert_eq!(cells.len(), 65);
+    assert_eq!(cells[0], "Chi bộ Đông Sơn", "Đ before K under vi collation");
+    assert_eq!(cells[1], "Chi bộ Khu phố 1");
+    let mut by_codepoint = cells.clone();
+    by_codepoint.sort();
+    assert_ne!(cells, by_codepoint);
+
+    let (_, attendance) =
+        fetch("/api/v1/exports/attendance.csv?committee=du-gia-vien&year=2026").await;
+    let text = String::from_utf8(attendance[3..].to_vec()).unwrap();
+    let first_meeting: Vec<String> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .filter(|f| f[2] == "du-gia-vien-cb01" && f[3] == "2026-01")
+        .map(|f| f[4].to_owned())
+        .collect();
+    assert!(first_meeting.len() >= 9);
+    let mut by_given = first_meeting.clone();
+    sync_core::text::sort_by_given_name(&mut by_given, |s| s.as_str());
+    assert_eq!(first_meeting, by_given, "members by given name");
+
+    let (kind, xlsx) = fetch("/api/v1/exports/ratings.xlsx?committee=du-hoa-lu&year=2026").await;
+    assert!(kind.contains("spreadsheetml"));
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(xlsx)).unwrap();
+    let range = book.worksheet_range("Xếp loại").unwrap();
+    assert_eq!(range.height(), 66, "header and 65 meetings");
+    assert_eq!(range.get((0, 1)).unwrap().to_string(), "Chi bộ");
+    assert_eq!(range.get((1, 1)).unwrap().to_string(), "Chi bộ Đông Sơn");
+    let (_, xlsx) = fetch("/api/v1/exports/attendance.xlsx?year=2026").await;
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(xlsx)).unwrap();
+    assert!(book.worksheet_range("Điểm danh").unwrap().height() > 1000);
+}
+
+async fn the_projector_projects_notified_documents_once_per_burst(backend: Backend) {
+    let app = spawn_app_with(backend, |_| {}).await;
+    let pool = app.store.pool().clone();
+    seed_demo(&pool);
+    let projector = Projector::spawn(pool.clone(), RatingsConfig::default());
+    let ids: Vec<String> = server::demo::demo_meetings()
+        .unwrap()
+        .iter()
+        .map(|m| m.doc_id.to_string())
+        .collect();
+    // A burst: every document notified three times, in many small calls.
+    for _ in 0..3 {
+        for id in &ids {
+            projector.notify([id.clone()]);
+        }
+    }
+    projector.flush().await;
+    let rows = dump(&mut pool.get().unwrap());
+    assert_eq!(rows.facts.len(), 130);
+    // The totals maintained one document at a time equal a full recomputation.
+    assert_eq!(rows.totals.len(), 2 * 11);
+    server::ratings::refresh_all_totals(&mut pool.get().unwrap()).unwrap();
+    let fresh = dump(&mut pool.get().unwrap());
+    assert_eq!(rows.totals.len(), fresh.totals.len());
+    for (a, b) in rows.totals.iter().zip(&fresh.totals) {
+        assert_eq!(
+            (&a.0, a.1, a.2, a.3, a.4, a.5, a.6, a.7),
+            (&b.0, b.1, b.2, b.3, b.4, b.5, b.6, b.7)
+        );
+        assert!((a.8 - b.8).abs() < 1e-6 && a.9 == b.9 && (a.10 - b.10).abs() < 1e-6);
+    }
+    assert_eq!(rows.totals.iter().map(|t| t.3).sum::<i64>(), 130);
+    // A commit to one document shows up after the next notify.
+    let id = demo_doc_id("du-gia-vien-cb01", "2026-11");
+    edit_stored(
+        &mut pool.get().unwrap(),
+        &id,
+        &[crate::ratings_support::scalar("status", "da_gui")],
+    );
+    projector.notify(vec![id.clone()]);
+    projector.flush().await;
+    let rows = dump(&mut pool.get().unwrap());
+    let fact = rows.facts.iter().find(|f| f.doc_id == id).unwrap();
+    assert_eq!(fact.status, "da_gui");
+    // Notifying nothing is a no-op, and flushing with nothing pending returns at once.
+    projector.notify(Vec::<String>::new());
+    projector.flush().await;
+}

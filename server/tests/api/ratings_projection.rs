@@ -1,0 +1,281 @@
+//! Projection at ingest, rebuild and the review workflow, on both backends.
+
+use diesel::prelude::*;
+use server::db::schema::{meeting_facts, meeting_problems};
+use server::ratings::lock::LockChange;
+use server::ratings::{DocSource, RatingsConfig, project, project_stored};
+use sync_core::doc::{MeetingOp, Sheet};
+
+use crate::helpers::{Backend, TestDb};
+use crate::on_both_backends;
+use crate::on_conn;
+use crate::ratings_support::{
+    ctx, demo_doc_id, dump, edit_stored, load_meeting, no_auto_lock, rebuild_all, rebuild_with,
+    scalar, seed_demo, store_raw,
+};
+
+on_both_backends!(
+    every_demo_meeting_is_projected_with_its_committee_and_scores,
+    projecting_the_same_document_twice_gives_the_same_rows,
+    two_rebuilds_give_identical_rows,
+    corrupt_and_invalid_documents_are_kept_as_problems_and_never_rated,
+    a_locked_meeting_keeps_its_official_rating_when_amended_until_reopened,
+    a_confirmed_meeting_past_its_lock_date_freezes_the_version_before_a_later_edit,
+);
+
+async fn every_demo_meeting_is_projected_with_its_committee_and_scores(backend: Backend) {
+    let db = TestDb::new(backend);
+    let pool = db.pool();
+    seed_demo(&pool);
+    let mut conn = pool.get().unwrap();
+    let report = rebuild_all(&mut conn);
+    assert_eq!(report.documents, 130);
+    assert_eq!(report.valid + report.invalid, 130, "{report:?}");
+    let rows = dump(&mut conn);
+    assert_eq!(rows.facts.len(), 130);
+    assert_eq!(rows.scores.len(), 130);
+    let hoa_lu = rows
+        .facts
+        .iter()
+        .filter(|f| f.committee_id == "du-hoa-lu")
+        .count();
+    assert_eq!(hoa_lu, 65, "six cells, 11 months, one misses July");
+    assert!(rows.facts.iter().all(|f| f.root_id == "dbt-ninh-binh"));
+    let first = rows
+        .facts
+        .iter()
+        .find(|f| f.doc_id == demo_doc_id("du-hoa-lu-cb01", "2026-03"))
+        .unwrap();
+    assert_eq!(first.committee_name, "Đảng ủy phường Hoa Lư");
+    assert_eq!(
+        (first.year, first.quarter, first.month),
+        (Some(2026), Some(1), Some(3))
+    );
+    assert!(first.expected > 0 && first.present > 0);
+    // Months up to September are confirmed: an official (superior) level; later ones are not.
+    for (fact, score) in rows.facts.iter().zip(&rows.scores) {
+        assert_eq!(fact.doc_id, score.doc_id);
+        assert!(
+            score.self_level.is_some(),
+            "every demo meeting is self-scored"
+        );
+        let confirmed = fact.month.unwrap() <= 9;
+        assert_eq!(
+            score.official_level.is_some(),
+            confirmed && fact.valid,
+            "{} {}",
+            fact.period,
+            fact.status
+        );
+        if confirmed && fact.valid {
+            assert_eq!(score.official_level, score.superior_level);
+        }
+    }
+    // Attendance rows cover the roster; criteria rows both sheets.
+    assert!(rows.attendance.len() > 130 * 8);
+    assert!(rows.criteria.iter().any(|c| c.sheet == "superior"));
+    assert!(rows.tasks.len() >= 130);
+    assert!(rows.follow_ups.len() >= 100);
+}
+
+async fn projecting_the_same_document_twice_gives_the_same_rows(backend: Backend) {
+    let db = TestDb::new(backend);
+    let pool = db.pool();
+    seed_demo(&pool);
+    let mut conn = pool.get().unwrap();
+    let config = RatingsConfig::default();
+    let id = demo_doc_id("du-gia-vien-cb02", "2026-10");
+    project_stored(&mut conn, &id, ctx(&config)).unwrap();
+    let once = dump(&mut conn);
+    project_stored(&mut conn, &id, ctx(&config)).unwrap();
+    // The in-memory document gives the same rows as its stored bytes.
+    let doc = load_meeting(&mut conn, &id);
+    project(&mut conn, &id, DocSource::Doc(&doc), ctx(&config)).unwrap();
+    assert_eq!(once, dump(&mut conn));
+    assert_eq!(once.facts.len(), 1);
+}
+
+async fn two_rebuilds_give_identical_rows(backend: Backend) {
+    let db = TestDb::new(backend);
+    let pool = db.pool();
+    seed_demo(&pool);
+    let mut conn = pool.get().unwrap();
+    rebuild_all(&mut conn);
+    let first = dump(&mut conn);
+    rebuild_all(&mut conn);
+    let second = dump(&mut conn);
+    assert_eq!(first, second);
+    assert!(
+        !first.locks.is_empty(),
+        "Jan–Sep are auto-locked on 2026-11-26"
+    );
+}
+
+async fn corrupt_and_invalid_documents_are_kept_as_problems_and_never_rated(backend: Backend) {
+    let db = TestDb::new(backend);
+    let pool = db.pool();
+    seed_demo(&pool);
+    let mut conn = pool.get().unwrap();
+    // Not locked by date here, so an edit that breaks the minutes does change the rating.
+    let config = no_auto_lock();
+    // The demo has a few minutes with errors of its own (votes above the members present).
+    let baseline = rebuild_with(&mut conn, &config);
+    assert!(baseline.invalid < 20, "{baseline:?}");
+    // Garbage bytes; an Automerge document with a cell but no meeting shape; a meeting whose
+    // chair was removed (a validation error).
+    store_raw(&mut conn, "garbage", b"not an automerge document".to_vec());
+    let mut shaped = automerge::AutoCommit::new();
+    automerge::transaction::Transactable::put(
+        &mut shaped,
+        automerge::ROOT,
+        "cellId",
+        "du-hoa-lu-cb03",
+    )
+    .unwrap();
+    automerge::transaction::Transactable::put(&mut shaped, automerge::ROOT, "period", 7_i64)
+        .unwrap();
+    store_raw(&mut conn, "misshapen", shaped.save());
+    let broken = demo_doc_id("du-hoa-lu-cb02", "2026-05");
+    edit_stored(&mut conn, &broken, &[scalar("chairMemberId", "")]);
+    let report = rebuild_with(&mut conn, &config);
+    assert_eq!(report.documents, 132);
+    assert_eq!(report.invalid, baseline.invalid + 3, "{report:?}");
+
+    let rows = dump(&mut conn);
+    let fact = |id: &str| rows.facts.iter().find(|f| f.doc_id == id).unwrap().clone();
+    let score = |id: &str| rows.scores.iter().find(|s| s.doc_id == id).unwrap().clone();
+    let garbage = fact("garbage");
+    assert!(!garbage.valid && garbage.load_error.is_some());
+    assert_eq!(score("garbage").official_level, None);
+    let misshapen = fact("misshapen");
+    assert!(!misshapen.valid);
+    assert_eq!(misshapen.cell_id, "du-hoa-lu-cb03", "listed for its cell");
+    let invalid = fact(&broken);
+    assert!(!invalid.valid);
+    assert_eq!(
+        score(&broken).official_level,
+        None,
+        "never counted as rated"
+    );
+    assert!(
+        score(&broken).superior_level.is_some(),
+        "the scores stay visible"
+    );
+    let codes: Vec<(String, String)> = on_conn!(&mut *conn, |c| meeting_problems::table
+        .filter(meeting_problems::doc_id.eq_any(["garbage", "misshapen", broken.as_str()]))
+        .select((meeting_problems::doc_id, meeting_problems::code))
+        .load(c)
+        .unwrap());
+    assert!(codes.contains(&("garbage".into(), "load_failed".into())));
+    assert!(codes.contains(&("misshapen".into(), "load_failed".into())));
+    assert!(
+        codes.contains(&(broken.clone(), "missing_chair".into())),
+        "{codes:?}"
+    );
+    let valid: i64 = on_conn!(&mut *conn, |c| meeting_facts::table
+        .filter(meeting_facts::valid.eq(true))
+        .count()
+        .get_result(c)
+        .unwrap());
+    assert_eq!(valid as usize, baseline.valid - 1);
+}
+
+async fn a_locked_meeting_keeps_its_official_rating_when_amended_until_reopened(backend: Backend) {
+    let db = TestDb::new(backend);
+    let pool = db.pool();
+    seed_demo(&pool);
+    let mut conn = pool.get().unwrap();
+    // No auto-lock in this test: only the committee's `khoa` locks.
+    let config = no_auto_lock();
+    let id = demo_doc_id("du-gia-vien-cb02", "2026-08");
+    let before = project_stored(&mut conn, &id, ctx(&config))
+        .unwrap()
+        .unwrap();
+    assert_eq!(before.lock, LockChange::None);
+    let official = before.official_level.clone().expect("confirmed in August");
+    let before_total = dump(&mut conn).scores[0].superior_total.unwrap();
+
+    edit_stored(&mut conn, &id, &[scalar("status", "khoa")]);
+    let locked = project_stored(&mut conn, &id, ctx(&config))
+        .unwrap()
+        .unwrap();
+    assert!(matches!(locked.lock, LockChange::Created(ref l) if l.reason == "status"));
+    assert!(!locked.amended_after_lock, "locking is not an amendment");
+
+    // The committee's score is edited after the lock: stored, flagged, official unchanged.
+    let zero_all = sync_core::rubric::preset("binh-thuan")
+        .unwrap()
+        .spec()
+        .groups
+        .iter()
+        .flat_map(|g| g.criteria.iter().map(|c| c.id.clone()))
+        .map(|criterion| MeetingOp::AwardPoints {
+            sheet: Sheet::Superior,
+            criterion,
+            points: 0.0,
+        })
+        .collect::<Vec<_>>();
+    edit_stored(&mut conn, &id, &zero_all);
+    let amended = project_stored(&mut conn, &id, ctx(&config))
+        .unwrap()
+        .unwrap();
+    assert!(matches!(amended.lock, LockChange::Kept(_)));
+    assert!(amended.amended_after_lock);
+    assert_eq!(amended.official_level.as_deref(), Some(official.as_str()));
+    let superior_of = |conn: &mut server::db::DbConnection| {
+        let rows = dump(conn);
+        let score = rows.scores.iter().find(|s| s.doc_id == id).unwrap().clone();
+        (score.superior_total.unwrap(), score.superior_level.unwrap())
+    };
+    let (total_after, level_after) = superior_of(&mut conn);
+    assert!(
+        total_after < before_total,
+        "the edit is visible: {total_after} vs {before_total}"
+    );
+
+    // Reopened (back to submitted): the lock goes, no official rating until confirmed again.
+    edit_stored(&mut conn, &id, &[scalar("status", "da_gui")]);
+    let reopened = project_stored(&mut conn, &id, ctx(&config))
+        .unwrap()
+        .unwrap();
+    assert_eq!(reopened.lock, LockChange::Reopened);
+    assert_eq!(reopened.official_level, None);
+    assert!(!reopened.amended_after_lock);
+    assert!(dump(&mut conn).locks.is_empty());
+    edit_stored(&mut conn, &id, &[scalar("status", "da_xac_nhan")]);
+    let confirmed = project_stored(&mut conn, &id, ctx(&config))
+        .unwrap()
+        .unwrap();
+    assert_eq!(confirmed.official_level, Some(level_after));
+}
+
+async fn a_confirmed_meeting_past_its_lock_date_freezes_the_version_before_a_later_edit(
+    backend: Backend,
+) {
+    let db = TestDb::new(backend);
+    let pool = db.pool();
+    seed_demo(&pool);
+    let mut conn = pool.get().unwrap();
+    let config = RatingsConfig::default();
+    // Projected while still open (before the lock date), then edited after it.
+    let id = demo_doc_id("du-hoa-lu-cb01", "2026-09");
+    let early = crate::ratings_support::ProjectContextAt::new(&config, 2026, 10, 5);
+    let open = project_stored(&mut conn, &id, early.ctx())
+        .unwrap()
+        .unwrap();
+    assert_eq!(open.lock, LockChange::None);
+    let official = open.official_level.clone().unwrap();
+    let relocate = MeetingOp::ReplaceText {
+        field: "location".into(),
+        value: "Hội trường mới".into(),
+    };
+    edit_stored(&mut conn, &id, &[relocate]);
+    // 2026-09-30 + 30 days = 2026-10-30: on 2026-11-26 the September meeting is locked, and
+    // the official rating is the one projected before the edit.
+    let late = project_stored(&mut conn, &id, ctx(&config))
+        .unwrap()
+        .unwrap();
+    assert!(matches!(late.lock, LockChange::Created(ref l) if l.reason == "auto"));
+    assert!(late.amended_after_lock);
+    assert_eq!(late.official_level, Some(official));
+}

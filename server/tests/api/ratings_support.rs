@@ -1,0 +1,240 @@
+//! Shared fixtures of the ratings tests: the demo province in a fresh store, edits of stored
+//! meetings through the store, and a dump of every projection row for comparisons.
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use server::db::schema::{
+    meeting_attendance, meeting_criteria, meeting_facts, meeting_followups, meeting_locks,
+    meeting_month_totals, meeting_problems, meeting_scores, meeting_tasks,
+};
+use server::db::{DbConnection, DbPool};
+use server::demo::{self, DEMO_DEVICE_ID};
+use server::ratings::rebuild::{RebuildReport, rebuild};
+use server::ratings::rows::{
+    AttendanceRow, CriterionRow, FactRow, FollowUpRow, LockRow, ProblemRow, ScoreRow, TaskRow,
+};
+use server::ratings::{NoAuthorshipCheck, ProjectContext, RatingsConfig};
+use server::store::{self, ChangeMeta, DocWrite};
+use sync_core::doc::{MeetingDoc, MeetingOp};
+
+/// The day the demo data is looked at: after November's meetings, with January–September
+/// confirmed (and auto-locked 30 days after their month).
+pub fn demo_today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 26).expect("valid date")
+}
+
+/// A projection context with the default config.
+pub fn ctx(config: &RatingsConfig) -> ProjectContext<'_> {
+    ProjectContext {
+        config,
+        check: &NoAuthorshipCheck,
+        today: demo_today(),
+    }
+}
+
+/// Seeds the demo province into `pool`'s store.
+pub fn seed_demo(pool: &DbPool) {
+    let mut conn = pool.get().expect("connection");
+    demo::seed(&mut conn).expect("seed demo");
+}
+
+/// Rebuilds every projection with the default config.
+pub fn rebuild_all(conn: &mut DbConnection) -> RebuildReport {
+    rebuild_with(conn, &RatingsConfig::default())
+}
+
+/// Rebuilds every projection with `config`.
+pub fn rebuild_with(conn: &mut DbConnection, config: &RatingsConfig) -> RebuildReport {
+    rebuild(conn, ctx(config), |_, _| {}).expect("rebuild")
+}
+
+/// A config under which nothing locks by date.
+pub fn no_auto_lock() -> RatingsConfig {
+    RatingsConfig {
+        auto_lock_days: 100_000,
+        ..RatingsConfig::default()
+    }
+}
+
+/// Every projection row, in key order.
+#[derive(Debug, PartialEq)]
+pub struct Dump {
+    pub facts: Vec<FactRow>,
+    pub scores: Vec<ScoreRow>,
+    pub attendance: Vec<AttendanceRow>,
+    pub criteria: Vec<CriterionRow>,
+    pub problems: Vec<ProblemRow>,
+    pub tasks: Vec<TaskRow>,
+    pub follow_ups: Vec<FollowUpRow>,
+    pub locks: Vec<LockRow>,
+    pub totals: Vec<TotalsRow>,
+}
+
+/// A row of `meeting_month_totals`.
+pub type TotalsRow = (
+    String,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    f64,
+    i64,
+    f64,
+    i64,
+);
+
+/// Runs the same diesel code on the concrete connection of either backend.
+#[macro_export]
+macro_rules! on_conn {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            server::db::DbConnection::Sqlite($c) => $body,
+            server::db::DbConnection::Pg($c) => $body,
+        }
+    };
+}
+
+pub fn dump(conn: &mut DbConnection) -> Dump {
+    on_conn!(conn, |conn| Dump {
+        facts: meeting_facts::table
+            .order(meeting_facts::doc_id)
+            .select(FactRow::as_select())
+            .load(conn)
+            .unwrap(),
+        scores: meeting_scores::table
+            .order(meeting_scores::doc_id)
+            .select(ScoreRow::as_select())
+            .load(conn)
+            .unwrap(),
+        attendance: meeting_attendance::table
+            .order((meeting_attendance::doc_id, meeting_attendance::member_id))
+            .select(AttendanceRow::as_select())
+            .load(conn)
+            .unwrap(),
+        criteria: meeting_criteria::table
+            .order((
+                meeting_criteria::doc_id,
+                meeting_criteria::sheet,
+                meeting_criteria::position,
+            ))
+            .select(CriterionRow::as_select())
+            .load(conn)
+            .unwrap(),
+        problems: meeting_problems::table
+            .order((meeting_problems::doc_id, meeting_problems::position))
+            .select(ProblemRow::as_select())
+            .load(conn)
+            .unwrap(),
+        tasks: meeting_tasks::table
+            .order((meeting_tasks::doc_id, meeting_tasks::position))
+            .select(TaskRow::as_select())
+            .load(conn)
+            .unwrap(),
+        follow_ups: meeting_followups::table
+            .order((meeting_followups::doc_id, meeting_followups::position))
+            .select(FollowUpRow::as_select())
+            .load(conn)
+            .unwrap(),
+        locks: meeting_locks::table
+            .order(meeting_locks::doc_id)
+            .select(LockRow::as_select())
+            .load(conn)
+            .unwrap(),
+        totals: meeting_month_totals::table
+            .order((
+                meeting_month_totals::committee_id,
+                meeting_month_totals::year,
+                meeting_month_totals::month,
+            ))
+            .load(conn)
+            .unwrap(),
+    })
+}
+
+/// The stored document `doc_id`, loaded.
+pub fn load_meeting(conn: &mut DbConnection, doc_id: &str) -> MeetingDoc {
+    let stored = store::load_document(conn, doc_id).unwrap().expect("stored");
+    MeetingDoc::load(&stored.concat()).expect("meeting loads")
+}
+
+/// Applies `ops` to the stored meeting and commits the new changes through the store, as the
+/// sync layer would.
+pub fn edit_stored(conn: &mut DbConnection, doc_id: &str, ops: &[MeetingOp]) {
+    let mut doc = load_meeting(conn, doc_id);
+    let before = doc.heads();
+    for op in ops {
+        doc.apply(op).expect("op applies");
+    }
+    let inner = doc.inner_mut();
+    let changes = inner
+        .get_changes(&before)
+        .iter()
+        .map(|c| ChangeMeta {
+            hash: c.hash(),
+            actor: c.actor_id().to_hex_string(),
+        })
+        .collect();
+    let write = DocWrite {
+        doc_id: doc_id.to_owned(),
+        change_bytes: inner.save_after(&before),
+        new_heads: doc.heads(),
+        changes,
+        device_id: DEMO_DEVICE_ID.to_owned(),
+        owner_if_new: None,
+    };
+    store::commit_batch(conn, &[write]).expect("commit");
+}
+
+/// Stores raw bytes as a new document.
+pub fn store_raw(conn: &mut DbConnection, doc_id: &str, bytes: Vec<u8>) {
+    let write = DocWrite {
+        doc_id: doc_id.to_owned(),
+        change_bytes: bytes,
+        new_heads: Vec::new(),
+        changes: Vec::new(),
+        device_id: DEMO_DEVICE_ID.to_owned(),
+        owner_if_new: None,
+    };
+    store::commit_batch(conn, &[write]).expect("commit raw");
+}
+
+/// The demo meeting document id of `cell` in `period`.
+pub fn demo_doc_id(cell: &str, period: &str) -> String {
+    MeetingDoc::regular_genesis(cell, period)
+        .expect("genesis")
+        .0
+        .to_string()
+}
+
+pub fn scalar(field: &str, value: impl Into<serde_json::Value>) -> MeetingOp {
+    MeetingOp::SetScalar {
+        field: field.to_owned(),
+        value: value.into(),
+    }
+}
+
+/// A projection context on a given day.
+pub struct ProjectContextAt<'a> {
+    config: &'a RatingsConfig,
+    today: NaiveDate,
+}
+
+impl<'a> ProjectContextAt<'a> {
+    pub fn new(config: &'a RatingsConfig, y: i32, m: u32, d: u32) -> Self {
+        Self {
+            config,
+            today: NaiveDate::from_ymd_opt(y, m, d).expect("valid date"),
+        }
+    }
+
+    pub fn ctx(&self) -> ProjectContext<'a> {
+        ProjectContext {
+            config: self.config,
+            check: &NoAuthorshipCheck,
+            today: self.today,
+        }
+    }
+}
