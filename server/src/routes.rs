@@ -1,5 +1,6 @@
 //! HTTP routes, declared once in [`configure`].
 
+mod app_api;
 mod devices;
 mod health;
 mod me;
@@ -9,7 +10,8 @@ mod session;
 use actix_web::web;
 
 /// Registers every route of this module: `/healthz`, `/readyz`, `/metrics`, `/v1/devices/me`,
-/// `/api/v1/session` (POST log in, DELETE log out), `/api/v1/me` and the WebSocket `/sync`.
+/// `/api/v1/session` (POST log in, DELETE log out), `/api/v1/me`, the field app's
+/// `/api/v1/genesis/meeting`, the WebSocket `/sync` and the field app itself under `/app/`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz))
@@ -18,5 +20,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/session", web::post().to(session::create_session))
         .route("/api/v1/session", web::delete().to(session::delete_session))
         .route("/api/v1/me", web::get().to(me::me))
-        .route("/sync", web::get().to(crate::ws::sync_socket));
+        .route("/api/v1/genesis/meeting", web::get().to(app_api::meeting_genesis))
+        .route("/sync", web::get().to(crate::ws::sync_socket))
+        .configure(crate::app::configure);
 }
