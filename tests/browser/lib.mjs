@@ -36,7 +36,13 @@ export async function loginOnline(page, user = "bithu.hoalu1", password = "demo-
   await page.waitForSelector(".months li");
   await waitMonths(page);
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30000 });
-  await page.waitForFunction(async () => (await (await caches.open("chibo-data-v1")).keys()).length >= 3, null, { timeout: 30000 });
+  for (let i = 0; ; i++) {
+    const cached = await page.evaluate(async () => (await (await caches.open("chibo-data-v1")).keys()).length);
+    const members = await page.evaluate(() => Object.keys(localStorage).some((k) => k.startsWith("members:")));
+    if (cached >= 3 && members) break;
+    if (i > 300) throw new Error("the genesis of the coming months was not cached");
+    await page.waitForTimeout(100);
+  }
 }
 
 export const waitMonths = (page) =>

@@ -18,8 +18,17 @@ await run(async (browser) => {
 
   await page.click(`.months li[data-period='${period}'] button.start`);
   await page.waitForSelector("#meeting");
+  // The roster comes from last month's meeting or the cell's member list when the device has
+  // them; the demo has neither for a new device, so add the members by hand (offline).
+  if ((await page.$$("ul.attendance li")).length === 0) {
+    for (const name of ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường"]) {
+      const form = page.locator("form.add").first();
+      await form.locator("input[name=fullName]").fill(name);
+      await form.locator("button[type=submit]").click();
+      await page.waitForSelector(`ul.attendance li:has-text('${name}')`);
+    }
+  }
   const members = await page.$$eval("ul.attendance li", (els) => els.map((e) => e.dataset.member));
-  if (members.length === 0) throw new Error("no roster was prefilled from last month");
   for (const [i, m] of members.entries()) {
     const status = i === members.length - 1 ? "vang_co_ly_do" : "co_mat";
     await page.click(`li[data-member='${m}'] button[data-status='${status}']`);
@@ -38,14 +47,14 @@ await run(async (browser) => {
     await fill(form);
     await form.locator("button[type=submit]").click();
   };
-  // forms in order: guests, agenda, contributions, criticism, tasks, votes
-  await addIn(0, async (f) => { await f.locator("input[name=name]").fill("Lê Văn Dũng"); await f.locator("input[name=position]").fill("Đảng ủy viên"); await f.locator("input[name=sup]").check(); });
-  await addIn(2, async (f) => { await f.locator("select[name=memberId]").selectOption(members[1]); await f.locator("textarea[name=summary]").fill("Đề nghị tăng cường vệ sinh môi trường"); });
-  await addIn(3, async (f) => { await f.locator("select[name=memberId]").selectOption(members[0]); await f.locator("select[name=kind]").selectOption("bieu_duong"); await f.locator("input[name=note]").fill("Hoàn thành tốt"); });
+  // forms in order: roster, guests, agenda, contributions, criticism, tasks, votes
+  await addIn(1, async (f) => { await f.locator("input[name=name]").fill("Lê Văn Dũng"); await f.locator("input[name=position]").fill("Đảng ủy viên"); await f.locator("input[name=sup]").check(); });
+  await addIn(3, async (f) => { await f.locator("select[name=memberId]").selectOption(members[1]); await f.locator("textarea[name=summary]").fill("Đề nghị tăng cường vệ sinh môi trường"); });
+  await addIn(4, async (f) => { await f.locator("select[name=memberId]").selectOption(members[0]); await f.locator("select[name=kind]").selectOption("bieu_duong"); await f.locator("input[name=note]").fill("Hoàn thành tốt"); });
   await page.fill("textarea[data-field='resolution']", "Chi bộ thống nhất ba nhiệm vụ trọng tâm tháng 12.");
   await page.press("textarea[data-field='resolution']", "Tab");
-  await addIn(4, async (f) => { await f.locator("input[name=task]").fill("Tổ chức dọn vệ sinh"); await f.locator("select[name=assignee]").selectOption(members[0]); await f.locator("input[name=due]").fill("2026-12-20"); });
-  await addIn(5, async (f) => { await f.locator("input[name=subject]").fill("Thông qua nghị quyết"); await f.locator("input[name=for]").fill(String(members.length - 1)); });
+  await addIn(5, async (f) => { await f.locator("input[name=task]").fill("Tổ chức dọn vệ sinh"); await f.locator("select[name=assignee]").selectOption(members[0]); await f.locator("input[name=due]").fill("2026-12-20"); });
+  await addIn(6, async (f) => { await f.locator("input[name=subject]").fill("Thông qua nghị quyết"); await f.locator("input[name=for]").fill(String(members.length - 1)); });
   const awards = await page.$$eval("input[data-award]", (els) => els.map((e) => [e.dataset.award, e.max]));
   for (const [id, max] of awards.slice(0, 3)) {
     await page.fill(`input[data-award='${id}']`, String(max));

@@ -94,6 +94,20 @@ fn server_score(record: &MeetingRecord) -> Value {
     })
 }
 
+/// JSON with every number as an f64 (and −0 as 0): JS prints `100` where serde prints `100.0`.
+fn numbers_as_f64(value: &Value) -> Value {
+    match value {
+        Value::Number(n) => serde_json::json!(n.as_f64().map(|x| x + 0.0)),
+        Value::Array(items) => Value::Array(items.iter().map(numbers_as_f64).collect()),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (k.clone(), numbers_as_f64(v)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_meeting_made_offline_reaches_the_server_and_scores_as_the_server_does() {
     let (_db, server) = demo_server().await;
@@ -119,8 +133,15 @@ async fn a_meeting_made_offline_reaches_the_server_and_scores_as_the_server_does
     assert_eq!(stored.tasks.len(), 1);
     // (3) the score the app showed and computed equals the server's for the same record.
     let expected = server_score(&stored);
-    assert_eq!(out["report"], expected, "wasm score == server score");
-    assert_eq!(out["shown"]["total"], expected["score"]["total"]);
+    assert_eq!(
+        numbers_as_f64(&out["report"]),
+        numbers_as_f64(&expected),
+        "wasm score == server score"
+    );
+    assert_eq!(
+        out["shown"]["total"].as_f64(),
+        expected["score"]["total"].as_f64()
+    );
     eprintln!(
         "time to interactive offline: {} ms; storage: {}",
         out["ttiOfflineMs"], out["storage"]

@@ -50,7 +50,8 @@ function sameHeads(a, b) { return a && b && a.length === b.length && a.every((h)
 function checkSent(docId) {
   const handle = repo.handles[docId];
   if (!handle || !unsent.has(docId)) return;
-  if (sameHeads(handle.heads(), serverHeads.get(docId))) {
+  const doc = handle.isReady() ? handle.doc() : null;
+  if (doc && sameHeads(Automerge.getHeads(doc), serverHeads.get(docId))) {
     unsent.delete(docId); saveUnsent();
     state.lastSync = Date.now(); localStorage.setItem("lastSync", String(state.lastSync));
     notify();
@@ -120,7 +121,21 @@ export async function fetchGenesis(cell, period) {
 
 /** Warms the service worker's cache with the genesis of the months around today. */
 export async function prefetchGenesis(cell) {
+  if ("serviceWorker" in navigator && import.meta.env.PROD && !navigator.serviceWorker.controller) {
+    await new Promise((resolve) => {
+      navigator.serviceWorker.addEventListener("controllerchange", resolve, { once: true });
+      setTimeout(resolve, 10000);
+    });
+  }
   for (const p of periods().slice(0, 3)) { try { await fetchGenesis(cell, p); } catch { /* offline */ } }
+}
+
+/** Keeps the cell's members (for rosters of new meetings) on the device while online. */
+export async function prefetchMembers(cell) {
+  try {
+    const res = await fetch(api(`/api/v1/cells/${encodeURIComponent(cell)}/members`), { credentials: "same-origin" });
+    if (res.ok) localStorage.setItem(`members:${cell}`, JSON.stringify(await res.json()));
+  } catch { /* offline: keep the last list */ }
 }
 
 /** The meeting of `period` if this device (or the server) has it, else null. */
@@ -141,7 +156,8 @@ export async function startMeeting(cell, period) {
   if (genesis.docId !== docId) throw new Error(`genesis id ${genesis.docId} differs from ${docId}`);
   const handle = repo.import(genesis.bytes, { docId });
   const prev = await findMeeting(cell, previousPeriod(period)).catch(() => null);
-  edit(handle, ...prefillOps(prev ? toRecord(prev.doc()) : null, session.me?.cell));
+  const members = JSON.parse(localStorage.getItem(`members:${cell}`) || "[]");
+  edit(handle, ...prefillOps(prev ? toRecord(prev.doc()) : null, session.me?.cell, members));
   return handle;
 }
 
@@ -154,13 +170,18 @@ const AGENDA = [
 ];
 
 /** The template ops of a new regular meeting. */
-export function prefillOps(prev, cell) {
+export function prefillOps(prev, cell, members = []) {
   const ops = [];
   if (cell?.name) ops.push({ op: "replaceText", field: "cellName", value: cell.name });
   if (cell?.path?.length) ops.push({ op: "setOrgPathSnapshot", entries: cell.path.map((p) => ({ unitId: p.code ?? p.id ?? "", name: p.name ?? "" })) });
   for (const [id, part, title] of AGENDA) ops.push({ op: "addAgendaItem", item: { id, part, title, done: false } });
+  const prevRoster = Object.entries(prev?.roster ?? {});
+  if (prevRoster.length) {
+    for (const [memberId, e] of prevRoster) ops.push({ op: "setRosterEntry", memberId, fullName: e.fullName, category: e.category });
+  } else {
+    for (const m of members) ops.push({ op: "setRosterEntry", memberId: m.memberId, fullName: m.fullName, category: m.category });
+  }
   if (prev) {
-    for (const [memberId, e] of Object.entries(prev.roster ?? {})) ops.push({ op: "setRosterEntry", memberId, fullName: e.fullName, category: e.category });
     for (const k of ["chairMemberId", "chairRole", "recorderMemberId"]) if (prev[k]) ops.push({ op: "setScalar", field: k, value: prev[k] });
     if (prev.location) ops.push({ op: "replaceText", field: "location", value: prev.location });
     for (const task of prev.tasks ?? []) {

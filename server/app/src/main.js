@@ -23,5 +23,4 @@ window.addEventListener("offline", route);
 // For the browser tests and for support: the same functions the UI uses.
 window.chibo = app;
 await route();
-if (app.session.me?.cell) app.prefetchGenesis(app.session.me.cell.code);
 document.body.dataset.ready = "1";

@@ -56,6 +56,7 @@ async function renderMonths() {
     const li = h("li", { "data-period": period }, h("span", { class: "period" }, period), h("span", { class: "st" }, "…"));
     list.append(li);
   }
+  if (navigator.onLine) { app.prefetchGenesis(me.cell.code); app.prefetchMembers(me.cell.code); }
   for (const li of list.children) {
     const period = li.dataset.period;
     const handle = await app.findMeeting(me.cell.code, period).catch(() => null);
@@ -133,7 +134,10 @@ function renderMeeting(handle) {
           onclick: () => app.edit(handle, { op: "markAttendance", memberId: id, status: code, reason: s(a?.reason) }) }, t(key)))),
         a && a.status.startsWith("vang") ? h("input", { placeholder: t("reason"), "data-reason": id, value: s(a.reason),
           onchange: (e) => app.edit(handle, { op: "markAttendance", memberId: id, status: a.status, reason: e.target.value, lateMin: a.lateMin ?? 0 }) }) : null);
-    }))),
+    })),
+      addForm([h("input", { name: "fullName", placeholder: t("guestName"), required: true }),
+        h("select", { name: "category" }, h("option", { value: "chinh_thuc" }, "Chính thức"), h("option", { value: "du_bi" }, "Dự bị"))],
+      (f) => app.edit(handle, { op: "setRosterEntry", memberId: newId("m"), fullName: f.get("fullName"), category: f.get("category") }))),
     section(t("guests"), h("ul", {}, ...(rec.guests ?? []).map((g) => h("li", {}, `${g.name} — ${g.position}${g.isSuperiorDelegate ? ` (${t("superior")})` : ""}`))),
       addForm([h("input", { name: "name", placeholder: t("guestName"), required: true }), h("input", { name: "position", placeholder: t("position") }),
         h("label", { class: "check" }, h("input", { type: "checkbox", name: "sup" }), t("superior"))],

@@ -5,6 +5,8 @@
 //! The browser imports these bytes with `repo.import(bytes, { docId })` so two phones that start
 //! the same meeting offline share one document. The answer is a pure function of the query, so
 //! it is cacheable forever (the service worker keeps the months around today).
+//!
+//! `GET /api/v1/cells/{code}/members`: the cell's members, for a new meeting's roster.
 
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use actix_web::{HttpResponse, web};
@@ -39,4 +41,63 @@ pub async fn meeting_genesis(
         .insert_header((DOCUMENT_ID_HEADER, id.to_string()))
         .insert_header((CACHE_CONTROL, "private, max-age=31536000, immutable"))
         .body(bytes))
+}
+
+/// One member of a cell, as the app puts it into a new meeting's roster (`setRosterEntry`).
+#[derive(Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RosterMemberView {
+    /// Member id (the roster key): the person's member code.
+    pub member_id: String,
+    /// Full name.
+    pub full_name: String,
+    /// `chinh_thuc` or `du_bi`.
+    pub category: &'static str,
+}
+
+/// `GET /api/v1/cells/{code}/members`: the cell's members today, for prefilling a new meeting's
+/// roster when no earlier meeting is on the device. Only for a user holding a role on the cell
+/// or on a unit above it (404 otherwise, as for an unknown cell).
+pub async fn cell_members(
+    device: AuthenticatedDevice,
+    code: web::Path<String>,
+    store: web::Data<crate::store::Store>,
+) -> Result<HttpResponse, ApiError> {
+    let code = code.into_inner();
+    let user_id = device.user_id.clone();
+    let members = crate::db::run_blocking(store.pool(), move |conn| {
+        let today = chrono::Utc::now().date_naive();
+        let Some(user_id) = user_id else {
+            return Ok::<_, anyhow::Error>(None);
+        };
+        let roles = crate::accounts::roles::roles_of_user(conn, &user_id)?;
+        let tree = crate::org::units::tree_as_of(conn, today)?;
+        let Some(cell) = tree.by_code(&code) else {
+            return Ok(None);
+        };
+        let path = tree.ancestor_path(&cell.id);
+        let allowed = roles.iter().any(|r| {
+            r.unit_id == cell.id || path.iter().any(|p| p.id == r.unit_id)
+        });
+        if !allowed {
+            return Ok(None);
+        }
+        let members = crate::org::people::members_of(conn, &code, today)?;
+        Ok(Some(
+            members
+                .into_iter()
+                .map(|m| RosterMemberView {
+                    member_id: m.person.member_code,
+                    full_name: m.person.name.full(),
+                    category: m.person.status.as_str(),
+                })
+                .collect::<Vec<_>>(),
+        ))
+    })
+    .await
+    .map_err(|e| ApiError::Unexpected(e.into()))?;
+    match members {
+        Some(list) => Ok(HttpResponse::Ok().json(list)),
+        None => Err(ApiError::NotFound),
+    }
 }
