@@ -20,8 +20,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/session", web::post().to(session::create_session))
         .route("/api/v1/session", web::delete().to(session::delete_session))
         .route("/api/v1/me", web::get().to(me::me))
-        .route("/api/v1/genesis/meeting", web::get().to(app_api::meeting_genesis))
-        .route("/api/v1/cells/{code}/members", web::get().to(app_api::cell_members))
+        .route(
+            "/api/v1/genesis/meeting",
+            web::get().to(app_api::meeting_genesis),
+        )
+        .route(
+            "/api/v1/cells/{code}/members",
+            web::get().to(app_api::cell_members),
+        )
         .route("/sync", web::get().to(crate::ws::sync_socket))
         .configure(crate::app::configure);
 }

@@ -32,7 +32,11 @@ pub fn validate_record(record_json: &str) -> Result<Vec<Problem>, String> {
 }
 
 /// Scores a record with the preset `rubric_id`, or the preset that applies when it is empty.
-pub fn score_report(rubric_id: &str, record_json: &str, sheet: &str) -> Result<ScoreReport, String> {
+pub fn score_report(
+    rubric_id: &str,
+    record_json: &str,
+    sheet: &str,
+) -> Result<ScoreReport, String> {
     let record = normalize_record(record_json)?;
     let rubric = if rubric_id.is_empty() {
         select_for(&record)?
@@ -51,7 +55,11 @@ pub fn score_report_with(
     let (sheet, scores) = match sheet {
         "self" | "" => ("self", &record.self_score),
         "superior" => ("superior", &record.superior_score),
-        other => return Err(format!("unknown sheet `{other}`: expected `self` or `superior`")),
+        other => {
+            return Err(format!(
+                "unknown sheet `{other}`: expected `self` or `superior`"
+            ));
+        }
     };
     Ok(ScoreReport {
         sheet,

@@ -15,9 +15,7 @@
 
 mod api;
 
-pub use api::{
-    normalize_record, score_report, score_report_with, validate_record, ScoreReport,
-};
+pub use api::{ScoreReport, normalize_record, score_report, score_report_with, validate_record};
 
 use wasm_bindgen::prelude::wasm_bindgen;
 

@@ -20,8 +20,15 @@ fn corpus() -> Vec<(String, Value)> {
         .into_iter()
         .map(|p| {
             let text = std::fs::read_to_string(&p).expect("a readable corpus file");
-            let name = p.file_name().expect("a file name").to_string_lossy().into_owned();
-            (name, serde_json::from_str(&text).expect("corpus files are JSON"))
+            let name = p
+                .file_name()
+                .expect("a file name")
+                .to_string_lossy()
+                .into_owned();
+            (
+                name,
+                serde_json::from_str(&text).expect("corpus files are JSON"),
+            )
         })
         .collect()
 }

@@ -1,16 +1,33 @@
 // (2) Two phones edit the same meeting offline (attendance, text, the same criterion) and
 // converge after reconnecting; the conflicting criterion is shown side by side in both.
-import { run, phone, loginOnline, goOffline, goOnline, waitSent, record, result, shots } from "./lib.mjs";
+import { run, phone, base, loginOnline, goOffline, goOnline, waitSent, record, result, shots } from "./lib.mjs";
 
-const period = process.argv[3] ?? "2026-11";
+const period = process.argv[3] ?? "2026-12";
 
 await run(async (browser) => {
   const a = await phone(browser), b = await phone(browser);
-  for (const p of [a, b]) {
-    await loginOnline(p.page);
-    await p.page.goto(`${p.page.url().split("#")[0]}#/m/${period}`);
-    await p.page.waitForSelector("#meeting");
+  await loginOnline(a.page);
+  await loginOnline(b.page);
+  // Phone A starts the meeting online and records the roster.
+  await a.page.click(`.months li[data-period='${period}'] button.start`);
+  await a.page.waitForSelector("#meeting");
+  for (const name of ["Nguyễn Văn An", "Trần Thị Bình"]) {
+    const form = a.page.locator("form.add").first();
+    await form.locator("input[name=fullName]").fill(name);
+    await form.locator("button[type=submit]").click();
+    await a.page.waitForSelector(`ul.attendance li:has-text('${name}')`);
   }
+  await waitSent(a.page);
+  // The server's interim access rule on main (CreatorOnly) lets only the creating device read a
+  // document, so phone B uses A's device credential (same cookie, its own browser storage).
+  await b.context.addCookies(await a.context.cookies());
+  await b.page.goto(`${base}/app/#/m/${period}`);
+  await b.page.reload(); // a new socket with A's credential
+  await b.page.waitForSelector("ul.attendance li:nth-child(2)", { timeout: 30000 }).catch(async (e) => {
+    await b.page.screenshot({ path: `${shots}/2-b-failed.png`, fullPage: true });
+    console.error("B at", b.page.url(), await b.page.evaluate(() => JSON.stringify(window.chibo?.syncState())));
+    throw e;
+  });
   const members = await a.page.$$eval("ul.attendance li", (els) => els.map((e) => e.dataset.member));
   const criterion = await a.page.$eval("input[data-award]", (e) => e.dataset.award);
   for (const p of [a, b]) await goOffline(p.context, p.page);

@@ -76,9 +76,9 @@ pub async fn cell_members(
             return Ok(None);
         };
         let path = tree.ancestor_path(&cell.id);
-        let allowed = roles.iter().any(|r| {
-            r.unit_id == cell.id || path.iter().any(|p| p.id == r.unit_id)
-        });
+        let allowed = roles
+            .iter()
+            .any(|r| r.unit_id == cell.id || path.iter().any(|p| p.id == r.unit_id));
         if !allowed {
             return Ok(None);
         }
@@ -95,7 +95,7 @@ pub async fn cell_members(
         ))
     })
     .await
-    .map_err(|e| ApiError::Unexpected(e.into()))?;
+    .map_err(ApiError::Unexpected)?;
     match members {
         Some(list) => Ok(HttpResponse::Ok().json(list)),
         None => Err(ApiError::NotFound),
