@@ -41,5 +41,18 @@ say "sync-core's record, rubric and text build for the browser (wasm32, no autom
 rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 cargo build -p sync-core --no-default-features --target wasm32-unknown-unknown --locked
 
+say "field app: rebuild server/app/dist from source and check it equals the committed build"
+bash scripts/build-app.sh
+if ! git diff --quiet --exit-code -- server/app/dist || [ -n "$(git status --porcelain -- server/app/dist)" ]; then
+  git status --short -- server/app/dist
+  echo "server/app/dist differs from a fresh build: run scripts/build-app.sh and commit dist/" >&2
+  exit 1
+fi
+
+say "browser tests (run by the workspace tests below): Debian chromium + playwright-core (pinned by tests/browser/package-lock.json)"
+command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+(cd tests/browser && npm install --no-audit --no-fund --loglevel=error)
+
 say "tests"
 cargo test --workspace --locked --no-fail-fast
+

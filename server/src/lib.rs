@@ -11,9 +11,11 @@
 //!   [`routes`]: HTTP routes; [`error`]: `ApiError`.
 //! - [`org`]: the effective-dated organisation tree, members, import/export and the access
 //!   rule; [`accounts`]: users, roles, login sessions, rate limits and revocation events.
+//! - [`app`]: the field app's embedded assets at `/app/`.
 //! - [`ws`]: the automerge-repo sync endpoint `/sync` and the hub that drives the sync engine.
 
 pub mod accounts;
+pub mod app;
 pub mod auth;
 pub mod cli;
 pub mod db;

@@ -1,5 +1,6 @@
 //! HTTP routes, declared once in [`configure`].
 
+mod app_api;
 mod devices;
 mod health;
 mod me;
@@ -10,7 +11,8 @@ mod session;
 use actix_web::web;
 
 /// Registers every route of this module: `/healthz`, `/readyz`, `/metrics`, `/v1/devices/me`,
-/// `/api/v1/session` (POST log in, DELETE log out), `/api/v1/me` and the WebSocket `/sync`.
+/// `/api/v1/session` (POST log in, DELETE log out), `/api/v1/me`, the field app's
+/// `/api/v1/genesis/meeting`, the WebSocket `/sync` and the field app itself under `/app/`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz))
@@ -19,6 +21,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/session", web::post().to(session::create_session))
         .route("/api/v1/session", web::delete().to(session::delete_session))
         .route("/api/v1/me", web::get().to(me::me))
+        .route(
+            "/api/v1/genesis/meeting",
+            web::get().to(app_api::meeting_genesis),
+        )
+        .route(
+            "/api/v1/cells/{code}/members",
+            web::get().to(app_api::cell_members),
+        )
         .route("/sync", web::get().to(crate::ws::sync_socket))
-        .configure(ratings::configure);
+        .configure(ratings::configure)
+        .configure(crate::app::configure);
 }

@@ -27,10 +27,7 @@ use crate::record::{MeetingRecord, MeetingType, SCHEMA_VERSION};
 use automerge::transaction::CommitOptions;
 use automerge::{ActorId, AutoCommit, AutomergeError, ChangeHash, ROOT, ReadDoc};
 
-/// Namespace of derived meeting document ids.
-pub const MEETING_NAMESPACE: &str = "chibo/meeting/v1";
-/// Namespace of derived roster document ids.
-pub const ROSTER_NAMESPACE: &str = "chibo/roster/v1";
+pub use crate::doc_id::{MEETING_NAMESPACE, ROSTER_NAMESPACE};
 
 /// A document that cannot be loaded or read.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

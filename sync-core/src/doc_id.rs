@@ -5,6 +5,11 @@
 use sha2::{Digest, Sha256};
 use std::fmt;
 
+/// Namespace of derived meeting document ids.
+pub const MEETING_NAMESPACE: &str = "chibo/meeting/v1";
+/// Namespace of derived roster document ids.
+pub const ROSTER_NAMESPACE: &str = "chibo/roster/v1";
+
 /// An automerge-repo document id.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct DocumentId([u8; 16]);

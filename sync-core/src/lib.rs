@@ -9,6 +9,7 @@
 //! - [`validate`]: typed problems of a record;
 //! - `doc` (feature `automerge`): the meeting and roster Automerge documents, typed operations,
 //!   deterministic genesis and conflicts;
+//! - `doc_id` (feature `doc-id`, implied by `automerge`): automerge-repo document ids;
 //! - `sync` (feature `automerge`): a sans-IO engine speaking the automerge-repo v1 wire protocol.
 //!
 //! Nothing here opens a socket, spawns a task or reads a clock.
@@ -20,7 +21,7 @@ pub mod validate;
 
 #[cfg(feature = "automerge")]
 pub mod doc;
-#[cfg(feature = "automerge")]
+#[cfg(feature = "doc-id")]
 pub mod doc_id;
 #[cfg(feature = "automerge")]
 pub mod sync;

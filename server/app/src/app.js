@@ -1,0 +1,224 @@
+// The app's data layer: Automerge repo over IndexedDB + the server's /sync, regular meetings from
+// deterministic genesis, and the plain sync state (saved on this phone / sending / everything sent).
+import { Repo, Automerge } from "@automerge/automerge-repo/slim";
+import { IndexedDBStorageAdapter } from "@automerge/automerge-repo-storage-indexeddb";
+import { WebSocketClientAdapter } from "@automerge/automerge-repo-network-websocket";
+import * as core from "./wasm/core.js";
+import { applyOp, toRecord } from "./edit.js";
+
+const BASE = import.meta.env.BASE_URL; // "/app/"
+export const api = (path) => new URL(path, location.origin).toString();
+
+/** Logged-in user info (from /api/v1/me), kept for offline starts. */
+export const session = {
+  get me() { try { return JSON.parse(localStorage.getItem("me") || "null"); } catch { return null; } },
+  set me(v) { if (v) localStorage.setItem("me", JSON.stringify(v)); else localStorage.removeItem("me"); },
+};
+
+/** POST /api/v1/session, then /api/v1/me; the `sync_session` cookie rides on every later request. */
+export async function login(username, password) {
+  const res = await fetch(api("/api/v1/session"), {
+    method: "POST", headers: { "content-type": "application/json" }, credentials: "same-origin",
+    body: JSON.stringify({ username, password, device_name: `Field app ${navigator.platform || ""}`.trim() }),
+  });
+  if (!res.ok) throw new Error(`login ${res.status}`);
+  const me = await (await fetch(api("/api/v1/me"), { credentials: "same-origin" })).json();
+  const cell = me.units?.find((u) => me.roles?.some((r) => r.unit_id === u.id)) ?? me.units?.[0];
+  session.me = { user: me.user, cell: cell ? { code: cell.code, name: cell.name, path: cell.path } : null };
+  return session.me;
+}
+
+/** The one repo of the page. */
+export let repo = null;
+const listeners = new Set();
+/** Subscribes to sync-state changes. */
+export const onSyncState = (fn) => (listeners.add(fn), () => listeners.delete(fn));
+const serverHeads = new Map(); // docId -> heads the server last reported
+const state = { connected: false, lastSync: Number(localStorage.getItem("lastSync") || 0) || null };
+const unsent = new Set(JSON.parse(localStorage.getItem("unsent") || "[]"));
+const saveUnsent = () => localStorage.setItem("unsent", JSON.stringify([...unsent]));
+
+/** "local" (saved on this phone), "sending" or "sent", with the last sync time. */
+export function syncState() {
+  const kind = unsent.size === 0 ? "sent" : state.connected ? "sending" : "local";
+  return { kind, connected: state.connected, lastSync: state.lastSync, unsent: [...unsent] };
+}
+const notify = () => { for (const fn of listeners) fn(syncState()); };
+
+function sameHeads(a, b) { return a && b && a.length === b.length && a.every((h) => b.includes(h)); }
+
+function checkSent(docId) {
+  const handle = repo.handles[docId];
+  if (!handle || !unsent.has(docId)) return;
+  const doc = handle.isReady() ? handle.doc() : null;
+  if (doc && sameHeads(Automerge.getHeads(doc), serverHeads.get(docId))) {
+    unsent.delete(docId); saveUnsent();
+    state.lastSync = Date.now(); localStorage.setItem("lastSync", String(state.lastSync));
+    notify();
+  }
+}
+
+/** Starts the repo (IndexedDB + WebSocket with a 1 s retry) once the user is known. */
+export function startRepo() {
+  if (repo) return repo;
+  const wsUrl = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/sync`;
+  repo = new Repo({
+    storage: new IndexedDBStorageAdapter("chibo-minutes"),
+    network: [new WebSocketClientAdapter(wsUrl, 1000)],
+    sharePolicy: async () => true,
+  });
+  const net = repo.networkSubsystem;
+  net.on("peer", () => { state.connected = true; notify(); for (const id of unsent) track(id); });
+  net.on("peer-disconnected", () => { state.connected = repo.peers.length > 0; notify(); });
+  net.on("message", (msg) => {
+    if (!msg.documentId || !msg.data || (msg.type !== "sync" && msg.type !== "request")) return;
+    try {
+      const decoded = Automerge.decodeSyncMessage(msg.data);
+      serverHeads.set(msg.documentId, decoded.heads);
+      state.lastSync = Date.now(); localStorage.setItem("lastSync", String(state.lastSync));
+      setTimeout(() => checkSent(msg.documentId), 50);
+      notify();
+    } catch { /* not a sync message we can read: ignore */ }
+  });
+  for (const id of unsent) track(id);
+  return repo;
+}
+
+/** Loads a document so the repo syncs it (unsent edits go out as soon as a peer is there). */
+async function track(docId) {
+  try { await repo.find(docId, { allowableStates: ["ready", "unavailable"] }); } catch { /* retried on next peer */ }
+}
+
+/** Applies ops to a document as one change and marks it unsent. */
+export function edit(handle, ...ops) {
+  handle.change((d) => { for (const op of ops) applyOp(d, op); });
+  unsent.add(handle.documentId); saveUnsent(); notify();
+  setTimeout(() => checkSent(handle.documentId), 0);
+}
+
+/** Months shown: twelve back from this month, and the next one. */
+export function periods(now = new Date()) {
+  const out = [];
+  for (let i = -1; i < 12; i++) {
+    const d = new Date(now.getFullYear(), now.getMonth() - i, 1);
+    out.push(`${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}`);
+  }
+  return out;
+}
+
+export const previousPeriod = (p) => {
+  const [y, m] = p.split("-").map(Number);
+  const d = new Date(y, m - 2, 1);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}`;
+};
+
+/** The genesis of a cell's regular meeting (fetched; the service worker keeps it for offline). */
+export async function fetchGenesis(cell, period) {
+  const res = await fetch(api(`/api/v1/genesis/meeting?cell=${encodeURIComponent(cell)}&period=${period}`), { credentials: "same-origin" });
+  if (!res.ok) throw new Error(`genesis ${res.status}`);
+  return { docId: res.headers.get("x-document-id"), bytes: new Uint8Array(await res.arrayBuffer()) };
+}
+
+/** Warms the service worker's cache with the genesis of the months around today. */
+export async function prefetchGenesis(cell) {
+  if ("serviceWorker" in navigator && import.meta.env.PROD && !navigator.serviceWorker.controller) {
+    await new Promise((resolve) => {
+      navigator.serviceWorker.addEventListener("controllerchange", resolve, { once: true });
+      setTimeout(resolve, 10000);
+    });
+  }
+  for (const p of periods().slice(0, 3)) { try { await fetchGenesis(cell, p); } catch { /* offline */ } }
+}
+
+/** Keeps the cell's members (for rosters of new meetings) on the device while online. */
+export async function prefetchMembers(cell) {
+  try {
+    const res = await fetch(api(`/api/v1/cells/${encodeURIComponent(cell)}/members`), { credentials: "same-origin" });
+    if (res.ok) localStorage.setItem(`members:${cell}`, JSON.stringify(await res.json()));
+  } catch { /* offline: keep the last list */ }
+}
+
+/** The meeting of `period` if this device (or the server) has it, else null. */
+export async function findMeeting(cell, period) {
+  const docId = core.regularMeetingId(cell, period);
+  const handle = await repo.find(docId, { allowableStates: ["ready", "unavailable"] });
+  return handle.isReady() ? handle : null;
+}
+
+/** Starts the regular meeting of `period`: imports the deterministic genesis under the derived
+ * id when `repo.find` says it is not there (never re-import over stored history), then prefills
+ * it from last month (roster, chair, follow-ups of its tasks) and the agenda template. */
+export async function startMeeting(cell, period) {
+  const docId = core.regularMeetingId(cell, period);
+  const existing = await repo.find(docId, { allowableStates: ["ready", "unavailable"] });
+  if (existing.isReady()) return existing;
+  const genesis = await fetchGenesis(cell, period);
+  if (genesis.docId !== docId) throw new Error(`genesis id ${genesis.docId} differs from ${docId}`);
+  const handle = repo.import(genesis.bytes, { docId });
+  const prev = await findMeeting(cell, previousPeriod(period)).catch(() => null);
+  const members = JSON.parse(localStorage.getItem(`members:${cell}`) || "[]");
+  edit(handle, ...prefillOps(prev ? toRecord(prev.doc()) : null, session.me?.cell, members));
+  return handle;
+}
+
+const AGENDA = [
+  ["a1", "mo_dau", "Tuyên bố lý do, giới thiệu đại biểu, thông qua chương trình"],
+  ["a2", "noi_dung", "Đánh giá kết quả thực hiện nhiệm vụ tháng trước"],
+  ["a3", "noi_dung", "Phương hướng, nhiệm vụ tháng tới"],
+  ["a4", "noi_dung", "Thảo luận, phát biểu ý kiến"],
+  ["a5", "ket_thuc", "Thông qua biên bản, kết luận, bế mạc"],
+];
+
+/** The template ops of a new regular meeting. */
+export function prefillOps(prev, cell, members = []) {
+  const ops = [];
+  if (cell?.name) ops.push({ op: "replaceText", field: "cellName", value: cell.name });
+  if (cell?.path?.length) ops.push({ op: "setOrgPathSnapshot", entries: cell.path.map((p) => ({ unitId: p.code ?? p.id ?? "", name: p.name ?? "" })) });
+  for (const [id, part, title] of AGENDA) ops.push({ op: "addAgendaItem", item: { id, part, title, done: false } });
+  const prevRoster = Object.entries(prev?.roster ?? {});
+  if (prevRoster.length) {
+    for (const [memberId, e] of prevRoster) ops.push({ op: "setRosterEntry", memberId, fullName: e.fullName, category: e.category });
+  } else {
+    for (const m of members) ops.push({ op: "setRosterEntry", memberId: m.memberId, fullName: m.fullName, category: m.category });
+  }
+  if (prev) {
+    for (const k of ["chairMemberId", "chairRole", "recorderMemberId"]) if (prev[k]) ops.push({ op: "setScalar", field: k, value: prev[k] });
+    if (prev.location) ops.push({ op: "replaceText", field: "location", value: prev.location });
+    for (const task of prev.tasks ?? []) {
+      ops.push({ op: "addFollowUp", item: { id: `fu-${task.id}`, item: task.task, sourceMeetingId: prev.meetingId, sourceTaskId: task.id, status: "chua_bao_cao", note: "" } });
+    }
+  }
+  return ops;
+}
+
+/** Concurrent values of the scalar fields the secretary sees (root fields, attendance statuses,
+ * the self-score criteria), read with `Automerge.getConflicts`. */
+export function conflicts(doc) {
+  const out = [];
+  const scan = (obj, path, keys) => {
+    for (const key of keys) {
+      const c = Automerge.getConflicts(obj, key);
+      if (c && Object.keys(c).length > 1) {
+        out.push({ path: [...path, key], values: Object.values(c).map((v) => (typeof v === "object" && v !== null ? String(v) : v)) });
+      }
+    }
+  };
+  scan(doc, [], ["startedAt", "endedAt", "scheduledDate", "chairMemberId", "status", "meetingType"]);
+  for (const id of Object.keys(doc.attendance ?? {})) scan(doc.attendance[id], ["attendance", id], ["status"]);
+  const aw = doc.selfScore?.awarded ?? {};
+  scan(aw, ["selfScore", "awarded"], Object.keys(aw));
+  return out;
+}
+
+/** Resolves a conflict by writing the chosen value again (a new change that supersedes all). */
+export function resolveConflict(handle, path, value) {
+  const [a, b, c] = path;
+  if (a === "attendance") return edit(handle, { op: "markAttendance", memberId: b, status: value, reason: String(handle.doc().attendance[b]?.reason ?? "") });
+  if (a === "selfScore") return edit(handle, { op: "awardPoints", sheet: "self", criterion: c, points: Number(value) });
+  return edit(handle, { op: "setScalar", field: a, value });
+}
+
+/** `{sheet, score, validation}` of a record by sync-core's wasm (as `server score --json`). */
+export function scoreOf(record) { return JSON.parse(core.score("", JSON.stringify(record), "self")); }
+
+export { core, toRecord, applyOp, BASE, Automerge };
