@@ -112,8 +112,8 @@ fn meeting(cell: &DemoCell, month: u32, rng: &mut StdRng) -> anyhow::Result<Demo
     doc.set_actor(actor_for(cell));
     let mut ops = Vec::new();
     header(cell, &period, rng, &mut ops);
-    attendance(cell, rng, &mut ops);
-    content(cell, month, rng, &mut ops);
+    let present = attendance(cell, rng, &mut ops);
+    content(cell, month, &present, rng, &mut ops);
     scores(cell, month, rng, &mut ops);
     for op in &ops {
         // The generator only writes fields the schema has; a refusal is a bug in this file.
@@ -213,7 +213,9 @@ fn header(cell: &DemoCell, period: &str, rng: &mut StdRng, ops: &mut Vec<Meeting
     }
 }
 
-fn attendance(cell: &DemoCell, rng: &mut StdRng, ops: &mut Vec<MeetingOp>) {
+/// Marks everyone's attendance; returns the members present.
+fn attendance<'a>(cell: &'a DemoCell, rng: &mut StdRng, ops: &mut Vec<MeetingOp>) -> Vec<&'a str> {
+    let mut present = Vec::new();
     for (id, name, category) in &cell.members {
         ops.push(MeetingOp::SetRosterEntry {
             member_id: id.clone(),
@@ -235,6 +237,9 @@ fn attendance(cell: &DemoCell, rng: &mut StdRng, ops: &mut Vec<MeetingOp>) {
         } else {
             (AttendanceStatus::VangKhongLyDo, "")
         };
+        if status == AttendanceStatus::CoMat {
+            present.push(id.as_str());
+        }
         ops.push(MeetingOp::MarkAttendance {
             member_id: id.clone(),
             status,
@@ -242,9 +247,16 @@ fn attendance(cell: &DemoCell, rng: &mut StdRng, ops: &mut Vec<MeetingOp>) {
             late_min: 0,
         });
     }
+    present
 }
 
-fn content(cell: &DemoCell, month: u32, rng: &mut StdRng, ops: &mut Vec<MeetingOp>) {
+fn content(
+    cell: &DemoCell,
+    month: u32,
+    present: &[&str],
+    rng: &mut StdRng,
+    ops: &mut Vec<MeetingOp>,
+) {
     let q = cell.quality;
     let agenda = [
         (
@@ -314,12 +326,6 @@ fn content(cell: &DemoCell, month: u32, rng: &mut StdRng, ops: &mut Vec<MeetingO
         };
         ops.push(MeetingOp::AddFollowUp { item });
     }
-    let present: Vec<&str> = cell
-        .members
-        .iter()
-        .filter(|(_, _, c)| *c != MemberCategory::MienSinhHoat)
-        .map(|(id, _, _)| id.as_str())
-        .collect();
     let speakers = ((present.len() as f64) * (0.15 + 0.35 * q))
         .round()
         .max(1.0) as usize;
@@ -359,13 +365,17 @@ fn content(cell: &DemoCell, month: u32, rng: &mut StdRng, ops: &mut Vec<MeetingO
     };
     ops.push(MeetingOp::AddTask { item: task });
     if rng.random_bool(q.max(0.3)) {
-        let votes = u32::try_from(present.len()).unwrap_or(0).saturating_sub(2);
+        // Everyone present votes; one member may abstain.
+        let abstain = rng.random_range(0..=1u32);
+        let votes = u32::try_from(present.len())
+            .unwrap_or(0)
+            .saturating_sub(abstain);
         let item = Vote {
             id: "v1".into(),
             subject: "Thông qua nghị quyết".into(),
             in_favour: votes,
             against: 0,
-            abstain: 0,
+            abstain,
             method: VoteMethod::GioTay,
         };
         ops.push(MeetingOp::AddVote { item });
@@ -446,6 +456,23 @@ mod tests {
             assert_eq!(
                 y.doc.heads(),
                 MeetingDoc::load(&y.doc.save()).unwrap().heads()
+            );
+        }
+    }
+
+    #[test]
+    fn every_demo_meeting_passes_validation() {
+        for meeting in demo_meetings().unwrap() {
+            let record = meeting.doc.record().unwrap();
+            let errors: Vec<_> = sync_core::validate::validate(&record)
+                .into_iter()
+                .filter(|p| p.severity == sync_core::validate::Severity::Error)
+                .collect();
+            assert!(
+                errors.is_empty(),
+                "{} {}: {errors:?}",
+                meeting.cell_id,
+                meeting.period
             );
         }
     }
