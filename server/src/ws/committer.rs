@@ -123,6 +123,7 @@ mod tests {
             doc_id: DocumentId::from_bytes([7; 16]),
             delivered_by: PeerIdentity("device-1".into()),
             creates_doc: true,
+            cell: Some("chi-bo-1".into()),
             changes: vec![change.raw_bytes().to_vec()],
             change_meta: vec![(change.hash().to_string(), change.actor_id().to_hex_string())],
             new_heads: vec![change.hash()],

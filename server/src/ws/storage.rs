@@ -49,6 +49,7 @@ pub(super) enum SyncStateOp {
 fn meta(owner: String) -> DocMeta {
     DocMeta {
         created_by: Some(PeerIdentity(owner)),
+        cell: None,
     }
 }
 
