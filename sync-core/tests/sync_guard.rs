@@ -12,8 +12,8 @@ use harness::{Harness, config, exchange};
 use sync_core::doc_id::DocumentId;
 use sync_core::sync::server::RejectReason;
 use sync_core::sync::{
-    Access, Candidate, ChangeGuard, ClientEngine, ClientEvent, DocMeta, GuardRefusal,
-    PeerIdentity, ServerEngine,
+    Access, Candidate, ChangeGuard, ClientEngine, ClientEvent, DocMeta, GuardRefusal, PeerIdentity,
+    ServerEngine,
 };
 
 /// The cell a document names in its root `cell` key.
@@ -112,7 +112,10 @@ fn a_change_that_moves_a_document_to_another_cell_is_refused_and_never_stored() 
     assert!(refused_by_guard(&h), "{:?}", h.rejected);
     assert!(client.poll_events().contains(&ClientEvent::Unavailable(id)));
     assert_eq!(h.docs[&id].chunks.len(), stored_chunks, "nothing stored");
-    assert!(!h.is_closed(conn), "the connection stays up for other documents");
+    assert!(
+        !h.is_closed(conn),
+        "the connection stays up for other documents"
+    );
     // Another device of cell A still reads the document in cell A, without the refused change.
     let mut other = ClientEngine::new("a2-peer", None);
     other.want(id);
@@ -157,7 +160,9 @@ fn closing_an_identity_cuts_all_its_connections_and_nothing_more_is_sent() {
     second.connect();
     exchange(&mut h, &mut second, conn);
     let b_conn = h.connect("b");
-    let closed = h.server.close_identity(&PeerIdentity("a".into()), "revoked");
+    let closed = h
+        .server
+        .close_identity(&PeerIdentity("a".into()), "revoked");
     h.pump();
     assert_eq!(closed.len(), 2);
     assert!(closed.iter().all(|c| h.is_closed(*c)));

@@ -51,8 +51,8 @@ mod relay;
 mod storage_results;
 
 use super::access::{AccessPolicy, PeerIdentity};
-use super::guard::{AcceptAll, ChangeGuard};
 use super::codec::CodecError;
+use super::guard::{AcceptAll, ChangeGuard};
 use super::message::Message;
 use crate::doc_id::DocumentId;
 pub use io::{LoadedDoc, Output, PersistItem, RejectReason, StoredHeads};
@@ -157,7 +157,8 @@ impl ServerEngine {
             .collect();
         closed.sort();
         for conn in &closed {
-            self.outputs.retain(|o| !matches!(o, Output::Send { conn: c, .. } if c == conn));
+            self.outputs
+                .retain(|o| !matches!(o, Output::Send { conn: c, .. } if c == conn));
             self.outputs.push(Output::Close {
                 conn: *conn,
                 reason,
