@@ -16,8 +16,11 @@
 //! tree is the tree as of that date, so moving a cell under a new committee changes who reads it
 //! from the move on.
 
+pub mod documents;
+mod live;
 mod policy;
 
+pub use live::{AccessSnapshot, DeviceAccount, LiveAccess, load_snapshot};
 pub use policy::OrgAccessPolicy;
 
 use serde::Serialize;
