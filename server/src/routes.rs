@@ -3,13 +3,16 @@
 mod devices;
 mod health;
 mod me;
+mod meetings;
 mod metrics;
 mod session;
 
 use actix_web::web;
 
 /// Registers every route of this module: `/healthz`, `/readyz`, `/metrics`, `/v1/devices/me`,
-/// `/api/v1/session` (POST log in, DELETE log out), `/api/v1/me` and the WebSocket `/sync`.
+/// `/api/v1/session` (POST log in, DELETE log out), `/api/v1/me`, the meeting audit
+/// `/api/v1/meetings/{doc_id}/history` and `/api/v1/meetings/{doc_id}/at?heads=` and the
+/// WebSocket `/sync`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz))
@@ -18,5 +21,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/session", web::post().to(session::create_session))
         .route("/api/v1/session", web::delete().to(session::delete_session))
         .route("/api/v1/me", web::get().to(me::me))
+        .route(
+            "/api/v1/meetings/{doc_id}/history",
+            web::get().to(meetings::history),
+        )
+        .route("/api/v1/meetings/{doc_id}/at", web::get().to(meetings::at))
         .route("/sync", web::get().to(crate::ws::sync_socket));
 }
