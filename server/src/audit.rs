@@ -77,3 +77,36 @@ pub fn may_read(
             .sync_access(&PeerIdentity(device_id.to_owned()), &parsed, Some(&meta));
     Ok(verdict != Access::Denied)
 }
+
+/// An actor's registration: the device (and its user) that first delivered its changes.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RegisteredActor {
+    /// The device.
+    pub device_id: String,
+    /// Its user (`None` for a device without a user).
+    pub user_id: Option<String>,
+    /// When its first change was committed (UTC).
+    pub first_seen: chrono::NaiveDateTime,
+}
+
+/// The registration of `actor_id` (hex), `None` if no change of it was ever committed.
+pub fn registered_actor(
+    conn: &mut DbConnection,
+    actor_id: &str,
+) -> Result<Option<RegisteredActor>, AuditError> {
+    use crate::db::schema::actors as a;
+    use diesel::prelude::*;
+    let row: Option<(String, Option<String>, chrono::NaiveDateTime)> =
+        crate::db::with_conn!(conn, |c| {
+            a::table
+                .find(actor_id)
+                .select((a::device_id, a::user_id, a::first_seen))
+                .first(c)
+                .optional()?
+        });
+    Ok(row.map(|(device_id, user_id, first_seen)| RegisteredActor {
+        device_id,
+        user_id,
+        first_seen,
+    }))
+}
