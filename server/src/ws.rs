@@ -43,15 +43,22 @@ pub async fn sync_socket(
     store: web::Data<crate::store::Store>,
 ) -> actix_web::Result<HttpResponse> {
     // The device's user and roles as of now: a role granted or revoked since the last reload
-    // counts from this connection on.
+    // counts from this connection on. A device without a user (checked active by the
+    // extractor) needs no roles.
     let access = hub.access().clone();
-    let id = device.id().to_owned();
-    let allowed =
-        crate::db::run_blocking(store.pool(), move |conn| access.refresh_device(conn, &id))
-            .await
-            .map_err(|e| crate::error::ApiError::Unavailable(anyhow::Error::new(e)))?;
-    if !allowed {
-        return Err(crate::error::ApiError::Unauthorized(crate::auth::AuthError::Revoked).into());
+    if device.user_id.is_none() {
+        access.note_device_without_user(device.id());
+    } else {
+        let id = device.id().to_owned();
+        let allowed =
+            crate::db::run_blocking(store.pool(), move |conn| access.refresh_device(conn, &id))
+                .await
+                .map_err(|e| crate::error::ApiError::Unavailable(anyhow::Error::new(e)))?;
+        if !allowed {
+            return Err(
+                crate::error::ApiError::Unauthorized(crate::auth::AuthError::Revoked).into(),
+            );
+        }
     }
     let (response, session, stream) = actix_ws::handle(&req, body)?;
     let hub = hub.get_ref().clone();

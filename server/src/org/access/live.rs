@@ -221,6 +221,18 @@ impl LiveAccess {
         Ok(allowed)
     }
 
+    /// Records a device the credential check found active and without a user (no query:
+    /// the creator-only rule needs no roles).
+    pub fn note_device_without_user(&self, device_id: &str) {
+        if self.snapshot().device(device_id) == Some(&DeviceAccount::NoUser) {
+            return;
+        }
+        self.update(|s| {
+            s.devices
+                .insert(device_id.to_owned(), DeviceAccount::NoUser);
+        });
+    }
+
     /// Drops a device at once (its credential was revoked).
     pub fn forget_device(&self, device_id: &str) {
         self.update(|s| {
