@@ -68,6 +68,7 @@ pub fn seed(conn: &mut DbConnection) -> anyhow::Result<DemoSummary> {
             changes,
             device_id: DEMO_DEVICE_ID.to_owned(),
             owner_if_new: None,
+            cell_if_new: meeting.doc.record().ok().map(|r| r.cell_id),
         });
     }
     for batch in writes.chunks(64) {

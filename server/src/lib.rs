@@ -12,10 +12,13 @@
 //! - [`org`]: the effective-dated organisation tree, members, import/export and the access
 //!   rule; [`accounts`]: users, roles, login sessions, rate limits and revocation events.
 //! - [`app`]: the field app's embedded assets at `/app/`.
+//! - [`audit`]: who wrote what in a meeting (history, the record at earlier heads) and the
+//!   authorship check ([`audit::violations`]) the ratings projection calls.
 //! - [`ws`]: the automerge-repo sync endpoint `/sync` and the hub that drives the sync engine.
 
 pub mod accounts;
 pub mod app;
+pub mod audit;
 pub mod auth;
 pub mod cli;
 pub mod db;

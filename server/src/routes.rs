@@ -4,6 +4,7 @@ mod app_api;
 mod devices;
 mod health;
 mod me;
+mod meetings;
 mod metrics;
 mod ratings;
 mod session;
@@ -11,8 +12,10 @@ mod session;
 use actix_web::web;
 
 /// Registers every route of this module: `/healthz`, `/readyz`, `/metrics`, `/v1/devices/me`,
-/// `/api/v1/session` (POST log in, DELETE log out), `/api/v1/me`, the field app's
-/// `/api/v1/genesis/meeting`, the WebSocket `/sync` and the field app itself under `/app/`.
+/// `/api/v1/session` (POST log in, DELETE log out), `/api/v1/me`, the meeting audit
+/// `/api/v1/meetings/{doc_id}/history` and `/api/v1/meetings/{doc_id}/at?heads=`, the field
+/// app's `/api/v1/genesis/meeting` and `/api/v1/cells/{code}/members`, the WebSocket `/sync`, the
+/// ratings API and the field app itself under `/app/`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz))
@@ -21,6 +24,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/session", web::post().to(session::create_session))
         .route("/api/v1/session", web::delete().to(session::delete_session))
         .route("/api/v1/me", web::get().to(me::me))
+        .route(
+            "/api/v1/meetings/{doc_id}/history",
+            web::get().to(meetings::history),
+        )
+        .route("/api/v1/meetings/{doc_id}/at", web::get().to(meetings::at))
         .route(
             "/api/v1/genesis/meeting",
             web::get().to(app_api::meeting_genesis),

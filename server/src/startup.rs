@@ -23,6 +23,7 @@ pub use tls::{install_crypto_provider, load_server_config};
 use crate::accounts::Accounts;
 use crate::db::{DatabaseUrl, DbPool, PoolOptions, build_pool, run_migrations};
 use crate::metrics::Metrics;
+use crate::org::access::LiveAccess;
 use crate::settings::Settings;
 use crate::store::Store;
 use crate::store::compactor::{CompactorConfig, spawn_compactor};
@@ -54,7 +55,17 @@ impl Application {
         let accounts = Accounts::new(pool, settings.accounts.clone());
         accounts.start_watcher();
         let hub_config = HubConfig::from_settings(&settings, settings.database.url.expose_secret());
-        let hub = Hub::start(store.clone(), metrics.clone(), hub_config)?;
+        let access = crate::db::run_blocking(store.pool(), LiveAccess::load)
+            .await
+            .context("could not load the access rule")?;
+        let revocations = accounts.revocations().subscribe();
+        let hub = Hub::start(
+            store.clone(),
+            metrics.clone(),
+            hub_config,
+            access,
+            revocations,
+        )?;
         let hub_data = web::Data::new(hub.handle());
 
         let addrs = settings.bind_addrs()?;

@@ -16,8 +16,10 @@
 mod committer;
 mod config;
 mod connection;
+pub mod guard;
 mod hub;
 mod outbox;
+pub mod revocation;
 mod storage;
 
 pub use config::HubConfig;
@@ -38,7 +40,26 @@ pub async fn sync_socket(
     device: AuthenticatedDevice,
     hub: web::Data<HubHandle>,
     metrics: web::Data<Metrics>,
+    store: web::Data<crate::store::Store>,
 ) -> actix_web::Result<HttpResponse> {
+    // The device's user and roles as of now: a role granted or revoked since the last reload
+    // counts from this connection on. A device without a user (checked active by the
+    // extractor) needs no roles.
+    let access = hub.access().clone();
+    if device.user_id.is_none() {
+        access.note_device_without_user(device.id());
+    } else {
+        let id = device.id().to_owned();
+        let allowed =
+            crate::db::run_blocking(store.pool(), move |conn| access.refresh_device(conn, &id))
+                .await
+                .map_err(|e| crate::error::ApiError::Unavailable(anyhow::Error::new(e)))?;
+        if !allowed {
+            return Err(
+                crate::error::ApiError::Unauthorized(crate::auth::AuthError::Revoked).into(),
+            );
+        }
+    }
     let (response, session, stream) = actix_ws::handle(&req, body)?;
     let hub = hub.get_ref().clone();
     let metrics = metrics.get_ref().clone();

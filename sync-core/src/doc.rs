@@ -7,8 +7,11 @@
 //! - [`MeetingDoc::record`] reads the plain [`MeetingRecord`]; [`MeetingDoc::conflicts`] lists
 //!   concurrent values of one field with their authors.
 //! - [`RosterDoc`]: a cell's roster, with [`RosterOp`].
+//! - [`MeetingDoc::field_authors`]: who wrote each value the record shows (for the server's
+//!   authorship check).
 
 mod apply;
+mod authorship;
 mod conflicts;
 mod genesis;
 mod ops;
@@ -18,6 +21,9 @@ mod schema;
 mod text_ops;
 mod write;
 
+pub use authorship::{
+    COMMITTEE_STATUSES, FIXED_FIELDS, FieldAuthorship, FieldOwner, Writer, owner_of,
+};
 pub use conflicts::{Conflict, ConflictValue};
 pub use ops::{ListName, MeetingOp, Sheet};
 pub use roster::{RosterDoc, RosterMember, RosterOp, RosterRecord};

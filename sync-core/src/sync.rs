@@ -7,6 +7,8 @@
 //! - [`client`]: [`ClientEngine`], the initiating side, for Rust devices, the test fleet and
 //!   benchmarks.
 //! - [`access`]: the hook that decides what a peer may read or write.
+//! - [`guard`]: the hook that checks received changes against the document before they are
+//!   persisted or shown to anyone.
 //!
 //! Nothing here opens a socket, spawns a task, reads a clock or draws a random number.
 #![warn(missing_docs)]
@@ -14,12 +16,14 @@
 pub mod access;
 pub mod client;
 pub mod codec;
+pub mod guard;
 pub mod message;
 pub mod server;
 
 pub use access::{Access, AccessPolicy, CreatorOnly, DocMeta, PeerIdentity};
 pub use client::{ClientEngine, ClientError, ClientEvent};
 pub use codec::{CodecError, decode, encode};
+pub use guard::{AcceptAll, Candidate, ChangeGuard, GuardRefusal};
 pub use message::{DocHeads, DocMessage, Message, PROTOCOL_V1, PeerMetadata};
 pub use server::{
     ConnId, LoadedDoc, Output, PersistItem, RejectReason, ServerConfig, ServerEngine, StoredHeads,

@@ -356,3 +356,25 @@ diesel::allow_tables_to_appear_in_same_query!(
     meeting_followups,
     meeting_locks,
 );
+
+diesel::table! {
+    /// The access migration's column of `documents`, under its own name so the original
+    /// `documents` definition stays as it was: the cell (unit code) a document belongs to.
+    #[sql_name = "documents"]
+    document_cells (doc_id) {
+        doc_id -> Text,
+        cell_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    /// Automerge actors, registered to the device and user that first delivered them.
+    actors (actor_id) {
+        actor_id -> Text,
+        device_id -> Text,
+        user_id -> Nullable<Text>,
+        first_seen -> Timestamp,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(actors, changes, device_credentials);

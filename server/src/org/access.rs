@@ -16,9 +16,10 @@
 //! tree is the tree as of that date, so moving a cell under a new committee changes who reads it
 //! from the move on.
 
-mod policy;
+pub mod documents;
+mod live;
 
-pub use policy::OrgAccessPolicy;
+pub use live::{AccessSnapshot, DeviceAccount, LiveAccess, load_snapshot};
 
 use serde::Serialize;
 

@@ -5,12 +5,18 @@ use diesel::prelude::*;
 use super::StoreError;
 use super::heads::encode_heads;
 use super::types::{ChunkKind, DocWrite, now};
-use crate::db::schema::{changes, doc_chunks, documents};
+use crate::db::schema::{
+    actors, changes, device_credentials, doc_chunks, document_cells, documents,
+};
 use crate::db::{DbConnection, write_tx};
 
 /// Writes every [`DocWrite`] in ONE transaction: creates missing document rows (owner =
 /// `owner_if_new`, else the delivering device), updates heads, size and time, appends the
 /// change bytes as an incremental chunk and records each change with its device and actor.
+///
+/// The document's cell is recorded once (`cell_if_new`, only while it has none), and every
+/// change's actor not seen before is registered to the delivering device and its user
+/// (`actors`), in the same transaction as the change.
 ///
 /// Either everything is durable when this returns `Ok`, or nothing was written. Re-delivered
 /// changes are recorded once (the audit log keeps the first delivery).
@@ -48,6 +54,15 @@ pub fn commit_batch(conn: &mut DbConnection, writes: &[DocWrite]) -> Result<(), 
                     documents::updated_at.eq(now),
                 ))
                 .execute(c)?;
+            if let Some(cell) = &w.cell_if_new {
+                diesel::update(
+                    document_cells::table
+                        .find(&w.doc_id)
+                        .filter(document_cells::cell_id.is_null()),
+                )
+                .set(document_cells::cell_id.eq(cell))
+                .execute(c)?;
+            }
             if !w.change_bytes.is_empty() {
                 diesel::insert_into(doc_chunks::table)
                     .values((
@@ -69,6 +84,30 @@ pub fn commit_batch(conn: &mut DbConnection, writes: &[DocWrite]) -> Result<(), 
                     ))
                     .on_conflict_do_nothing()
                     .execute(c)?;
+            }
+            if !w.changes.is_empty() {
+                let user: Option<Option<String>> = device_credentials::table
+                    .find(&w.device_id)
+                    .select(device_credentials::user_id)
+                    .first(c)
+                    .optional()?;
+                let user = user.flatten();
+                let mut seen: Vec<&str> = Vec::new();
+                for change in &w.changes {
+                    if seen.contains(&change.actor.as_str()) {
+                        continue;
+                    }
+                    seen.push(&change.actor);
+                    diesel::insert_into(actors::table)
+                        .values((
+                            actors::actor_id.eq(&change.actor),
+                            actors::device_id.eq(&w.device_id),
+                            actors::user_id.eq(&user),
+                            actors::first_seen.eq(now),
+                        ))
+                        .on_conflict_do_nothing()
+                        .execute(c)?;
+                }
             }
         }
         Ok::<(), StoreError>(())

@@ -50,6 +50,9 @@ pub struct DocWrite {
     pub device_id: String,
     /// The owner to record if this write creates the document; `None` means `device_id`.
     pub owner_if_new: Option<String>,
+    /// The cell (unit code) to record if the document has none yet: set once, from the
+    /// document's first change, never changed afterwards.
+    pub cell_if_new: Option<String>,
 }
 
 /// Heads and owner of a document, from the index (no bytes read).

@@ -102,6 +102,7 @@ pub(super) fn writes_of(items: &[PersistItem]) -> Vec<DocWrite> {
                 .collect(),
             device_id: item.delivered_by.0.clone(),
             owner_if_new: item.creates_doc.then(|| item.delivered_by.0.clone()),
+            cell_if_new: item.cell.clone(),
         })
         .collect()
 }
@@ -123,6 +124,7 @@ mod tests {
             doc_id: DocumentId::from_bytes([7; 16]),
             delivered_by: PeerIdentity("device-1".into()),
             creates_doc: true,
+            cell: Some("chi-bo-1".into()),
             changes: vec![change.raw_bytes().to_vec()],
             change_meta: vec![(change.hash().to_string(), change.actor_id().to_hex_string())],
             new_heads: vec![change.hash()],
@@ -132,6 +134,7 @@ mod tests {
         let w = &writes[0];
         assert_eq!(w.device_id, "device-1");
         assert_eq!(w.owner_if_new.as_deref(), Some("device-1"));
+        assert_eq!(w.cell_if_new.as_deref(), Some("chi-bo-1"));
         assert_eq!(w.changes[0].hash, change.hash());
         assert_eq!(w.changes[0].actor, change.actor_id().to_hex_string());
         assert!(automerge::Automerge::load(&w.change_bytes).is_ok());

@@ -32,6 +32,9 @@ pub struct HubConfig {
     pub idle_timeout: Duration,
     /// Most `Persist` items folded into one transaction.
     pub max_commit_items: usize,
+    /// Interval between full reloads of the access snapshot (tree, devices, roles), so tree
+    /// changes and role grants made by other processes reach the sync layer.
+    pub access_reload_interval: Duration,
 }
 
 impl HubConfig {
@@ -52,6 +55,7 @@ impl HubConfig {
                 .max(Duration::from_millis(100)),
             idle_timeout: settings.sync.idle_timeout().max(Duration::from_millis(200)),
             max_commit_items: 512,
+            access_reload_interval: Duration::from_secs(30),
         }
     }
 }

@@ -15,15 +15,19 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use anyhow::Context;
-use sync_core::sync::{ConnId, CreatorOnly, PeerIdentity, ServerConfig, ServerEngine};
-use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, oneshot};
+use sync_core::sync::{ConnId, PeerIdentity, ServerConfig, ServerEngine};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, broadcast, mpsc, oneshot};
 use tokio::task::JoinHandle;
 
 use super::committer::{self, Batch};
 use super::config::HubConfig;
+use super::guard::CellGuard;
 use super::outbox::Outbox;
+use super::revocation::{self, Revocations};
 use super::storage::{self, StorageResult, SyncStateOp};
+use crate::accounts::revocation::RevocationEvent;
 use crate::metrics::Metrics;
+use crate::org::access::LiveAccess;
 use crate::store::Store;
 
 /// A request from a connection (or from shutdown) to the hub.
@@ -56,6 +60,7 @@ pub struct HubHandle {
     inbound: Arc<Semaphore>,
     next_conn: Arc<AtomicU64>,
     config: Arc<HubConfig>,
+    access: LiveAccess,
 }
 
 impl std::fmt::Debug for Command {
@@ -75,6 +80,11 @@ impl HubHandle {
     /// The hub's limits and timers.
     pub fn config(&self) -> &HubConfig {
         &self.config
+    }
+
+    /// The live access rule (tree, devices, roles) the engine decides with.
+    pub fn access(&self) -> &LiveAccess {
+        &self.access
     }
 
     /// The shared budget of received frames not yet taken by the hub.
@@ -101,15 +111,29 @@ pub struct Hub {
 }
 
 impl Hub {
-    /// Starts the hub thread with an engine configured by `config` and the interim access rule
-    /// [`CreatorOnly`] (swap the policy here once organisations exist).
-    pub fn start(store: Store, metrics: Metrics, config: HubConfig) -> anyhow::Result<Self> {
+    /// Starts the hub thread with an engine configured by `config`, deciding access with the
+    /// organisation rule `access` and checking changes with [`CellGuard`]. Every event on
+    /// `revocations` closes the affected devices' connections at once (see [`revocation`]).
+    pub fn start(
+        store: Store,
+        metrics: Metrics,
+        config: HubConfig,
+        access: LiveAccess,
+        revocations: broadcast::Receiver<RevocationEvent>,
+    ) -> anyhow::Result<Self> {
         let (commands, rx) = mpsc::unbounded_channel();
         let handle = HubHandle {
             commands,
             inbound: Arc::new(Semaphore::new(config.inbound_budget_bytes)),
             next_conn: Arc::new(AtomicU64::new(1)),
             config: Arc::new(config.clone()),
+            access: access.clone(),
+        };
+        let revocations = Revocations {
+            events: revocations,
+            access,
+            pool: store.pool().clone(),
+            reload_every: config.access_reload_interval,
         };
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -117,7 +141,7 @@ impl Hub {
             .context("could not build the sync hub runtime")?;
         let thread = std::thread::Builder::new()
             .name("sync-hub".to_owned())
-            .spawn(move || runtime.block_on(run(store, metrics, config, rx)))
+            .spawn(move || runtime.block_on(run(store, metrics, config, rx, revocations)))
             .context("could not start the sync hub thread")?;
         Ok(Self {
             handle,
@@ -157,6 +181,8 @@ struct ConnEntry {
 /// The hub's state, owned by its task.
 struct HubState {
     engine: ServerEngine,
+    /// The access rule the engine decides with (for the heads-batch readable documents).
+    engine_access: LiveAccess,
     store: Store,
     metrics: Metrics,
     conns: HashMap<ConnId, ConnEntry>,
@@ -174,7 +200,9 @@ async fn run(
     metrics: Metrics,
     config: HubConfig,
     mut commands: mpsc::UnboundedReceiver<Command>,
+    revocations: Revocations,
 ) {
+    let access = revocations.access.clone();
     let engine = ServerEngine::new(
         ServerConfig {
             peer_id: config.peer_id.clone(),
@@ -183,8 +211,11 @@ async fn run(
             doc_memory_budget: config.doc_memory_budget,
             batch_sync: true,
         },
-        Box::new(CreatorOnly),
-    );
+        Box::new(access.clone()),
+    )
+    .with_guard(Box::new(CellGuard::new(access.clone())));
+    let (to_close, mut to_close_rx) = mpsc::unbounded_channel();
+    let watcher = revocation::spawn(revocations, to_close);
     let (results, mut results_rx) = mpsc::unbounded_channel();
     let (commits, commits_rx) = mpsc::unbounded_channel();
     let (sync_states, sync_states_rx) = mpsc::unbounded_channel();
@@ -198,6 +229,7 @@ async fn run(
         storage::spawn_sync_state_worker(store.clone(), sync_states_rx, results.clone());
     let mut hub = HubState {
         engine,
+        engine_access: access,
         store,
         metrics,
         conns: HashMap::new(),
@@ -212,6 +244,7 @@ async fn run(
         tokio::select! {
             biased;
             Some(result) = results_rx.recv() => hub.on_storage_result(result),
+            Some(device_ids) = to_close_rx.recv() => hub.close_devices(&device_ids),
             command = commands.recv() => match command {
                 Some(Command::Shutdown { done }) => break Some(done),
                 Some(command) => hub.on_command(command),
@@ -219,6 +252,7 @@ async fn run(
             },
         }
     };
+    watcher.abort();
     hub.shutdown(committer, sync_state_worker).await;
     if let Some(done) = done {
         let _ = done.send(());
@@ -277,6 +311,25 @@ impl HubState {
             }
             Command::Shutdown { .. } => {}
         }
+    }
+
+    /// Closes every connection of `device_ids` (their access was revoked): queued frames are
+    /// dropped, so they receive nothing more.
+    fn close_devices(&mut self, device_ids: &[String]) {
+        for device_id in device_ids {
+            let closed = self
+                .engine
+                .close_identity(&PeerIdentity(device_id.clone()), "access revoked");
+            for conn in &closed {
+                if let Some(entry) = self.conns.remove(conn) {
+                    entry.outbox.kill();
+                }
+            }
+            if !closed.is_empty() {
+                tracing::info!(device.id = %device_id, connections = closed.len(), "access revoked; connections closed");
+            }
+        }
+        self.run_outputs();
     }
 
     fn on_storage_result(&mut self, result: StorageResult) {

@@ -6,6 +6,9 @@ use sync_core::sync::{ConnId, DocMeta, LoadedDoc, PeerIdentity, StoredHeads, Tic
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
+use crate::db::run_blocking;
+use crate::org::access::LiveAccess;
+use crate::org::access::documents::{CellDocument, cell_of, cells_of, documents_of_cells};
 use crate::store::Store;
 
 /// A storage answer for the engine.
@@ -46,10 +49,27 @@ pub(super) enum SyncStateOp {
     },
 }
 
-fn meta(owner: String) -> DocMeta {
+fn meta(owner: String, cell: Option<String>) -> DocMeta {
     DocMeta {
         created_by: Some(PeerIdentity(owner)),
+        cell,
     }
+}
+
+/// The stored document with its cell.
+async fn load_with_cell(
+    store: &Store,
+    doc_id: DocumentId,
+) -> Result<Option<LoadedDoc>, crate::store::StoreError> {
+    let Some(doc) = store.load_document(&doc_id.to_string()).await? else {
+        return Ok(None);
+    };
+    let id = doc_id.to_string();
+    let cell = run_blocking(store.pool(), move |conn| cell_of(conn, &id)).await?;
+    Ok(Some(LoadedDoc {
+        bytes: doc.concat(),
+        meta: meta(doc.owner, cell),
+    }))
 }
 
 /// Loads a document in the background.
@@ -60,11 +80,8 @@ pub(super) fn load_doc(
 ) {
     let (store, results) = (store.clone(), results.clone());
     tokio::spawn(async move {
-        let result = match store.load_document(&doc_id.to_string()).await {
-            Ok(found) => Ok(found.map(|doc| LoadedDoc {
-                bytes: doc.concat(),
-                meta: meta(doc.owner),
-            })),
+        let result = match load_with_cell(&store, doc_id).await {
+            Ok(found) => Ok(found),
             Err(e) => {
                 tracing::error!(error = ?e, doc.id = %doc_id, "could not load document");
                 Err(())
@@ -74,17 +91,20 @@ pub(super) fn load_doc(
     });
 }
 
-/// Reads the heads index for `doc_ids` plus every document `identity` owns.
+/// Reads the heads index for `doc_ids` plus every document `identity` may read: those of the
+/// cells its user reads, or for a device without a user those it created.
 pub(super) fn load_heads(
     store: &Store,
+    access: &LiveAccess,
     conn: ConnId,
     identity: PeerIdentity,
     doc_ids: Vec<DocumentId>,
     results: &mpsc::UnboundedSender<StorageResult>,
 ) {
     let (store, results) = (store.clone(), results.clone());
+    let readable = access.snapshot().readable_cells(&identity.0);
     tokio::spawn(async move {
-        let rows = heads_rows(&store, &identity, doc_ids).await;
+        let rows = heads_rows(&store, &identity, readable, doc_ids).await;
         let _ = results.send(StorageResult::HeadsLoaded { conn, rows });
     });
 }
@@ -92,14 +112,32 @@ pub(super) fn load_heads(
 async fn heads_rows(
     store: &Store,
     identity: &PeerIdentity,
+    readable: Option<Vec<String>>,
     doc_ids: Vec<DocumentId>,
 ) -> Option<Vec<StoredHeads>> {
-    let listed = doc_ids.iter().map(ToString::to_string).collect();
-    let index = store.doc_index(listed).await;
-    let owned = store.documents_owned_by(&identity.0).await;
-    let (index, owned) = match (index, owned) {
-        (Ok(index), Ok(owned)) => (index, owned),
-        (Err(e), _) | (_, Err(e)) => {
+    let listed: Vec<String> = doc_ids.iter().map(ToString::to_string).collect();
+    let device = identity.0.clone();
+    let found = run_blocking(store.pool(), move |conn| {
+        let index = crate::store::doc_index(conn, &listed)?;
+        let cells = cells_of(conn, &listed)?;
+        let others = match readable {
+            Some(codes) => documents_of_cells(conn, &codes)?,
+            None => crate::store::documents_owned_by(conn, &device)?
+                .into_iter()
+                .map(|s| CellDocument {
+                    doc_id: s.doc_id,
+                    heads: s.heads,
+                    owner: device.clone(),
+                    cell: None,
+                })
+                .collect(),
+        };
+        Ok::<_, crate::store::StoreError>((index, cells, others))
+    })
+    .await;
+    let (index, mut cells, others) = match found {
+        Ok(found) => found,
+        Err(e) => {
             tracing::error!(error = ?e, "could not read the heads index");
             return None;
         }
@@ -107,22 +145,23 @@ async fn heads_rows(
     let mut rows: Vec<StoredHeads> = index
         .into_iter()
         .filter_map(|(id, entry)| {
+            let cell = cells.remove(&id).flatten();
             Some(StoredHeads {
                 doc_id: DocumentId::parse(&id).ok()?,
                 heads: entry.heads,
-                meta: meta(entry.owner),
+                meta: meta(entry.owner, cell),
             })
         })
         .collect();
-    for summary in owned {
-        let Ok(doc_id) = DocumentId::parse(&summary.doc_id) else {
+    for doc in others {
+        let Ok(doc_id) = DocumentId::parse(&doc.doc_id) else {
             continue;
         };
         if !rows.iter().any(|r| r.doc_id == doc_id) {
             rows.push(StoredHeads {
                 doc_id,
-                heads: summary.heads,
-                meta: meta(identity.0.clone()),
+                heads: doc.heads,
+                meta: meta(doc.owner, doc.cell),
             });
         }
     }

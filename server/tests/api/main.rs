@@ -4,6 +4,8 @@
 //! from `TEST_DATABASE_URL`, default `postgres://postgres@127.0.0.1:5432/test`). PostgreSQL
 //! being unreachable fails those tests. Set `TEST_LOG=1` to see the server's logs.
 
+mod access_authorship;
+mod access_policy;
 mod accounts_session;
 mod auth;
 mod health;

@@ -184,6 +184,7 @@ pub fn edit_stored(conn: &mut DbConnection, doc_id: &str, ops: &[MeetingOp]) {
         changes,
         device_id: DEMO_DEVICE_ID.to_owned(),
         owner_if_new: None,
+        cell_if_new: None,
     };
     store::commit_batch(conn, &[write]).expect("commit");
 }
@@ -197,6 +198,7 @@ pub fn store_raw(conn: &mut DbConnection, doc_id: &str, bytes: Vec<u8>) {
         changes: Vec::new(),
         device_id: DEMO_DEVICE_ID.to_owned(),
         owner_if_new: None,
+        cell_if_new: None,
     };
     store::commit_batch(conn, &[write]).expect("commit raw");
 }

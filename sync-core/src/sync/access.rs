@@ -12,6 +12,11 @@ pub struct PeerIdentity(pub String);
 pub struct DocMeta {
     /// The identity whose connection first delivered content for the document.
     pub created_by: Option<PeerIdentity>,
+    /// The organisation unit (by code) the document belongs to, named by its first change and
+    /// fixed from then on; `None` for documents outside the organisation rule (created by a
+    /// device without a user) and for every document of a server without a [`ChangeGuard`](
+    /// super::guard::ChangeGuard) that names cells.
+    pub cell: Option<String>,
 }
 
 /// A policy's verdict for one (peer, document).
@@ -66,6 +71,7 @@ impl AccessPolicy for CreatorOnly {
             None => Access::ReadWrite,
             Some(DocMeta {
                 created_by: Some(creator),
+                ..
             }) if creator == peer => Access::ReadWrite,
             Some(_) => Access::Denied,
         }

@@ -52,6 +52,7 @@ mod storage_results;
 
 use super::access::{AccessPolicy, PeerIdentity};
 use super::codec::CodecError;
+use super::guard::{AcceptAll, ChangeGuard};
 use super::message::Message;
 use crate::doc_id::DocumentId;
 pub use io::{LoadedDoc, Output, PersistItem, RejectReason, StoredHeads};
@@ -100,6 +101,7 @@ impl Default for ServerConfig {
 pub struct ServerEngine {
     config: ServerConfig,
     policy: Box<dyn AccessPolicy>,
+    guard: Box<dyn ChangeGuard>,
     conns: HashMap<ConnId, Connection>,
     docs: HashMap<DocumentId, DocEntry>,
     /// Connections that have synced (or subscribed to) each document: relay targets.
@@ -122,6 +124,7 @@ impl ServerEngine {
         Self {
             config,
             policy,
+            guard: Box::new(AcceptAll),
             conns: HashMap::new(),
             docs: HashMap::new(),
             doc_peers: HashMap::new(),
@@ -133,6 +136,36 @@ impl ServerEngine {
             lru: BTreeMap::new(),
             resident_bytes: 0,
         }
+    }
+
+    /// This engine, checking every received change with `guard` before accepting it (see
+    /// [`ChangeGuard`]). Without one, every change that applies is accepted.
+    pub fn with_guard(mut self, guard: Box<dyn ChangeGuard>) -> Self {
+        self.guard = guard;
+        self
+    }
+
+    /// Closes every connection of `identity` at once (its credential or a role was revoked):
+    /// each gets an [`Output::Close`] and nothing more is sent to it. Returns the connections.
+    /// The server re-checks access when the device connects again.
+    pub fn close_identity(&mut self, identity: &PeerIdentity, reason: &'static str) -> Vec<ConnId> {
+        let mut closed: Vec<ConnId> = self
+            .conns
+            .iter()
+            .filter(|(_, c)| &c.identity == identity)
+            .map(|(id, _)| *id)
+            .collect();
+        closed.sort();
+        for conn in &closed {
+            self.outputs
+                .retain(|o| !matches!(o, Output::Send { conn: c, .. } if c == conn));
+            self.outputs.push(Output::Close {
+                conn: *conn,
+                reason,
+            });
+            self.drop_conn(*conn, true);
+        }
+        closed
     }
 
     /// A new authenticated connection. Its first frame must be a `join`.

@@ -235,6 +235,7 @@ impl Harness {
                     let stored = self.docs.entry(item.doc_id).or_default();
                     if item.creates_doc {
                         stored.meta.created_by = Some(item.delivered_by.clone());
+                        stored.meta.cell = item.cell.clone();
                     }
                     for (change, (hash, _actor)) in item.changes.iter().zip(&item.change_meta) {
                         stored.chunks.push(change.clone());

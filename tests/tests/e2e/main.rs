@@ -6,6 +6,9 @@
 //! `npm install` in `tests/interop`. `TEST_LOG=1` shows the server's logs.
 
 mod access;
+mod access_cells;
+mod access_org;
+mod access_revoke;
 mod bad_input;
 mod connections;
 mod devices;

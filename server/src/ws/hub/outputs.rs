@@ -87,7 +87,8 @@ impl HubState {
                 doc_ids,
             } => {
                 round.busy = true;
-                storage::load_heads(&self.store, conn, identity, doc_ids, &self.results);
+                let access = self.engine_access.clone();
+                storage::load_heads(&self.store, &access, conn, identity, doc_ids, &self.results);
             }
             Output::Persist { ticket, items } => {
                 round.busy = true;

@@ -17,6 +17,7 @@ pub(super) fn code(reason: &RejectReason) -> &'static str {
         RejectReason::ApplyFailed => "apply_failed",
         RejectReason::AccessDenied => "access_denied",
         RejectReason::CorruptStoredDoc => "corrupt_stored_doc",
+        RejectReason::GuardRefused(_) => "guard_refused",
     }
 }
 

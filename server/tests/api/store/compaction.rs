@@ -43,6 +43,7 @@ fn write(doc: &mut AutoCommit, doc_id: &str, device: &str, since: &[ChangeHash])
         changes: change_meta(doc, since),
         device_id: device.to_owned(),
         owner_if_new: None,
+        cell_if_new: None,
     }
 }
 

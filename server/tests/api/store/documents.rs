@@ -32,6 +32,7 @@ async fn committed_changes_load_back_as_the_same_document(backend: Backend) {
         changes: change_meta(&mut doc, &[]),
         device_id: device.id.clone(),
         owner_if_new: None,
+        cell_if_new: None,
     };
     store.commit_batch(vec![write]).await.unwrap();
 
@@ -47,6 +48,7 @@ async fn committed_changes_load_back_as_the_same_document(backend: Backend) {
         changes: change_meta(&mut doc, &heads1),
         device_id: device.id.clone(),
         owner_if_new: None,
+        cell_if_new: None,
     };
     store.commit_batch(vec![write]).await.unwrap();
 
@@ -80,6 +82,7 @@ async fn one_batch_commits_many_documents_and_heads_come_from_the_index(backend:
             changes: change_meta(&mut doc, &[]),
             device_id: writer.id.clone(),
             owner_if_new: Some(owner.id.clone()),
+            cell_if_new: None,
         });
     }
     store.commit_batch(writes).await.unwrap();
@@ -119,6 +122,7 @@ async fn a_failing_batch_writes_nothing(backend: Backend) {
             changes: change_meta(&mut good, &[]),
             device_id: device.id.clone(),
             owner_if_new: None,
+            cell_if_new: None,
         },
         // Unknown device: the foreign key fails, so the whole transaction must roll back.
         DocWrite {
@@ -128,6 +132,7 @@ async fn a_failing_batch_writes_nothing(backend: Backend) {
             changes: change_meta(&mut other, &[]),
             device_id: "no-such-device".to_owned(),
             owner_if_new: None,
+            cell_if_new: None,
         },
     ];
     assert!(store.commit_batch(writes).await.is_err());
@@ -155,6 +160,7 @@ async fn every_accepted_change_is_recorded_with_its_device_and_actor(backend: Ba
         changes: metas.clone(),
         device_id: device.id.clone(),
         owner_if_new: None,
+        cell_if_new: None,
     };
     // Delivered twice (a reconnect): recorded once.
     store.commit_batch(vec![write.clone()]).await.unwrap();

@@ -17,6 +17,7 @@ fn write_for(doc_id: &str, device: &str, edits: usize) -> DocWrite {
         changes: change_meta(&mut doc, &[]),
         device_id: device.to_owned(),
         owner_if_new: None,
+        cell_if_new: None,
     }
 }
 

@@ -6,6 +6,7 @@ use super::doc_state::{DocEntry, Inbound};
 use super::{ConnId, Output, PersistItem, RejectReason, ServerEngine};
 use crate::doc_id::DocumentId;
 use crate::sync::access::{Access, DocMeta};
+use crate::sync::guard::{Candidate, GuardRefusal};
 use crate::sync::message::{DocMessage, Message};
 use automerge::sync::{State, SyncDoc};
 
@@ -172,9 +173,46 @@ impl ServerEngine {
             self.reload_if_poisoned(doc_id);
             return;
         }
+        let changes = doc.get_changes(&before);
+        let mut cell = None;
+        if !changes.is_empty() {
+            let candidate = Candidate {
+                peer: &identity,
+                doc_id: &doc_id,
+                meta: entry.meta.as_ref(),
+                doc,
+                before: &before,
+            };
+            let verdict = self.guard.check(&candidate).and_then(|named| {
+                if entry.meta.is_some() {
+                    return Ok(None);
+                }
+                // The first changes name the document's cell: may this peer create it there?
+                let meta = DocMeta {
+                    created_by: Some(identity.clone()),
+                    cell: named.clone(),
+                };
+                match self.policy.access(&identity, &doc_id, Some(&meta)) {
+                    Access::ReadWrite => Ok(named),
+                    _ => Err(GuardRefusal("the peer may not create a document there")),
+                }
+            });
+            match verdict {
+                Ok(named) => cell = named,
+                Err(refusal) => {
+                    self.refuse_candidate(conn, doc_id, refusal);
+                    return;
+                }
+            }
+        }
+        let Some(entry) = self.docs.get_mut(&doc_id) else {
+            return;
+        };
+        let Some(doc) = entry.doc.as_ref() else {
+            return;
+        };
         self.doc_peers.entry(doc_id).or_default().insert(conn);
         entry.dirty.insert(conn);
-        let changes = doc.get_changes(&before);
         if changes.is_empty() {
             return;
         }
@@ -192,6 +230,7 @@ impl ServerEngine {
         if creates_doc {
             entry.meta = Some(DocMeta {
                 created_by: Some(identity.clone()),
+                cell: cell.clone(),
             });
         }
         entry.unpersisted += 1;
@@ -202,10 +241,27 @@ impl ServerEngine {
             doc_id,
             delivered_by: identity,
             creates_doc,
+            cell: if creates_doc { cell } else { None },
             changes: raw,
             change_meta,
             new_heads,
         });
+    }
+
+    /// Drops the in-memory copy holding refused changes (reloaded from storage once the
+    /// document's pending commits are done), reports the refusal and answers the sender
+    /// `doc-unavailable`, so nothing of the changes is kept, relayed or acknowledged.
+    fn refuse_candidate(&mut self, conn: ConnId, doc_id: DocumentId, refusal: GuardRefusal) {
+        if let Some(entry) = self.docs.get_mut(&doc_id) {
+            entry.poisoned = true;
+        }
+        self.outputs.push(Output::Rejected {
+            conn,
+            doc_id: Some(doc_id),
+            reason: RejectReason::GuardRefused(refusal),
+        });
+        self.doc_unavailable(conn, doc_id);
+        self.reload_if_poisoned(doc_id);
     }
 
     /// Sends `doc-unavailable` and forgets the connection's interest in the document.

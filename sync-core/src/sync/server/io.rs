@@ -37,6 +37,9 @@ pub struct PersistItem {
     /// True when these are the first changes of a document the server did not have: store
     /// `delivered_by` as its creator.
     pub creates_doc: bool,
+    /// When `creates_doc`: the unit the [`ChangeGuard`](crate::sync::ChangeGuard) named for
+    /// the document (store it with the document; it never changes).
+    pub cell: Option<String>,
     /// Raw automerge changes, each loadable with `load_incremental`, in causal order.
     pub changes: Vec<Vec<u8>>,
     /// (change hash hex, actor id hex) of each change, in the same order.
@@ -67,6 +70,9 @@ pub enum RejectReason {
     AccessDenied,
     /// Storage returned bytes that are not an automerge document.
     CorruptStoredDoc,
+    /// The [`ChangeGuard`](crate::sync::ChangeGuard) refused the changes (e.g. they move the
+    /// document to another cell); nothing of them was kept.
+    GuardRefused(crate::sync::GuardRefusal),
 }
 
 /// An instruction for the server process.

@@ -1,0 +1,3 @@
+DROP TABLE actors;
+DROP INDEX documents_cell_idx;
+ALTER TABLE documents DROP COLUMN cell_id;

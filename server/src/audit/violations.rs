@@ -1,0 +1,230 @@
+//! [`violations`]: values of a meeting written by someone without the right to write them.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+use sync_core::doc::{FieldOwner, MeetingDoc};
+
+use super::AuditError;
+use crate::accounts::roles::roles_of_user_at;
+use crate::db::schema::{actors, changes};
+use crate::db::{DbConnection, with_conn};
+use crate::org::access::{Access, decide};
+use crate::org::units::tree_as_of;
+
+/// Why a value does not count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ViolationReason {
+    /// A committee field written by a device whose user (or device without a user) had no
+    /// committee rights over the cell when the change was received.
+    NotCommittee,
+    /// A cell field written by a device whose user could not write the cell's documents (e.g.
+    /// a committee member), or by a device without a user that did not create the document.
+    NotCell,
+    /// The actor was never registered (the change did not arrive through this server).
+    UnknownActor,
+}
+
+/// A value that is kept in the document but must not count.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Violation {
+    /// Dotted field path (`superiorScore.awarded.c1`, `status`, `attendance.m1.status`).
+    pub path: String,
+    /// Whose field it is.
+    pub owner: FieldOwner,
+    /// The value as the record shows it.
+    pub value: serde_json::Value,
+    /// The writing actor (hex).
+    pub actor: String,
+    /// The change that wrote it (hex), when known.
+    pub change: Option<String>,
+    /// The device that first delivered the actor's changes.
+    pub device_id: Option<String>,
+    /// That device's user.
+    pub user_id: Option<String>,
+    /// Why it does not count.
+    pub reason: ViolationReason,
+}
+
+/// Every value of the stored meeting `doc_id` (whose current content is `doc`) that does not
+/// count, in document order. Committee fields (`superiorScore.*`, `returnReason`, `status`
+/// when `tra_lai`/`da_xac_nhan`/`khoa`) count only when written by a user holding, when the
+/// change was received, a role with `can_write_committee_fields` over the document's cell;
+/// every other field only when written by a user who could then write the cell's documents
+/// (or by the device without a user that created the document). Empty values claim nothing
+/// and are never listed. The ratings projection must leave every listed path out.
+pub fn violations(
+    conn: &mut DbConnection,
+    doc_id: &str,
+    doc: &MeetingDoc,
+) -> Result<Vec<Violation>, AuditError> {
+    let fields = doc.field_authors();
+    if fields.is_empty() {
+        return Ok(Vec::new());
+    }
+    let cell_code = match crate::org::access::documents::cell_of(conn, doc_id)? {
+        Some(code) => code,
+        None => {
+            doc.record()
+                .map_err(|_| AuditError::NotAMeeting(doc_id.to_owned()))?
+                .cell_id
+        }
+    };
+    let tree = tree_as_of(conn, chrono::Utc::now().date_naive())?;
+    let cell_unit = tree.by_code(&cell_code).map(|u| u.id.clone());
+    let owner = crate::store::doc_index(conn, &[doc_id.to_owned()])?
+        .remove(doc_id)
+        .map(|e| e.owner);
+    let registered = actors_of(conn, doc_id)?;
+    let mut verdicts: HashMap<(String, Option<String>), Verdict> = HashMap::new();
+    let mut out = Vec::new();
+    for field in fields {
+        for writer in &field.writers {
+            let change = writer.change.map(|h| h.to_string());
+            let key = (writer.actor.clone(), change.clone());
+            let verdict = match verdicts.get(&key) {
+                Some(v) => v.clone(),
+                None => {
+                    let v = judge(
+                        conn,
+                        &registered,
+                        &writer.actor,
+                        change.as_deref(),
+                        cell_unit.as_deref(),
+                        &tree,
+                        owner.as_deref(),
+                    )?;
+                    verdicts.insert(key, v.clone());
+                    v
+                }
+            };
+            let reason = match (field.owner, &verdict.rights) {
+                (_, None) => Some(ViolationReason::UnknownActor),
+                (FieldOwner::Committee, Some(r)) if !r.committee => {
+                    Some(ViolationReason::NotCommittee)
+                }
+                (FieldOwner::Cell, Some(r)) if !r.cell => Some(ViolationReason::NotCell),
+                _ => None,
+            };
+            if let Some(reason) = reason {
+                out.push(Violation {
+                    path: field.path.clone(),
+                    owner: field.owner,
+                    value: field.value.clone(),
+                    actor: writer.actor.clone(),
+                    change: change.clone(),
+                    device_id: verdict.device_id.clone(),
+                    user_id: verdict.user_id.clone(),
+                    reason,
+                });
+                break;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// What a writer could write.
+#[derive(Debug, Clone, Copy)]
+struct Rights {
+    cell: bool,
+    committee: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Verdict {
+    device_id: Option<String>,
+    user_id: Option<String>,
+    /// `None`: unknown actor.
+    rights: Option<Rights>,
+}
+
+/// An actor's registration and when each of the document's changes was received.
+struct Registered {
+    actors: HashMap<String, (String, Option<String>, NaiveDateTime)>,
+    received: HashMap<String, NaiveDateTime>,
+}
+
+fn actors_of(conn: &mut DbConnection, doc_id: &str) -> Result<Registered, AuditError> {
+    type ActorRow = (String, String, Option<String>, NaiveDateTime);
+    let (rows, received): (Vec<ActorRow>, Vec<(String, NaiveDateTime)>) = with_conn!(conn, |c| {
+        let received = changes::table
+            .filter(changes::doc_id.eq(doc_id))
+            .select((changes::change_hash, changes::received_at))
+            .load(c)?;
+        let actor_ids: Vec<String> = changes::table
+            .filter(changes::doc_id.eq(doc_id))
+            .select(changes::actor_id)
+            .distinct()
+            .load(c)?;
+        let rows = actors::table
+            .filter(actors::actor_id.eq_any(&actor_ids))
+            .select((
+                actors::actor_id,
+                actors::device_id,
+                actors::user_id,
+                actors::first_seen,
+            ))
+            .load(c)?;
+        (rows, received)
+    });
+    Ok(Registered {
+        actors: rows
+            .into_iter()
+            .map(|(a, d, u, t)| (a, (d, u, t)))
+            .collect(),
+        received: received.into_iter().collect(),
+    })
+}
+
+fn judge(
+    conn: &mut DbConnection,
+    registered: &Registered,
+    actor: &str,
+    change: Option<&str>,
+    cell_unit: Option<&str>,
+    tree: &crate::org::OrgTree,
+    doc_owner: Option<&str>,
+) -> Result<Verdict, AuditError> {
+    let Some((device_id, user_id, first_seen)) = registered.actors.get(actor) else {
+        return Ok(Verdict {
+            device_id: None,
+            user_id: None,
+            rights: None,
+        });
+    };
+    let rights = match (user_id, cell_unit) {
+        // The creator-only rule: the creating device writes like the cell, never the committee.
+        (None, _) => Rights {
+            cell: doc_owner == Some(device_id.as_str()),
+            committee: false,
+        },
+        (Some(_), None) => Rights {
+            cell: false,
+            committee: false,
+        },
+        (Some(user), Some(unit)) => {
+            let at = change
+                .and_then(|h| registered.received.get(h))
+                .unwrap_or(first_seen);
+            let roles: Vec<_> = roles_of_user_at(conn, user, *at)?
+                .iter()
+                .map(|h| h.grant())
+                .collect();
+            let decision = decide(&roles, unit, tree);
+            Rights {
+                cell: decision.access == Access::ReadWrite,
+                committee: decision.can_write_committee_fields,
+            }
+        }
+    };
+    Ok(Verdict {
+        device_id: Some(device_id.clone()),
+        user_id: user_id.clone(),
+        rights: Some(rights),
+    })
+}

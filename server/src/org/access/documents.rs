@@ -1,0 +1,94 @@
+//! The cell each stored document belongs to (`documents.cell_id`), read for the access rule.
+
+use std::collections::HashMap;
+
+use automerge::ChangeHash;
+use diesel::prelude::*;
+
+use crate::db::schema::{document_cells as dc, documents};
+use crate::db::{DbConnection, with_conn};
+use crate::store::{StoreError, decode_heads};
+
+/// SQLite allows at most 32766 bound parameters; stay well below it per `IN (...)` list.
+const IN_LIST_CHUNK: usize = 500;
+
+/// A stored document as the heads-batch answer needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CellDocument {
+    /// The document.
+    pub doc_id: String,
+    /// Its committed heads.
+    pub heads: Vec<ChangeHash>,
+    /// Its creator device.
+    pub owner: String,
+    /// Its cell (unit code), if any.
+    pub cell: Option<String>,
+}
+
+/// The cell of each stored document among `doc_ids` (absent: not stored; `None`: no cell).
+pub fn cells_of(
+    conn: &mut DbConnection,
+    doc_ids: &[String],
+) -> Result<HashMap<String, Option<String>>, StoreError> {
+    let mut out = HashMap::with_capacity(doc_ids.len());
+    for ids in doc_ids.chunks(IN_LIST_CHUNK) {
+        let rows: Vec<(String, Option<String>)> = with_conn!(&mut *conn, |c| {
+            dc::table
+                .filter(dc::doc_id.eq_any(ids))
+                .select((dc::doc_id, dc::cell_id))
+                .load(c)?
+        });
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+/// The cell of one stored document (`None` if it has none or is not stored).
+pub fn cell_of(conn: &mut DbConnection, doc_id: &str) -> Result<Option<String>, StoreError> {
+    Ok(cells_of(conn, &[doc_id.to_owned()])?
+        .remove(doc_id)
+        .flatten())
+}
+
+/// Every stored document of the cells `cell_codes`, ordered by id.
+pub fn documents_of_cells(
+    conn: &mut DbConnection,
+    cell_codes: &[String],
+) -> Result<Vec<CellDocument>, StoreError> {
+    let mut out = Vec::new();
+    for codes in cell_codes.chunks(IN_LIST_CHUNK) {
+        let ids: Vec<String> = with_conn!(&mut *conn, |c| {
+            dc::table
+                .filter(dc::cell_id.eq_any(codes))
+                .select(dc::doc_id)
+                .load(c)?
+        });
+        for ids in ids.chunks(IN_LIST_CHUNK) {
+            let rows: Vec<(String, String, String)> = with_conn!(&mut *conn, |c| {
+                documents::table
+                    .filter(documents::doc_id.eq_any(ids))
+                    .select((
+                        documents::doc_id,
+                        documents::heads,
+                        documents::owner_device_id,
+                    ))
+                    .load(c)?
+            });
+            let cells = cells_of(conn, ids)?;
+            for (doc_id, heads, owner) in rows {
+                let heads = decode_heads(&heads).ok_or_else(|| StoreError::CorruptHeads {
+                    doc_id: doc_id.clone(),
+                })?;
+                let cell = cells.get(&doc_id).cloned().flatten();
+                out.push(CellDocument {
+                    doc_id,
+                    heads,
+                    owner,
+                    cell,
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| a.doc_id.cmp(&b.doc_id));
+    Ok(out)
+}

@@ -1,0 +1,185 @@
+//! Who wrote what the record shows: for every non-empty leaf of a meeting document, the actor
+//! and change that wrote its current value. The server maps actors to the devices and users
+//! that first delivered them and flags values written by someone without the right to write
+//! that field (the committee's fields from a cell device, the cell's fields from a committee
+//! device); see [`FieldOwner`] for which fields belong to whom.
+
+use super::MeetingDoc;
+use super::apply::item_id;
+use super::conflicts::to_json;
+use super::read::join;
+use automerge::{AutoCommit, ChangeHash, ObjId, ObjType, Prop, ROOT, ReadDoc, ScalarValue, Value};
+use serde::Serialize;
+use serde_json::Value as Json;
+
+/// Who may write a field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldOwner {
+    /// The cell (secretary, deputy): everything not reserved for the committee.
+    Cell,
+    /// The superior committee: `superiorScore.*`, `returnReason`, and `status` when it holds
+    /// `tra_lai`, `da_xac_nhan` or `khoa`.
+    Committee,
+}
+
+/// Fields fixed by the first change (the server refuses changes to them), so nobody's.
+pub const FIXED_FIELDS: [&str; 5] = [
+    "schemaVersion",
+    "meetingId",
+    "cellId",
+    "period",
+    "meetingType",
+];
+
+/// Status values only the committee may set.
+pub const COMMITTEE_STATUSES: [&str; 3] = ["tra_lai", "da_xac_nhan", "khoa"];
+
+/// One leaf value and who wrote it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldAuthorship {
+    /// Dotted path, list items by id, as in [`Conflict`](super::Conflict):
+    /// `superiorScore.awarded.c1`, `agenda[a1].done`.
+    pub path: String,
+    /// Whose field it is.
+    pub owner: FieldOwner,
+    /// The current value as JSON.
+    pub value: Json,
+    /// Who wrote the current value: one writer for a scalar, every change whose characters
+    /// remain for a text.
+    pub writers: Vec<Writer>,
+}
+
+/// An actor and the change in which it wrote (part of) a value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Writer {
+    /// Hex Automerge actor id.
+    pub actor: String,
+    /// The change holding the operation (`None` only if the document cannot tell).
+    #[serde(serialize_with = "hash_hex")]
+    pub change: Option<ChangeHash>,
+}
+
+fn hash_hex<S: serde::Serializer>(h: &Option<ChangeHash>, s: S) -> Result<S::Ok, S::Error> {
+    match h {
+        Some(h) => s.serialize_str(&h.to_string()),
+        None => s.serialize_none(),
+    }
+}
+
+impl MeetingDoc {
+    /// Every non-empty leaf outside [`FIXED_FIELDS`] with the writers of its current value.
+    /// Empty values (`null`, `""`, `false`, empty text, empty maps and lists) claim nothing
+    /// and are left out, so the skeleton written by the first change never counts as a score
+    /// or a confirmation.
+    pub fn field_authors(&self) -> Vec<FieldAuthorship> {
+        let mut out = Vec::new();
+        walk(self.inner(), &ROOT, ObjType::Map, "", &mut out);
+        out
+    }
+}
+
+fn walk(doc: &AutoCommit, obj: &ObjId, kind: ObjType, path: &str, out: &mut Vec<FieldAuthorship>) {
+    let props: Vec<(Prop, String)> = match kind {
+        ObjType::Map | ObjType::Table => doc
+            .keys(obj)
+            .filter(|k| !(path.is_empty() && FIXED_FIELDS.contains(&k.as_str())))
+            .map(|k| (Prop::Map(k.clone()), join(path, &k)))
+            .collect(),
+        ObjType::List => (0..doc.length(obj))
+            .map(|i| {
+                let name = match doc.get(obj, i) {
+                    Ok(Some((Value::Object(ObjType::Map), item))) => item_id(doc, &item),
+                    _ => None,
+                };
+                let name = name.unwrap_or_else(|| i.to_string());
+                (Prop::Seq(i), format!("{path}[{name}]"))
+            })
+            .collect(),
+        ObjType::Text => return,
+    };
+    for (prop, here) in props {
+        match doc.get(obj, prop) {
+            Ok(Some((Value::Object(ObjType::Text), text))) => {
+                let writers = text_writers(doc, &text);
+                if !writers.is_empty() {
+                    let value = Json::String(doc.text(&text).unwrap_or_default());
+                    push(out, here, value, writers);
+                }
+            }
+            Ok(Some((Value::Object(child_kind), child))) => {
+                walk(doc, &child, child_kind, &here, out)
+            }
+            Ok(Some((Value::Scalar(s), id))) if !is_empty(&s) => {
+                let value = to_json(doc, &Value::Scalar(s), &id);
+                let writers = vec![writer(doc, &id)];
+                push(out, here, value, writers);
+            }
+            _ => {}
+        }
+    }
+}
+
+fn push(out: &mut Vec<FieldAuthorship>, path: String, value: Json, writers: Vec<Writer>) {
+    let owner = owner_of(&path, &value);
+    out.push(FieldAuthorship {
+        path,
+        owner,
+        value,
+        writers,
+    });
+}
+
+/// Whose field `path` is, given its value (only `status` depends on it).
+pub fn owner_of(path: &str, value: &Json) -> FieldOwner {
+    let top = path.split(['.', '[']).next().unwrap_or_default();
+    match top {
+        "superiorScore" | "returnReason" => FieldOwner::Committee,
+        "status"
+            if value
+                .as_str()
+                .is_some_and(|v| COMMITTEE_STATUSES.contains(&v)) =>
+        {
+            FieldOwner::Committee
+        }
+        _ => FieldOwner::Cell,
+    }
+}
+
+fn is_empty(s: &ScalarValue) -> bool {
+    match s {
+        ScalarValue::Null => true,
+        ScalarValue::Str(s) => s.is_empty(),
+        ScalarValue::Boolean(b) => !b,
+        _ => false,
+    }
+}
+
+fn writer(doc: &AutoCommit, id: &ObjId) -> Writer {
+    let actor = match id {
+        ObjId::Id(_, actor, _) => actor.to_hex_string(),
+        ObjId::Root => String::new(),
+    };
+    Writer {
+        actor,
+        change: hash_of(doc, id),
+    }
+}
+
+/// The distinct writers of the characters a text holds now, in order of first appearance.
+fn text_writers(doc: &AutoCommit, text: &ObjId) -> Vec<Writer> {
+    let mut writers: Vec<Writer> = Vec::new();
+    for item in doc.list_range(text, ..) {
+        let w = writer(doc, &item.id());
+        if !writers.contains(&w) {
+            writers.push(w);
+        }
+    }
+    writers
+}
+
+fn hash_of(doc: &AutoCommit, id: &ObjId) -> Option<ChangeHash> {
+    doc.hash_for_opid(id)
+}
