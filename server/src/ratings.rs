@@ -13,6 +13,7 @@
 //! - [`export`]: CSV (UTF-8 with BOM) and XLSX of ratings and attendance.
 //! - [`violations`]: the authorship hook of the organisation layer.
 
+pub mod authorship;
 pub mod codes;
 pub mod expected;
 pub mod export;
@@ -27,6 +28,7 @@ mod totals;
 pub mod violations;
 mod write;
 
+pub use authorship::OrgAuthorship;
 pub use project::{
     DocSource, ProjectContext, ProjectionOutcome, project, project_stored, refresh_all_totals,
 };

@@ -7,6 +7,7 @@ mod me;
 mod meetings;
 mod metrics;
 mod ratings;
+mod ratings_access;
 mod session;
 
 use actix_web::web;

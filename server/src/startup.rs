@@ -8,6 +8,7 @@
 mod tls;
 
 use std::net::TcpListener;
+use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::dev::{Server, ServerHandle};
@@ -24,11 +25,12 @@ use crate::accounts::Accounts;
 use crate::db::{DatabaseUrl, DbPool, PoolOptions, build_pool, run_migrations};
 use crate::metrics::Metrics;
 use crate::org::access::LiveAccess;
+use crate::ratings::{OrgAuthorship, Projector, RatingsConfig};
 use crate::settings::Settings;
 use crate::store::Store;
 use crate::store::compactor::{CompactorConfig, spawn_compactor};
 use crate::telemetry::RedactedRootSpan;
-use crate::ws::{Hub, HubConfig};
+use crate::ws::{CommitListener, Hub, HubConfig};
 
 /// A built, not yet running server.
 pub struct Application {
@@ -59,12 +61,22 @@ impl Application {
             .await
             .context("could not load the access rule")?;
         let revocations = accounts.revocations().subscribe();
+        // Ratings are projected into rows after every durable commit (within a second), with the
+        // organisation's authorship rule deciding which values count.
+        let projector = Projector::spawn_with(
+            store.pool().clone(),
+            RatingsConfig::from_env(),
+            Arc::new(OrgAuthorship),
+        );
+        let listener = projector.clone();
+        let on_commit: CommitListener = Arc::new(move |doc_ids| listener.notify(doc_ids));
         let hub = Hub::start(
             store.clone(),
             metrics.clone(),
             hub_config,
             access,
             revocations,
+            Some(on_commit),
         )?;
         let hub_data = web::Data::new(hub.handle());
 

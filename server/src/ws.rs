@@ -22,6 +22,7 @@ mod outbox;
 pub mod revocation;
 mod storage;
 
+pub use committer::CommitListener;
 pub use config::HubConfig;
 pub use hub::{Hub, HubHandle};
 

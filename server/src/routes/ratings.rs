@@ -13,6 +13,9 @@ use crate::ratings::expected::KnownCells;
 use crate::ratings::queries::{self, Scope, TaskScope};
 use crate::ratings::{RatingsConfig, RatingsError, export};
 use crate::store::Store;
+use crate::ws::HubHandle;
+
+use super::ratings_access::{ReadScope, authorize};
 
 /// Registers the ratings routes and their configuration (from the environment).
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -94,11 +97,13 @@ where
 }
 
 async fn grid(
-    _: AuthenticatedDevice,
+    device: AuthenticatedDevice,
+    hub: web::Data<HubHandle>,
     store: web::Data<Store>,
     q: web::Query<Params>,
 ) -> Result<HttpResponse, ApiError> {
     let committee = Params::required(&q.committee, "committee")?;
+    authorize(&device, &store, &hub, ReadScope::Unit(committee.clone())).await?;
     let (year, as_of) = (q.year()?, q.as_of()?);
     let grid = db(&store, move |c| {
         queries::grid(c, &KnownCells, &committee, year, as_of)
@@ -108,7 +113,8 @@ async fn grid(
 }
 
 async fn cell_year(
-    _: AuthenticatedDevice,
+    device: AuthenticatedDevice,
+    hub: web::Data<HubHandle>,
     store: web::Data<Store>,
     config: web::Data<RatingsConfig>,
     path: web::Path<(String, i64)>,
@@ -120,6 +126,7 @@ async fn cell_year(
         check_year(year)?,
         q.as_of()?,
     );
+    authorize(&device, &store, &hub, ReadScope::Unit(cell.clone())).await?;
     let config = config.get_ref().clone();
     let view = db(&store, move |c| {
         queries::cell_year(c, &cell, year, as_of, &config)
@@ -129,23 +136,39 @@ async fn cell_year(
 }
 
 async fn queue(
-    _: AuthenticatedDevice,
+    device: AuthenticatedDevice,
+    hub: web::Data<HubHandle>,
     store: web::Data<Store>,
     q: web::Query<Params>,
 ) -> Result<HttpResponse, ApiError> {
     let committee = q.committee();
+    authorize(
+        &device,
+        &store,
+        &hub,
+        unit_or_everything(committee.as_deref()),
+    )
+    .await?;
     let items = db(&store, move |c| queries::queue(c, committee.as_deref())).await?;
     Ok(HttpResponse::Ok().json(items))
 }
 
 async fn rollup(
-    _: AuthenticatedDevice,
+    device: AuthenticatedDevice,
+    hub: web::Data<HubHandle>,
     store: web::Data<Store>,
     config: web::Data<RatingsConfig>,
     q: web::Query<Params>,
 ) -> Result<HttpResponse, ApiError> {
     let (committee, year) = (q.committee(), q.year()?);
     let config = config.get_ref().clone();
+    authorize(
+        &device,
+        &store,
+        &hub,
+        unit_or_everything(committee.as_deref()),
+    )
+    .await?;
     let view = db(&store, move |c| {
         queries::rollup(c, &KnownCells, committee.as_deref(), year, &config)
     })
@@ -154,7 +177,8 @@ async fn rollup(
 }
 
 async fn stats(
-    _: AuthenticatedDevice,
+    device: AuthenticatedDevice,
+    hub: web::Data<HubHandle>,
     store: web::Data<Store>,
     q: web::Query<Params>,
 ) -> Result<HttpResponse, ApiError> {
@@ -164,6 +188,11 @@ async fn stats(
         (_, Some(committee)) => Scope::Committee(committee),
         _ => Scope::All,
     };
+    let read = match &scope {
+        Scope::Cell(code) | Scope::Committee(code) => ReadScope::Unit(code.clone()),
+        Scope::All => ReadScope::Everything,
+    };
+    authorize(&device, &store, &hub, read).await?;
     let bucket = match q.by.as_deref().unwrap_or("month") {
         "month" => queries::Bucket::Month,
         "quarter" => queries::Bucket::Quarter,
@@ -179,11 +208,13 @@ async fn stats(
 }
 
 async fn score(
-    _: AuthenticatedDevice,
+    device: AuthenticatedDevice,
+    hub: web::Data<HubHandle>,
     store: web::Data<Store>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let doc_id = path.into_inner();
+    authorize(&device, &store, &hub, ReadScope::Meeting(doc_id.clone())).await?;
     match db(&store, move |c| queries::score_explanation(c, &doc_id)).await? {
         Some(view) => Ok(HttpResponse::Ok().json(view)),
         None => Err(ApiError::NotFound),
@@ -191,13 +222,26 @@ async fn score(
 }
 
 async fn absences(
-    _: AuthenticatedDevice,
+    device: AuthenticatedDevice,
+    hub: web::Data<HubHandle>,
     store: web::Data<Store>,
     q: web::Query<Params>,
 ) -> Result<HttpResponse, ApiError> {
     let (cell, year) = (Params::required(&q.cell, "cell")?, q.year()?);
+    authorize(&device, &store, &hub, ReadScope::Unit(cell.clone())).await?;
     let rows = db(&store, move |c| queries::member_absences(c, &cell, year)).await?;
     Ok(HttpResponse::Ok().json(rows))
+}
+
+fn unit_or_everything(unit: Option<&str>) -> ReadScope {
+    unit.map_or(ReadScope::Everything, |u| ReadScope::Unit(u.to_owned()))
+}
+
+fn task_read(scope: &TaskScope) -> ReadScope {
+    match scope {
+        TaskScope::Cell(code) | TaskScope::Committee(code) => ReadScope::Unit(code.clone()),
+        TaskScope::All => ReadScope::Everything,
+    }
 }
 
 fn task_scope(q: &Params) -> TaskScope {
@@ -209,34 +253,46 @@ fn task_scope(q: &Params) -> TaskScope {
 }
 
 async fn followups(
-    _: AuthenticatedDevice,
+    device: AuthenticatedDevice,
+    hub: web::Data<HubHandle>,
     store: web::Data<Store>,
     q: web::Query<Params>,
 ) -> Result<HttpResponse, ApiError> {
     let (scope, year) = (task_scope(&q), q.year()?);
+    authorize(&device, &store, &hub, task_read(&scope)).await?;
     let rows = db(&store, move |c| queries::task_follow_ups(c, &scope, year)).await?;
     Ok(HttpResponse::Ok().json(rows))
 }
 
 async fn overdue(
-    _: AuthenticatedDevice,
+    device: AuthenticatedDevice,
+    hub: web::Data<HubHandle>,
     store: web::Data<Store>,
     q: web::Query<Params>,
 ) -> Result<HttpResponse, ApiError> {
     let (scope, as_of) = (task_scope(&q), q.as_of()?);
+    authorize(&device, &store, &hub, task_read(&scope)).await?;
     let rows = db(&store, move |c| queries::overdue_tasks(c, &scope, as_of)).await?;
     Ok(HttpResponse::Ok().json(rows))
 }
 
 /// `ratings.csv`, `ratings.xlsx`, `attendance.csv`, `attendance.xlsx`.
 async fn exports(
-    _: AuthenticatedDevice,
+    device: AuthenticatedDevice,
+    hub: web::Data<HubHandle>,
     store: web::Data<Store>,
     path: web::Path<String>,
     q: web::Query<Params>,
 ) -> Result<HttpResponse, ApiError> {
     let name = path.into_inner();
     let (committee, year) = (q.committee(), q.year()?);
+    authorize(
+        &device,
+        &store,
+        &hub,
+        unit_or_everything(committee.as_deref()),
+    )
+    .await?;
     let (kind, format) = name.rsplit_once('.').ok_or(ApiError::NotFound)?;
     let attendance = match kind {
         "ratings" => false,

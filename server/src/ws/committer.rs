@@ -11,6 +11,10 @@ use tokio::task::JoinHandle;
 use super::storage::StorageResult;
 use crate::store::{ChangeMeta, DocWrite, Store};
 
+/// Told the document ids of every durable commit (e.g. the ratings projector), after the commit
+/// returned and before the engine hears of it.
+pub type CommitListener = std::sync::Arc<dyn Fn(Vec<String>) + Send + Sync>;
+
 /// One `Persist` output.
 #[derive(Debug)]
 pub(super) struct Batch {
@@ -24,6 +28,7 @@ pub(super) fn spawn(
     max_items: usize,
     mut batches: mpsc::UnboundedReceiver<Batch>,
     results: mpsc::UnboundedSender<StorageResult>,
+    on_commit: Option<CommitListener>,
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
         while let Some(first) = batches.recv().await {
@@ -38,7 +43,7 @@ pub(super) fn spawn(
                     Err(_) => break,
                 }
             }
-            commit_group(&store, group, &results).await;
+            commit_group(&store, group, &results, on_commit.as_ref()).await;
         }
     })
 }
@@ -49,11 +54,18 @@ async fn commit_group(
     store: &Store,
     group: Vec<Batch>,
     results: &mpsc::UnboundedSender<StorageResult>,
+    on_commit: Option<&CommitListener>,
 ) {
     let writes: Vec<DocWrite> = group.iter().flat_map(|b| writes_of(&b.items)).collect();
     let tickets: Vec<Ticket> = group.iter().map(|b| b.ticket).collect();
+    let doc_ids = |items: &[PersistItem]| -> Vec<String> {
+        items.iter().map(|i| i.doc_id.to_string()).collect()
+    };
     match store.commit_batch(writes).await {
         Ok(()) => {
+            if let Some(listener) = on_commit {
+                listener(group.iter().flat_map(|b| doc_ids(&b.items)).collect());
+            }
             for ticket in tickets {
                 let _ = results.send(StorageResult::Persisted { ticket, ok: true });
             }
@@ -69,8 +81,13 @@ async fn commit_group(
             tracing::warn!(error = ?e, batches = group.len(), "group commit failed; retrying batch by batch");
             for batch in group {
                 let result = store.commit_batch(writes_of(&batch.items)).await;
-                if let Err(e) = &result {
-                    tracing::error!(error = ?e, ticket = batch.ticket.0, "commit failed");
+                match &result {
+                    Ok(()) => {
+                        if let Some(listener) = on_commit {
+                            listener(doc_ids(&batch.items));
+                        }
+                    }
+                    Err(e) => tracing::error!(error = ?e, ticket = batch.ticket.0, "commit failed"),
                 }
                 let _ = results.send(StorageResult::Persisted {
                     ticket: batch.ticket,

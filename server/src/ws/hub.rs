@@ -19,7 +19,7 @@ use sync_core::sync::{ConnId, PeerIdentity, ServerConfig, ServerEngine};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, broadcast, mpsc, oneshot};
 use tokio::task::JoinHandle;
 
-use super::committer::{self, Batch};
+use super::committer::{self, Batch, CommitListener};
 use super::config::HubConfig;
 use super::guard::CellGuard;
 use super::outbox::Outbox;
@@ -114,12 +114,14 @@ impl Hub {
     /// Starts the hub thread with an engine configured by `config`, deciding access with the
     /// organisation rule `access` and checking changes with [`CellGuard`]. Every event on
     /// `revocations` closes the affected devices' connections at once (see [`revocation`]).
+    /// `on_commit` hears the document ids of every durable commit.
     pub fn start(
         store: Store,
         metrics: Metrics,
         config: HubConfig,
         access: LiveAccess,
         revocations: broadcast::Receiver<RevocationEvent>,
+        on_commit: Option<CommitListener>,
     ) -> anyhow::Result<Self> {
         let (commands, rx) = mpsc::unbounded_channel();
         let handle = HubHandle {
@@ -141,7 +143,9 @@ impl Hub {
             .context("could not build the sync hub runtime")?;
         let thread = std::thread::Builder::new()
             .name("sync-hub".to_owned())
-            .spawn(move || runtime.block_on(run(store, metrics, config, rx, revocations)))
+            .spawn(move || {
+                runtime.block_on(run(store, metrics, config, rx, revocations, on_commit))
+            })
             .context("could not start the sync hub thread")?;
         Ok(Self {
             handle,
@@ -201,6 +205,7 @@ async fn run(
     config: HubConfig,
     mut commands: mpsc::UnboundedReceiver<Command>,
     revocations: Revocations,
+    on_commit: Option<CommitListener>,
 ) {
     let access = revocations.access.clone();
     let engine = ServerEngine::new(
@@ -224,6 +229,7 @@ async fn run(
         config.max_commit_items,
         commits_rx,
         results.clone(),
+        on_commit,
     );
     let sync_state_worker =
         storage::spawn_sync_state_worker(store.clone(), sync_states_rx, results.clone());

@@ -8,9 +8,13 @@ use sync_core::doc::MeetingOp;
 
 use crate::helpers::{Backend, create_device, spawn_app_with};
 use crate::on_both_backends;
-use crate::ratings_support::{demo_doc_id, dump, edit_stored, rebuild_all, seed_demo};
+use crate::ratings_support::{
+    demo_doc_id, dump, edit_stored, rebuild_all, seed_demo, token_with_role,
+};
+use server::org::access::Role;
 
 on_both_backends!(
+    ratings_are_read_under_the_same_rule_as_the_minutes,
     the_json_views_answer_from_the_projection,
     exports_are_sorted_under_vietnamese_collation_with_a_bom_and_open_as_xlsx,
     the_projector_projects_notified_documents_once_per_burst,
@@ -33,8 +37,8 @@ async fn the_json_views_answer_from_the_projection(backend: Backend) {
     let pool = app.store.pool().clone();
     seed_demo(&pool);
     rebuild_all(&mut pool.get().unwrap());
-    let (_, token) = create_device(&pool, "committee");
-    let token = token.expose().to_owned();
+    // A committee member at the province reads every view, national ones included.
+    let token = token_with_role(&pool, Role::CommitteeMember, "dbt-ninh-binh");
 
     let unauthenticated = app
         .client
@@ -145,8 +149,7 @@ async fn exports_are_sorted_under_vietnamese_collation_with_a_bom_and_open_as_xl
         );
         rebuild_all(&mut conn);
     }
-    let (_, token) = create_device(&pool, "committee");
-    let token = token.expose().to_owned();
+    let token = token_with_role(&pool, Role::CommitteeMember, "dbt-ninh-binh");
     let fetch = |path: &'static str| {
         let (client, url, token) = (app.client.clone(), app.url(path), token.clone());
         async move {
@@ -250,4 +253,58 @@ async fn the_projector_projects_notified_documents_once_per_burst(backend: Backe
     // Notifying nothing is a no-op, and flushing with nothing pending returns at once.
     projector.notify(Vec::<String>::new());
     projector.flush().await;
+}
+
+async fn ratings_are_read_under_the_same_rule_as_the_minutes(backend: Backend) {
+    let app = spawn_app_with(backend, |_| {}).await;
+    let pool = app.store.pool().clone();
+    seed_demo(&pool);
+    rebuild_all(&mut pool.get().unwrap());
+    let secretary = token_with_role(&pool, Role::CellSecretary, "du-hoa-lu-cb01");
+    let member = token_with_role(&pool, Role::CommitteeMember, "du-hoa-lu");
+    let (_, bare) = create_device(&pool, "a device without a user");
+    let bare = bare.expose().to_owned();
+    let status = |token: String, path: String| {
+        let (client, url) = (app.client.clone(), app.url(&path));
+        async move {
+            client
+                .get(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    let own_cell = "/api/v1/ratings/cells/du-hoa-lu-cb01/year/2026".to_owned();
+    let other_cell = "/api/v1/ratings/cells/du-gia-vien-cb01/year/2026".to_owned();
+    let own_meeting = format!(
+        "/api/v1/meetings/{}/score",
+        demo_doc_id("du-hoa-lu-cb01", "2026-03")
+    );
+    let other_meeting = format!(
+        "/api/v1/meetings/{}/score",
+        demo_doc_id("du-gia-vien-cb01", "2026-03")
+    );
+    let grid = "/api/v1/ratings/grid?committee=du-hoa-lu&year=2026".to_owned();
+    let other_grid = "/api/v1/ratings/grid?committee=du-gia-vien&year=2026".to_owned();
+    let national = "/api/v1/ratings/rollup?year=2026".to_owned();
+
+    // The secretary reads its own cell and meetings, nothing else.
+    assert_eq!(status(secretary.clone(), own_cell.clone()).await, 200);
+    assert_eq!(status(secretary.clone(), own_meeting.clone()).await, 200);
+    assert_eq!(status(secretary.clone(), other_cell.clone()).await, 404);
+    assert_eq!(status(secretary.clone(), other_meeting.clone()).await, 404);
+    assert_eq!(status(secretary.clone(), grid.clone()).await, 404);
+    assert_eq!(status(secretary.clone(), national.clone()).await, 404);
+    // The committee member reads its committee's subtree, not the other committee's.
+    assert_eq!(status(member.clone(), grid.clone()).await, 200);
+    assert_eq!(status(member.clone(), own_cell.clone()).await, 200);
+    assert_eq!(status(member.clone(), other_grid.clone()).await, 404);
+    assert_eq!(status(member.clone(), other_meeting.clone()).await, 404);
+    assert_eq!(status(member.clone(), national.clone()).await, 404);
+    // A device without a user reads no ratings at all.
+    assert_eq!(status(bare.clone(), own_cell).await, 404);
+    assert_eq!(status(bare, grid).await, 404);
 }

@@ -3,12 +3,14 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
+use server::accounts::{credentials, roles, users};
 use server::db::schema::{
     meeting_attendance, meeting_criteria, meeting_facts, meeting_followups, meeting_locks,
     meeting_month_totals, meeting_problems, meeting_scores, meeting_tasks,
 };
 use server::db::{DbConnection, DbPool};
 use server::demo::{self, DEMO_DEVICE_ID};
+use server::org::access::Role;
 use server::ratings::rebuild::{RebuildReport, rebuild};
 use server::ratings::rows::{
     AttendanceRow, CriterionRow, FactRow, FollowUpRow, LockRow, ProblemRow, ScoreRow, TaskRow,
@@ -36,6 +38,21 @@ pub fn ctx(config: &RatingsConfig) -> ProjectContext<'_> {
 pub fn seed_demo(pool: &DbPool) {
     let mut conn = pool.get().expect("connection");
     demo::seed(&mut conn).expect("seed demo");
+}
+
+/// A device token of a new user holding `role` over the unit `code` (the demo tree must exist).
+pub fn token_with_role(pool: &DbPool, role: Role, code: &str) -> String {
+    let mut conn = pool.get().expect("connection");
+    let username = format!("test.{}.{code}", role.as_str());
+    users::create_user(&mut conn, &username, "Người thử", "mật-khẩu-thử").expect("user");
+    roles::grant_role(&mut conn, &username, role, code).expect("grant");
+    let user = users::user_by_username(&mut conn, &username)
+        .expect("query")
+        .expect("user exists");
+    let (_, token) =
+        credentials::enrol_device(&mut conn, &user.id, "thử", chrono::Duration::days(1))
+            .expect("enrol");
+    token.expose().to_owned()
 }
 
 /// Rebuilds every projection with the default config.

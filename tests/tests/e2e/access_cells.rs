@@ -357,6 +357,42 @@ async fn forged_superior_score_is_flagged(
     .await;
     assert_eq!(denied.status, 404);
     assert_eq!((denied.status, denied.body), (missing.status, missing.body));
+
+    // The live server projected the rating after the commit: the forged value is listed as a
+    // violation and the meeting gets no official level, although the committee confirmed it.
+    let path = format!("/api/v1/meetings/{id_a}/score");
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    let score = loop {
+        let answer = http(
+            server.port,
+            "GET",
+            &path,
+            &[("Authorization", &bearer)],
+            None,
+        )
+        .await;
+        if answer.status == 200 && answer.json()["facts"]["status"] == "da_xac_nhan" {
+            break answer.json();
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no projection in time: {} {}",
+            answer.status,
+            answer.body
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(
+        score["score"]["violation_count"].as_i64() >= Some(1),
+        "{score}"
+    );
+    assert_eq!(
+        score["score"]["official_level"],
+        serde_json::Value::Null,
+        "{score}"
+    );
+    let problems = score["problems"].to_string();
+    assert!(problems.contains("superiorScore.awarded.c1"), "{problems}");
 }
 
 on_both_backends!(two_cells_see_only_their_own_minutes_and_the_committee_sees_both);

@@ -108,6 +108,18 @@ impl AccessSnapshot {
         }
     }
 
+    /// True when the device's user may read every unit of the tree (a committee member at the
+    /// root): the national views.
+    pub fn reads_whole_tree(&self, device_id: &str) -> bool {
+        match self.devices.get(device_id) {
+            Some(DeviceAccount::User { roles, .. }) => self
+                .unit_by_code
+                .values()
+                .all(|unit| decide(roles, unit, &self.tree).access > super::Access::Denied),
+            _ => false,
+        }
+    }
+
     /// The verdict of the sync engine's policy.
     pub fn sync_access(
         &self,
