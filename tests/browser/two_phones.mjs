@@ -1,6 +1,6 @@
 // (2) Two phones edit the same meeting offline (attendance, text, the same criterion) and
 // converge after reconnecting; the conflicting criterion is shown side by side in both.
-import { run, phone, base, loginOnline, goOffline, goOnline, waitSent, record, result, shots } from "./lib.mjs";
+import { run, phone, loginOnline, goOffline, goOnline, waitSent, record, result, shots } from "./lib.mjs";
 
 const period = process.argv[3] ?? "2026-12";
 
@@ -18,11 +18,9 @@ await run(async (browser) => {
     await a.page.waitForSelector(`ul.attendance li:has-text('${name}')`);
   }
   await waitSent(a.page);
-  // The server's interim access rule on main (CreatorOnly) lets only the creating device read a
-  // document, so phone B uses A's device credential (same cookie, its own browser storage).
-  await b.context.addCookies(await a.context.cookies());
-  await b.page.goto(`${base}/app/#/m/${period}`);
-  await b.page.reload(); // a new socket with A's credential
+  // Phone B (the same secretary's second device, its own credential) listed the months before
+  // A made the meeting, so its repo holds "unavailable" for it: opening it must ask the server again.
+  await b.page.evaluate((p) => { location.hash = `#/m/${p}`; }, period);
   await b.page.waitForSelector("ul.attendance li:nth-child(2)", { timeout: 30000 }).catch(async (e) => {
     await b.page.screenshot({ path: `${shots}/2-b-failed.png`, fullPage: true });
     console.error("B at", b.page.url(), await b.page.evaluate(() => JSON.stringify(window.chibo?.syncState())));

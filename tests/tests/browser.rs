@@ -280,9 +280,6 @@ async fn the_apps_edit_functions_and_sync_cores_typed_ops_give_the_same_records(
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "blocked: the hub on main uses the interim CreatorOnly access rule, so a second device \
-            cannot read the meeting (sharing A's cookie is still refused); unignore once \
-            OrgAccessPolicy is wired into the hub"]
 async fn two_phones_editing_one_meeting_offline_converge_and_see_the_conflicting_criterion() {
     let (_db, server) = demo_server().await;
     let out = run_script("two_phones.mjs", server.port, &["2026-12"]).await;

@@ -34,6 +34,7 @@ const listeners = new Set();
 /** Subscribes to sync-state changes. */
 export const onSyncState = (fn) => (listeners.add(fn), () => listeners.delete(fn));
 const serverHeads = new Map(); // docId -> heads the server last reported
+const answers = new Map(); // docId -> how many messages the server sent about it
 const state = { connected: false, lastSync: Number(localStorage.getItem("lastSync") || 0) || null };
 const unsent = new Set(JSON.parse(localStorage.getItem("unsent") || "[]"));
 const saveUnsent = () => localStorage.setItem("unsent", JSON.stringify([...unsent]));
@@ -80,6 +81,7 @@ export function startRepo() {
       notify();
     } catch { /* not a sync message we can read: ignore */ }
   });
+  net.on("message", (msg) => { if (msg.documentId) answers.set(msg.documentId, (answers.get(msg.documentId) ?? 0) + 1); });
   for (const id of unsent) track(id);
   return repo;
 }
@@ -87,6 +89,36 @@ export function startRepo() {
 /** Loads a document so the repo syncs it (unsent edits go out as soon as a peer is there). */
 async function track(docId) {
   try { await repo.find(docId, { allowableStates: ["ready", "unavailable"] }); } catch { /* retried on next peer */ }
+}
+
+/** Resolves once `pred()` holds or after `ms`. */
+const until = (pred, ms) => new Promise((resolve) => {
+  const end = Date.now() + ms;
+  const tick = () => (pred() || Date.now() > end ? resolve() : setTimeout(tick, 50));
+  tick();
+});
+
+/** Asks the server for a document again, as automerge-repo's first request does (a sync message
+ * of an empty document); its answer makes an "unavailable" handle ready if the server has it. */
+function ask(docId) {
+  const [, data] = Automerge.generateSyncMessage(Automerge.init(), Automerge.initSyncState());
+  for (const targetId of repo.peers) repo.networkSubsystem.send({ type: "request", targetId, documentId: docId, data });
+}
+
+/** The handle of `docId`: ready when this device or the server has the document, else
+ * "unavailable". automerge-repo decides "unavailable" once and keeps it for the page's life: when
+ * the socket has not joined within 1 s of opening (a slow phone or server), and when the server
+ * did not have it at the first look (another phone of the cell made the meeting since). So while
+ * online, wait for the server and ask it again before saying the document is not there. */
+async function lookup(docId) {
+  const handle = await repo.find(docId, { allowableStates: ["ready", "unavailable"] });
+  if (handle.isReady() || !navigator.onLine) return handle;
+  await until(() => state.connected, 5000);
+  if (!state.connected) return handle;
+  const before = answers.get(docId) ?? 0;
+  ask(docId);
+  await until(() => handle.isReady() || (answers.get(docId) ?? 0) > before, 5000);
+  return handle;
 }
 
 /** Applies ops to a document as one change and marks it unsent. */
@@ -140,8 +172,7 @@ export async function prefetchMembers(cell) {
 
 /** The meeting of `period` if this device (or the server) has it, else null. */
 export async function findMeeting(cell, period) {
-  const docId = core.regularMeetingId(cell, period);
-  const handle = await repo.find(docId, { allowableStates: ["ready", "unavailable"] });
+  const handle = await lookup(core.regularMeetingId(cell, period));
   return handle.isReady() ? handle : null;
 }
 
@@ -150,7 +181,7 @@ export async function findMeeting(cell, period) {
  * it from last month (roster, chair, follow-ups of its tasks) and the agenda template. */
 export async function startMeeting(cell, period) {
   const docId = core.regularMeetingId(cell, period);
-  const existing = await repo.find(docId, { allowableStates: ["ready", "unavailable"] });
+  const existing = await lookup(docId);
   if (existing.isReady()) return existing;
   const genesis = await fetchGenesis(cell, period);
   if (genesis.docId !== docId) throw new Error(`genesis id ${genesis.docId} differs from ${docId}`);
