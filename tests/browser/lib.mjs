@@ -27,8 +27,8 @@ export const ready = (page) => page.waitForSelector("body[data-ready='1']", { ti
 
 /** Logs in through the form and waits until the service worker controls the page and every
  * month of the list has been looked up (so those documents are on the device). */
-export async function loginOnline(page, user = "bithu.hoalu1", password = "demo-bithu-hoalu1") {
-  await page.goto(`${base}/app/`);
+export async function loginOnline(page, user = "bithu.hoalu1", password = "demo-bithu-hoalu1", origin = base) {
+  await page.goto(`${origin}/app/`);
   await ready(page);
   await page.fill("input[name=username]", user);
   await page.fill("input[name=password]", password);

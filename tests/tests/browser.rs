@@ -312,3 +312,66 @@ async fn two_phones_editing_one_meeting_offline_converge_and_see_the_conflicting
     assert_eq!(on_server.resolution, merged.resolution);
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_app_update_while_the_phone_holds_unsynced_edits_loses_nothing() {
+    let (_db, server) = demo_server().await;
+    let out = run_script("app_update.mjs", server.port, &["2026-12"]).await;
+    let doc_id = out["docId"].as_str().expect("docId");
+    let parse = |key: &str| -> MeetingRecord {
+        serde_json::from_value(out[key].clone()).expect("a record from the browser")
+    };
+    let (edited, after_update, sent) = (parse("edited"), parse("afterUpdate"), parse("sent"));
+    let members: Vec<String> = serde_json::from_value(out["members"].clone()).expect("members");
+    let criterion = out["criterion"].as_str().expect("criterion");
+
+    // The update really happened: the old app cache is gone, the new version's is there.
+    let before: Vec<String> =
+        serde_json::from_value(out["cachesBefore"].clone()).expect("cache names");
+    let after: Vec<String> =
+        serde_json::from_value(out["cachesAfter"].clone()).expect("cache names");
+    assert_eq!(before.len(), 1, "one app cache before: {before:?}");
+    assert_eq!(
+        after,
+        vec![format!("{}-next", before[0])],
+        "only the new one after"
+    );
+    // The new version opened the edits and still knew they were not sent.
+    assert_eq!(
+        after_update, edited,
+        "the updated app shows every offline edit"
+    );
+    assert_ne!(out["stateAfterUpdate"]["kind"], "sent");
+    assert_eq!(
+        sent, edited,
+        "nothing changed between the update and the sync"
+    );
+
+    // The server has every edit.
+    let stored = e2e::server::eventually(
+        "the edited meeting on the server",
+        Duration::from_secs(10),
+        || {
+            let (server, edited) = (&server, &edited);
+            async move { stored_record(server, doc_id).await.filter(|r| r == edited) }
+        },
+    )
+    .await;
+    assert_eq!(
+        stored.attendance[&members[0]].status,
+        AttendanceStatus::CoMat
+    );
+    assert_eq!(
+        stored.attendance[&members[1]].status,
+        AttendanceStatus::VangCoLyDo
+    );
+    assert_eq!(stored.attendance[&members[1]].reason, "Ốm, có đơn");
+    assert_eq!(
+        stored.resolution,
+        "Nghị quyết ghi trước khi cập nhật ứng dụng."
+    );
+    assert_eq!(stored.self_score.awarded.get(criterion), Some(&1.0));
+    assert_eq!(stored.tasks.len(), 1);
+    assert_eq!(stored.tasks[0].task, "Thu đảng phí quý IV");
+    server.stop().await;
+}

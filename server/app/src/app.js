@@ -35,7 +35,7 @@ const listeners = new Set();
 export const onSyncState = (fn) => (listeners.add(fn), () => listeners.delete(fn));
 const serverHeads = new Map(); // docId -> heads the server last reported
 const answers = new Map(); // docId -> how many messages the server sent about it
-const state = { connected: false, lastSync: Number(localStorage.getItem("lastSync") || 0) || null };
+const state = { connected: false, startedAt: 0, lastSync: Number(localStorage.getItem("lastSync") || 0) || null };
 const unsent = new Set(JSON.parse(localStorage.getItem("unsent") || "[]"));
 const saveUnsent = () => localStorage.setItem("unsent", JSON.stringify([...unsent]));
 
@@ -62,6 +62,7 @@ function checkSent(docId) {
 /** Starts the repo (IndexedDB + WebSocket with a 1 s retry) once the user is known. */
 export function startRepo() {
   if (repo) return repo;
+  state.startedAt = Date.now();
   const wsUrl = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/sync`;
   repo = new Repo({
     storage: new IndexedDBStorageAdapter("chibo-minutes"),
@@ -113,11 +114,13 @@ function ask(docId) {
 async function lookup(docId) {
   const handle = await repo.find(docId, { allowableStates: ["ready", "unavailable"] });
   if (handle.isReady() || !navigator.onLine) return handle;
-  await until(() => state.connected, 5000);
+  // Only while the socket is still joining: a server that cannot be reached at all (a captive
+  // portal, no signal behind the access point) must not slow every lookup down.
+  await until(() => state.connected, Math.max(0, state.startedAt + 5000 - Date.now()));
   if (!state.connected) return handle;
   const before = answers.get(docId) ?? 0;
   ask(docId);
-  await until(() => handle.isReady() || (answers.get(docId) ?? 0) > before, 5000);
+  await until(() => handle.isReady() || (answers.get(docId) ?? 0) > before || !state.connected, 5000);
   return handle;
 }
 
