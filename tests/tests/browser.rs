@@ -19,6 +19,10 @@ fn repo_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// Browser tests run one at a time: each starts Chromium and a server, and on a 2-core machine
+/// two at once would turn their timeouts into flakes.
+static ONE_BROWSER_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// Starts the server on a fresh SQLite database seeded with the demo data set.
 async fn demo_server() -> (TestDb, TestServer) {
     let db = TestDb::new(Backend::Sqlite);
@@ -116,6 +120,7 @@ fn numbers_as_f64(value: &Value) -> Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_meeting_made_offline_reaches_the_server_and_scores_as_the_server_does() {
+    let _one_at_a_time = ONE_BROWSER_AT_A_TIME.lock().await;
     let (_db, server) = demo_server().await;
     let out = run_script("offline_meeting.mjs", server.port, &["2026-12"]).await;
     let doc_id = out["docId"].as_str().expect("docId");
@@ -191,6 +196,7 @@ fn is_scalar_str(doc: &automerge::AutoCommit, obj: &automerge::ObjId, key: &str)
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_apps_edit_functions_and_sync_cores_typed_ops_give_the_same_records() {
+    let _one_at_a_time = ONE_BROWSER_AT_A_TIME.lock().await;
     use automerge::ReadDoc;
     let (_db, server) = demo_server().await;
     let corpus = repo_root().join("sync-core/tests/fixtures/op-corpus");
@@ -281,6 +287,7 @@ async fn the_apps_edit_functions_and_sync_cores_typed_ops_give_the_same_records(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_phones_editing_one_meeting_offline_converge_and_see_the_conflicting_criterion() {
+    let _one_at_a_time = ONE_BROWSER_AT_A_TIME.lock().await;
     let (_db, server) = demo_server().await;
     let out = run_script("two_phones.mjs", server.port, &["2026-12"]).await;
     let doc_id = out["docId"].as_str().expect("docId");
@@ -315,6 +322,7 @@ async fn two_phones_editing_one_meeting_offline_converge_and_see_the_conflicting
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_app_update_while_the_phone_holds_unsynced_edits_loses_nothing() {
+    let _one_at_a_time = ONE_BROWSER_AT_A_TIME.lock().await;
     let (_db, server) = demo_server().await;
     let out = run_script("app_update.mjs", server.port, &["2026-12"]).await;
     let doc_id = out["docId"].as_str().expect("docId");
