@@ -46,3 +46,16 @@ pub async fn mismatches(
     }
     Ok(wrong)
 }
+
+/// [`mismatches`] over several fleet owners, each group fetched through its owner's URL (an
+/// owner's documents are readable with its own credential only). Returns how many differ.
+pub async fn lost_per_owner(
+    groups: &[(String, Vec<(DocumentId, Vec<ChangeHash>)>)],
+    timeout: Duration,
+) -> anyhow::Result<usize> {
+    let mut lost = 0;
+    for (url, expected) in groups {
+        lost += mismatches(url, expected, timeout).await?.len();
+    }
+    Ok(lost)
+}

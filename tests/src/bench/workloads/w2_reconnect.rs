@@ -14,12 +14,13 @@ const SEED: u64 = 2;
 pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(String, Measured)>> {
     let sizes: Vec<u64> = cfg.pick(vec![12, 120], vec![12, 600, 1_200]);
     let templates = cfg.templates(500)?;
-    let url = server.url();
     let timeout = cfg.session_timeout();
     let mut out = Vec::new();
     let mut base = 0;
     for d in sizes {
-        let mut e = device(&format!("w2-{d}"), server.kind);
+        let name = format!("w2-{d}");
+        let url = server.url_as(&name)?;
+        let mut e = device(&name, server.kind);
         for i in 0..d {
             let (id, doc) = templates.doc(SEED, base + i)?;
             e.insert_doc(id, doc);

@@ -17,7 +17,8 @@ const SEED: u64 = 3;
 /// Runs W3 against `server`.
 pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(String, Measured)>> {
     let edits: usize = cfg.pick(500, 5_000);
-    let url = server.url();
+    // One cell's account; its three devices and the fresh one share it.
+    let url = server.url_as("w3")?;
     let timeout = cfg.session_timeout();
     let id = crate::bench::fleet::doc_id(SEED, 0);
     let skeleton = meeting(SEED, 0)?.document().clone();
@@ -28,7 +29,7 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
             e
         })
         .collect();
-    let (mut engines, _, _) = sync_all(&url, engines, 3, timeout)
+    let (mut engines, _, _) = sync_all(&[url.clone(), url.clone(), url.clone()], engines, 3, timeout)
         .await
         .context("seeding")?;
     let mut links = Vec::new();

@@ -17,11 +17,12 @@ const SEED: u64 = 7;
 pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(String, Measured)>> {
     let ks: Vec<usize> = cfg.pick(vec![10], vec![10, 100, 1_000]);
     let templates = cfg.templates(500)?;
-    let url = server.url();
     let timeout = cfg.session_timeout();
     let mut out = Vec::new();
     for (n, k) in ks.into_iter().enumerate() {
         let (id, doc) = templates.doc(SEED, n as u64)?;
+        // One account per meeting: its three devices share it.
+        let url = server.url_as(&format!("w7-{k}"))?;
         let engines = (0..3)
             .map(|i| {
                 let mut e = device(&format!("w7-{k}-{i}"), server.kind);
@@ -29,7 +30,7 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
                 e
             })
             .collect();
-        let (mut engines, _, _) = sync_all(&url, engines, 3, timeout)
+        let (mut engines, _, _) = sync_all(&[url.clone(), url.clone(), url.clone()], engines, 3, timeout)
             .await
             .context("seeding")?;
         let base = doc.get_heads();
