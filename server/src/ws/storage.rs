@@ -16,6 +16,11 @@ pub(super) enum StorageResult {
         doc_id: DocumentId,
         result: Result<Option<LoadedDoc>, ()>,
     },
+    /// `LoadDocHeads` finished: the index row, `None` if absent or unreadable.
+    DocHeadsLoaded {
+        doc_id: DocumentId,
+        row: Option<StoredHeads>,
+    },
     /// `LoadSyncState` finished (a failure counts as no saved state).
     SyncStateLoaded {
         conn: ConnId,
@@ -71,6 +76,31 @@ pub(super) fn load_doc(
             }
         };
         let _ = results.send(StorageResult::DocLoaded { doc_id, result });
+    });
+}
+
+/// Reads one document's heads index row in the background (no document bytes).
+pub(super) fn load_doc_heads(
+    store: &Store,
+    doc_id: DocumentId,
+    results: &mpsc::UnboundedSender<StorageResult>,
+) {
+    let (store, results) = (store.clone(), results.clone());
+    tokio::spawn(async move {
+        let id = doc_id.to_string();
+        let row = match store.doc_index(vec![id.clone()]).await {
+            Ok(mut index) => index.remove(&id).map(|entry| StoredHeads {
+                doc_id,
+                heads: entry.heads,
+                meta: meta(entry.owner),
+            }),
+            Err(e) => {
+                // The engine then loads the document, which reports its own failure.
+                tracing::warn!(error = ?e, doc.id = %doc_id, "could not read the heads index");
+                None
+            }
+        };
+        let _ = results.send(StorageResult::DocHeadsLoaded { doc_id, row });
     });
 }
 
