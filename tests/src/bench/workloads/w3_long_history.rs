@@ -29,9 +29,14 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
             e
         })
         .collect();
-    let (mut engines, _, _) = sync_all(&[url.clone(), url.clone(), url.clone()], engines, 3, timeout)
-        .await
-        .context("seeding")?;
+    let (mut engines, _, _) = sync_all(
+        &[url.clone(), url.clone(), url.clone()],
+        engines,
+        3,
+        timeout,
+    )
+    .await
+    .context("seeding")?;
     let mut links = Vec::new();
     for e in engines.iter_mut() {
         let mut link = Link::open(&url, e).await?;

@@ -70,9 +70,7 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
     let tasks: Vec<_> = engines
         .into_iter()
         .zip(urls.iter().cloned())
-        .map(|(mut e, url)| {
-            tokio::spawn(async move { sync_session(&url, &mut e, timeout).await })
-        })
+        .map(|(mut e, url)| tokio::spawn(async move { sync_session(&url, &mut e, timeout).await }))
         .collect();
     let (mut acks, mut totals, mut errors) = (Vec::new(), Totals::default(), Vec::new());
     for t in tasks {

@@ -30,9 +30,14 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
                 e
             })
             .collect();
-        let (mut engines, _, _) = sync_all(&[url.clone(), url.clone(), url.clone()], engines, 3, timeout)
-            .await
-            .context("seeding")?;
+        let (mut engines, _, _) = sync_all(
+            &[url.clone(), url.clone(), url.clone()],
+            engines,
+            3,
+            timeout,
+        )
+        .await
+        .context("seeding")?;
         let base = doc.get_heads();
         let mut merged = doc.clone();
         let mut raw = 0;
