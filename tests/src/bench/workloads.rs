@@ -123,6 +123,12 @@ impl Config {
         Ok(t)
     }
 
+    /// Edits per meeting of the fleet documents: performance.md §2's "typical" 500 at full
+    /// size; 100 for the smoke test, which runs every server in a debug build.
+    pub fn meeting_edits(&self) -> usize {
+        self.pick(100, 500)
+    }
+
     /// How long one client session may take before it counts as a timeout.
     pub fn session_timeout(&self) -> Duration {
         match self.size {

@@ -36,7 +36,7 @@ fn mix(d: u64) -> Mix {
 pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(String, Measured)>> {
     let devices: u64 = cfg.pick(10, 50);
     let spread = cfg.pick(Duration::from_secs(1), Duration::from_secs(5));
-    let templates = cfg.templates(500)?;
+    let templates = cfg.templates(cfg.meeting_edits())?;
     let timeout = cfg.session_timeout();
 
     // Device `d` is the one device of cell `d`, with its own credential; `owned[d]` are the
@@ -169,7 +169,8 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
         lost,
     };
     let title = format!(
-        "W1 sync storm: {devices} devices × 12 docs (500 edits), reconnect within {} s, cold server",
+        "W1 sync storm: {devices} devices × 12 docs ({} edits), reconnect within {} s, cold server",
+        cfg.meeting_edits(),
         spread.as_secs()
     );
     Ok(vec![(title, measured)])

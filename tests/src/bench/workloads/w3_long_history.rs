@@ -45,6 +45,7 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
         links.push(link);
     }
 
+    let loaded_before = docs_loaded(server);
     let phase = Phase::begin(server);
     let mut pushes = Vec::new();
     for block in 0..edits.div_ceil(50) {
@@ -80,6 +81,8 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
         totals.add(&link.close(e).await);
     }
     let (wall, cpu, rss) = phase.end(server);
+    // Loads of the timed phase only (not seeding, not the check below).
+    let loaded = docs_loaded(server).zip(loaded_before).map(|(a, b)| a - b);
 
     // A new device pulls the whole document.
     let mut fresh = device("w3-fresh", server.kind);
@@ -104,7 +107,7 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
             bytes_down: Some(totals.down),
             // Messages per document add up over 100 pushes here: not a round-trip count.
             round_trips: None,
-            docs_loaded: docs_loaded(server),
+            docs_loaded: loaded,
             extra: vec![
                 ("pushes".into(), pushes.len().to_string()),
                 ("save() KB".into(), format!("{:.1}", saved as f64 / 1024.0)),
