@@ -275,8 +275,56 @@ impl Running {
             }
             std::thread::sleep(Duration::from_millis(10));
         }
+        // Accepting TCP is not being ready: automerge-repo 2.5.6 resets the first WebSocket
+        // connections after a start (seen in W1, W6 and W7 seeding). Ready means a `join` is
+        // answered with `peer`; the workload starts then.
+        while !self.answers_join() {
+            if let Some(status) = child.try_wait()? {
+                bail!(
+                    "{} exited at start ({status}); see {}",
+                    self.kind.label(),
+                    self.log_path().display()
+                );
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                bail!("{} did not answer a join within 30 s", self.kind.label());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         self.child = Some(child);
         Ok(())
+    }
+
+    /// One blocking WebSocket handshake and `join` → `peer` exchange, bounded by 2 s.
+    fn answers_join(&self) -> bool {
+        use sync_core::sync::{Message, PROTOCOL_V1};
+        use tokio_tungstenite::tungstenite::{self, Message as Frame};
+        static PROBES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = PROBES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let attempt = || -> anyhow::Result<bool> {
+            let tcp = std::net::TcpStream::connect(("127.0.0.1", self.port))?;
+            tcp.set_read_timeout(Some(Duration::from_secs(2)))?;
+            tcp.set_write_timeout(Some(Duration::from_secs(2)))?;
+            let (mut ws, _) = tungstenite::client(self.url(), tcp)?;
+            let join = Message::Join {
+                sender_id: format!("ready-probe-{}-{n}", std::process::id()),
+                supported_protocol_versions: vec![PROTOCOL_V1.to_owned()],
+                peer_metadata: None,
+            };
+            ws.send(Frame::binary(sync_core::sync::encode(&join)))?;
+            loop {
+                if let Frame::Binary(bytes) = ws.read()? {
+                    let peer = matches!(
+                        sync_core::sync::decode(&bytes, usize::MAX),
+                        Ok(Message::Peer { .. })
+                    );
+                    let _ = ws.close(None);
+                    return Ok(peer);
+                }
+            }
+        };
+        attempt().unwrap_or(false)
     }
 
     /// The server's log file.

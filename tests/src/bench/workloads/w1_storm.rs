@@ -34,7 +34,7 @@ fn mix(d: u64) -> Mix {
 
 /// Runs W1 against `server`.
 pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(String, Measured)>> {
-    let devices: u64 = cfg.pick(10, 50);
+    let devices: u64 = cfg.pick(6, 50);
     let spread = cfg.pick(Duration::from_secs(1), Duration::from_secs(5));
     let templates = cfg.templates(cfg.meeting_edits())?;
     let timeout = cfg.session_timeout();

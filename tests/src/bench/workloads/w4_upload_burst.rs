@@ -15,7 +15,7 @@ const SEED: u64 = 4;
 
 /// Runs W4 against `server`.
 pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(String, Measured)>> {
-    let devices: u64 = cfg.pick(8, 64);
+    let devices: u64 = cfg.pick(6, 64);
     let per_device: u64 = cfg.pick(5, 10);
     let templates = cfg.templates(cfg.meeting_edits())?;
     let timeout = cfg.session_timeout();
