@@ -30,7 +30,10 @@ fn every_workload_at_small_size_loses_no_edit_on_any_server() {
             work.path().to_owned(),
         );
         for w in Workload::ALL {
-            for table in workloads::run(w, &cfg).await {
+            let started = std::time::Instant::now();
+            let tables = workloads::run(w, &cfg).await;
+            eprintln!("{} took {:.1} s", w.name(), started.elapsed().as_secs_f64());
+            for table in tables {
                 let text = table.markdown();
                 eprintln!("{text}");
                 assert!(

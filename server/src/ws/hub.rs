@@ -344,6 +344,9 @@ impl HubState {
                 Ok(loaded) => self.engine.doc_loaded(doc_id, loaded),
                 Err(()) => self.engine.doc_load_failed(doc_id),
             },
+            StorageResult::DocHeadsLoaded { doc_id, row } => {
+                self.engine.doc_heads_loaded(doc_id, row)
+            }
             StorageResult::SyncStateLoaded {
                 conn,
                 doc_id,

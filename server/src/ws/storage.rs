@@ -19,6 +19,11 @@ pub(super) enum StorageResult {
         doc_id: DocumentId,
         result: Result<Option<LoadedDoc>, ()>,
     },
+    /// `LoadDocHeads` finished: the index row, `None` if absent or unreadable.
+    DocHeadsLoaded {
+        doc_id: DocumentId,
+        row: Option<StoredHeads>,
+    },
     /// `LoadSyncState` finished (a failure counts as no saved state).
     SyncStateLoaded {
         conn: ConnId,
@@ -88,6 +93,37 @@ pub(super) fn load_doc(
             }
         };
         let _ = results.send(StorageResult::DocLoaded { doc_id, result });
+    });
+}
+
+/// Reads one document's heads index row and its cell in the background (no document bytes).
+pub(super) fn load_doc_heads(
+    store: &Store,
+    doc_id: DocumentId,
+    results: &mpsc::UnboundedSender<StorageResult>,
+) {
+    let (store, results) = (store.clone(), results.clone());
+    tokio::spawn(async move {
+        let id = doc_id.to_string();
+        let found = run_blocking(store.pool(), move |conn| {
+            let mut index = crate::store::doc_index(conn, std::slice::from_ref(&id))?;
+            let cell = cell_of(conn, &id)?;
+            Ok::<_, crate::store::StoreError>(index.remove(&id).map(|entry| (entry, cell)))
+        })
+        .await;
+        let row = match found {
+            Ok(row) => row.map(|(entry, cell)| StoredHeads {
+                doc_id,
+                heads: entry.heads,
+                meta: meta(entry.owner, cell),
+            }),
+            Err(e) => {
+                // The engine then loads the document, which reports its own failure.
+                tracing::warn!(error = ?e, doc.id = %doc_id, "could not read the heads index");
+                None
+            }
+        };
+        let _ = results.send(StorageResult::DocHeadsLoaded { doc_id, row });
     });
 }
 

@@ -14,6 +14,7 @@
 //!    (see its documentation for what each one requires), feeding results back through
 //!    [`ServerEngine::doc_loaded`], [`ServerEngine::doc_load_failed`],
 //!    [`ServerEngine::sync_state_loaded`], [`ServerEngine::heads_loaded`],
+//!    [`ServerEngine::doc_heads_loaded`],
 //!    [`ServerEngine::persisted`] and [`ServerEngine::persist_failed`].
 //!
 //! # Durable before acknowledged
@@ -46,6 +47,7 @@ mod doc_state;
 mod doc_sync;
 mod eviction;
 mod handshake;
+mod index_answer;
 mod io;
 mod relay;
 mod storage_results;

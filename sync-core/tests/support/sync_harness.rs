@@ -27,6 +27,7 @@ pub struct StoredDoc {
 /// A storage operation waiting to be carried out (when storage is not automatic).
 pub enum StorageOp {
     LoadDoc(DocumentId),
+    LoadDocHeads(DocumentId),
     LoadSyncState(ConnId, DocumentId, String),
     LoadHeads(ConnId, PeerIdentity, Vec<DocumentId>),
     Persist(Ticket, Vec<PersistItem>),
@@ -44,6 +45,8 @@ pub struct Harness {
     pub pending: VecDeque<StorageOp>,
     pub auto_storage: bool,
     pub load_docs: usize,
+    /// `LoadDocHeads` outputs (heads index reads for one document).
+    pub load_doc_heads: usize,
     pub persists: usize,
     pub evicted: usize,
     pub next_conn: u64,
@@ -62,6 +65,7 @@ impl Harness {
             pending: VecDeque::new(),
             auto_storage: true,
             load_docs: 0,
+            load_doc_heads: 0,
             persists: 0,
             evicted: 0,
             next_conn: 1,
@@ -142,6 +146,10 @@ impl Harness {
                 self.load_docs += 1;
                 self.queue(StorageOp::LoadDoc(doc_id));
             }
+            Output::LoadDocHeads { doc_id } => {
+                self.load_doc_heads += 1;
+                self.queue(StorageOp::LoadDocHeads(doc_id));
+            }
             Output::Persist { ticket, items } => self.queue(StorageOp::Persist(ticket, items)),
             Output::LoadSyncState {
                 conn,
@@ -209,6 +217,14 @@ impl Harness {
                     meta: d.meta.clone(),
                 });
                 self.server.doc_loaded(doc_id, loaded);
+            }
+            StorageOp::LoadDocHeads(doc_id) => {
+                let row = self.docs.get(&doc_id).map(|d| StoredHeads {
+                    doc_id,
+                    heads: d.heads.clone(),
+                    meta: d.meta.clone(),
+                });
+                self.server.doc_heads_loaded(doc_id, row);
             }
             StorageOp::LoadSyncState(conn, doc_id, storage_id) => {
                 let bytes = self.sync_states.get(&(doc_id, storage_id)).cloned();

@@ -120,6 +120,38 @@ pub struct Running {
     token: Option<String>,
     dir: PathBuf,
     command: Command,
+    /// How to register more devices with our server (`None` for peers).
+    admin: Option<Admin>,
+    /// Device tokens created so far, by fleet owner (our server only).
+    owners: std::collections::HashMap<String, String>,
+}
+
+/// `server admin device create` against one server's database.
+struct Admin {
+    bin: PathBuf,
+    database_url: String,
+}
+
+impl Admin {
+    /// Registers a device called `name` and returns its token.
+    fn create_device(&self, name: &str) -> anyhow::Result<String> {
+        let out = Command::new(&self.bin)
+            .env("DATABASE_URL", &self.database_url)
+            .env("SYNC__TELEMETRY__FILTER", "warn")
+            .args(["admin", "device", "create", "--name", name, "--json"])
+            .output()?;
+        if !out.status.success() {
+            bail!(
+                "`server admin device create` failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+        Ok(json["token"]
+            .as_str()
+            .context("no token in device json")?
+            .to_owned())
+    }
 }
 
 /// Whether the load generator can sit on core 1 while servers use core 0.
@@ -166,7 +198,7 @@ impl Running {
         let port = free_port()?;
         let data = dir.join("data");
         std::fs::create_dir_all(&data)?;
-        let (command, token) = match kind {
+        let (command, token, admin) = match kind {
             ServerKind::OursSqlite | ServerKind::OursSqliteBatched | ServerKind::OursPostgres => {
                 let bin = programs.ours.as_ref().context("no `server` binary")?;
                 let db = if kind == ServerKind::OursPostgres {
@@ -174,31 +206,17 @@ impl Running {
                 } else {
                     format!("sqlite://{}", data.join("server.db").display())
                 };
-                let env = |c: &mut Command| {
-                    c.env("DATABASE_URL", &db)
-                        .env("SYNC__TELEMETRY__FILTER", "warn")
-                        .env("SYNC__SERVER__BIND", format!("127.0.0.1:{port}"));
+                let admin = Admin {
+                    bin: bin.clone(),
+                    database_url: db.clone(),
                 };
-                let mut create = Command::new(bin);
-                env(&mut create);
-                let out = create
-                    .args(["admin", "device", "create", "--name", "bench", "--json"])
-                    .output()?;
-                if !out.status.success() {
-                    bail!(
-                        "`server admin device create` failed: {}",
-                        String::from_utf8_lossy(&out.stderr)
-                    );
-                }
-                let json: serde_json::Value = serde_json::from_slice(&out.stdout)?;
-                let token = json["token"]
-                    .as_str()
-                    .context("no token in device json")?
-                    .to_owned();
+                let token = admin.create_device("bench")?;
                 let mut c = pinned(bin);
-                env(&mut c);
-                c.args(["serve", "--bind", &format!("127.0.0.1:{port}")]);
-                (c, Some(token))
+                c.env("DATABASE_URL", &db)
+                    .env("SYNC__TELEMETRY__FILTER", "warn")
+                    .env("SYNC__SERVER__BIND", format!("127.0.0.1:{port}"))
+                    .args(["serve", "--bind", &format!("127.0.0.1:{port}")]);
+                (c, Some(token), Some(admin))
             }
             ServerKind::Samod => {
                 let bin = programs
@@ -207,7 +225,7 @@ impl Running {
                     .context("no `samod-server` binary")?;
                 let mut c = pinned(bin);
                 c.arg(port.to_string()).arg(&data);
-                (c, None)
+                (c, None, None)
             }
             ServerKind::Js => {
                 let js = programs.js_dir.as_ref().context("JS peer not installed")?;
@@ -215,7 +233,7 @@ impl Running {
                 c.arg(js.join("server.mjs"))
                     .arg(port.to_string())
                     .arg(&data);
-                (c, None)
+                (c, None, None)
             }
         };
         let mut running = Self {
@@ -225,6 +243,8 @@ impl Running {
             token,
             dir: dir.to_owned(),
             command,
+            admin,
+            owners: std::collections::HashMap::new(),
         };
         running.spawn()?;
         Ok(running)
@@ -255,8 +275,56 @@ impl Running {
             }
             std::thread::sleep(Duration::from_millis(10));
         }
+        // Accepting TCP is not being ready: automerge-repo 2.5.6 resets the first WebSocket
+        // connections after a start (seen in W1, W6 and W7 seeding). Ready means a `join` is
+        // answered with `peer`; the workload starts then.
+        while !self.answers_join() {
+            if let Some(status) = child.try_wait()? {
+                bail!(
+                    "{} exited at start ({status}); see {}",
+                    self.kind.label(),
+                    self.log_path().display()
+                );
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                bail!("{} did not answer a join within 30 s", self.kind.label());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         self.child = Some(child);
         Ok(())
+    }
+
+    /// One blocking WebSocket handshake and `join` → `peer` exchange, bounded by 2 s.
+    fn answers_join(&self) -> bool {
+        use sync_core::sync::{Message, PROTOCOL_V1};
+        use tokio_tungstenite::tungstenite::{self, Message as Frame};
+        static PROBES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = PROBES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let attempt = || -> anyhow::Result<bool> {
+            let tcp = std::net::TcpStream::connect(("127.0.0.1", self.port))?;
+            tcp.set_read_timeout(Some(Duration::from_secs(2)))?;
+            tcp.set_write_timeout(Some(Duration::from_secs(2)))?;
+            let (mut ws, _) = tungstenite::client(self.url(), tcp)?;
+            let join = Message::Join {
+                sender_id: format!("ready-probe-{}-{n}", std::process::id()),
+                supported_protocol_versions: vec![PROTOCOL_V1.to_owned()],
+                peer_metadata: None,
+            };
+            ws.send(Frame::binary(sync_core::sync::encode(&join)))?;
+            loop {
+                if let Frame::Binary(bytes) = ws.read()? {
+                    let peer = matches!(
+                        sync_core::sync::decode(&bytes, usize::MAX),
+                        Ok(Message::Peer { .. })
+                    );
+                    let _ = ws.close(None);
+                    return Ok(peer);
+                }
+            }
+        };
+        attempt().unwrap_or(false)
     }
 
     /// The server's log file.
@@ -264,7 +332,28 @@ impl Running {
         self.dir.join("server.log")
     }
 
-    /// The WebSocket URL a client dials.
+    /// The WebSocket URL a device of fleet owner `owner` (a cell's account) dials. Our server
+    /// gets one device credential per owner, as in production: the access rule then gives a
+    /// device its owner's documents only. (With one credential shared by the whole fleet, every
+    /// device may read every document, and the batched extension rightly hands each device
+    /// every readable document it lacks.) The peers have no credentials: their URL is shared.
+    pub fn url_as(&mut self, owner: &str) -> anyhow::Result<String> {
+        let (Some(admin), Some(_)) = (self.admin.as_ref(), self.token.as_ref()) else {
+            return Ok(self.url());
+        };
+        let token = match self.owners.get(owner) {
+            Some(token) => token.clone(),
+            None => {
+                let token = admin.create_device(owner)?;
+                self.owners.insert(owner.to_owned(), token.clone());
+                token
+            }
+        };
+        Ok(format!("ws://127.0.0.1:{}/sync?token={token}", self.port))
+    }
+
+    /// The WebSocket URL of the harness's own device (`bench`): probes and `/metrics`. Fleet
+    /// devices use [`Running::url_as`].
     pub fn url(&self) -> String {
         match &self.token {
             Some(token) => format!("ws://127.0.0.1:{}/sync?token={token}", self.port),

@@ -46,3 +46,17 @@ pub async fn mismatches(
     }
     Ok(wrong)
 }
+
+/// The documents of one fleet owner: the URL with its credential, and each document's
+/// expected heads.
+pub type OwnerDocs = (String, Vec<(DocumentId, Vec<ChangeHash>)>);
+
+/// [`mismatches`] over several fleet owners, each group fetched through its owner's URL (an
+/// owner's documents are readable with its own credential only). Returns how many differ.
+pub async fn lost_per_owner(groups: &[OwnerDocs], timeout: Duration) -> anyhow::Result<usize> {
+    let mut lost = 0;
+    for (url, expected) in groups {
+        lost += mismatches(url, expected, timeout).await?.len();
+    }
+    Ok(lost)
+}

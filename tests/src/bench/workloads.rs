@@ -123,6 +123,12 @@ impl Config {
         Ok(t)
     }
 
+    /// Edits per meeting of the fleet documents: performance.md §2's "typical" 500 at full
+    /// size; 100 for the smoke test, which runs every server in a debug build.
+    pub fn meeting_edits(&self) -> usize {
+        self.pick(100, 500)
+    }
+
     /// How long one client session may take before it counts as a timeout.
     pub fn session_timeout(&self) -> Duration {
         match self.size {
@@ -185,18 +191,22 @@ impl Totals {
     }
 }
 
-/// Syncs every engine once, `parallel` at a time; returns the engines (in order), each
-/// session's time and the totals. Fails on the first session error.
+/// Syncs every engine once, `parallel` at a time, engine `i` through `urls[i]` (its owner's
+/// URL); returns the engines (in order), each session's time and the totals. Fails on the
+/// first session error.
 pub async fn sync_all(
-    url: &str,
+    urls: &[String],
     engines: Vec<ClientEngine>,
     parallel: usize,
     timeout: Duration,
 ) -> anyhow::Result<(Vec<ClientEngine>, Vec<Duration>, Totals)> {
+    if urls.len() != engines.len() {
+        bail!("{} URLs for {} devices", urls.len(), engines.len());
+    }
     let sem = Arc::new(tokio::sync::Semaphore::new(parallel.max(1)));
     let mut tasks = Vec::new();
-    for mut engine in engines {
-        let (url, sem) = (url.to_owned(), sem.clone());
+    for (mut engine, url) in engines.into_iter().zip(urls.iter().cloned()) {
+        let sem = sem.clone();
         tasks.push(tokio::spawn(async move {
             let _permit = sem.acquire_owned().await;
             let r = sync_session(&url, &mut engine, timeout).await;
@@ -251,7 +261,7 @@ impl Phase {
 }
 
 /// Documents our server loaded from storage, from the `sync_storage_latency_seconds` count of
-/// load operations on `/metrics`; `None` for peers or when the series is absent.
+/// `load_document` operations on `/metrics`; `None` for peers or when the series is absent.
 pub fn docs_loaded(server: &Running) -> Option<u64> {
     use std::io::{Read, Write};
     let (port, token) = server.metrics_addr()?;
@@ -266,7 +276,11 @@ pub fn docs_loaded(server: &Running) -> Option<u64> {
     tcp.read_to_string(&mut body).ok()?;
     let counts: Vec<u64> = body
         .lines()
-        .filter(|l| l.starts_with("sync_storage_latency_seconds_count") && l.contains("load"))
+        // Only whole-document loads: `load_sync_state` and the heads index are not documents.
+        .filter(|l| {
+            l.starts_with("sync_storage_latency_seconds_count")
+                && l.contains("op=\"load_document\"")
+        })
         .filter_map(|l| {
             l.split_whitespace()
                 .last()?

@@ -58,6 +58,10 @@ impl HubState {
                 round.busy = true;
                 storage::load_doc(&self.store, doc_id, &self.results);
             }
+            Output::LoadDocHeads { doc_id } => {
+                round.busy = true;
+                storage::load_doc_heads(&self.store, doc_id, &self.results);
+            }
             Output::LoadSyncState {
                 conn,
                 doc_id,

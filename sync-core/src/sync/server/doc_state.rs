@@ -13,8 +13,10 @@ pub(super) struct Inbound {
 
 /// A document the engine is working with.
 pub(super) struct DocEntry {
-    /// `None` while `LoadDoc` is outstanding.
+    /// `None` while `LoadDoc` (or `LoadDocHeads`) is outstanding.
     pub(super) doc: Option<Automerge>,
+    /// `LoadDocHeads` is outstanding and no `LoadDoc` was asked for yet.
+    pub(super) probing: bool,
     /// `None` when storage does not have the document (yet).
     pub(super) meta: Option<DocMeta>,
     /// Messages waiting for the document or for their connection's sync state.
@@ -38,6 +40,7 @@ impl DocEntry {
     pub(super) fn loading(last_used: u64) -> Self {
         Self {
             doc: None,
+            probing: false,
             meta: None,
             inbox: VecDeque::new(),
             unpersisted: 0,

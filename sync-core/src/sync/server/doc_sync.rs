@@ -56,23 +56,34 @@ impl ServerEngine {
                 c.docs.insert(doc_id, PeerDoc::ready(State::new()));
             }
         }
-        self.ensure_doc(doc_id)
+        let probe = super::index_answer::answerable_from_index(&message);
+        self.ensure_doc(doc_id, probe)
             .inbox
             .push_back(Inbound { conn, message });
         self.drain_inbox(doc_id);
     }
 
-    /// The document's entry, creating it and asking storage for it if absent.
-    fn ensure_doc(&mut self, doc_id: DocumentId) -> &mut DocEntry {
+    /// The document's entry, creating it and asking storage for it if absent: for its heads
+    /// index row first when `probe` (the message may be answered from it, see
+    /// [`super::index_answer`]), else for the document.
+    fn ensure_doc(&mut self, doc_id: DocumentId, probe: bool) -> &mut DocEntry {
         self.tick += 1;
         let tick = self.tick;
-        if !self.docs.contains_key(&doc_id) {
-            self.outputs.push(Output::LoadDoc { doc_id });
+        match self.docs.get_mut(&doc_id) {
+            None if probe => self.outputs.push(Output::LoadDocHeads { doc_id }),
+            None => self.outputs.push(Output::LoadDoc { doc_id }),
+            // A message the index cannot answer: stop waiting for the index.
+            Some(entry) if entry.probing && !probe => {
+                entry.probing = false;
+                self.outputs.push(Output::LoadDoc { doc_id });
+            }
+            Some(_) => {}
         }
-        let entry = self
-            .docs
-            .entry(doc_id)
-            .or_insert_with(|| DocEntry::loading(tick));
+        let entry = self.docs.entry(doc_id).or_insert_with(|| {
+            let mut entry = DocEntry::loading(tick);
+            entry.probing = probe;
+            entry
+        });
         self.lru.remove(&entry.last_used);
         entry.last_used = tick;
         self.lru.insert(tick, doc_id);

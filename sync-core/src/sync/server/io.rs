@@ -106,6 +106,14 @@ pub enum Output {
         /// The batch.
         items: Vec<PersistItem>,
     },
+    /// Read the heads index row of one document (no document bytes) and answer with
+    /// `doc_heads_loaded(doc_id, row)`; `None` when it is not stored or the read failed (the
+    /// engine then loads the document as usual). Asked for before a `LoadDoc` when a
+    /// `request`/`sync` may be answerable from the index alone.
+    LoadDocHeads {
+        /// The document.
+        doc_id: DocumentId,
+    },
     /// Load the sync state saved for (document, peer storage id) and answer with
     /// `sync_state_loaded(conn, doc_id, bytes)`.
     LoadSyncState {

@@ -87,6 +87,11 @@ impl ServerEngine {
             return;
         };
         if peer_doc.state.is_some() {
+            // Answered from the heads index meanwhile: remember what storage holds, so an
+            // unchanged state is not written back on disconnect.
+            if peer_doc.saved.is_none() {
+                peer_doc.saved = bytes;
+            }
             return;
         }
         // A state that does not decode is as good as none: the sync just costs more.

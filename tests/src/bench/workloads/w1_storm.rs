@@ -7,7 +7,7 @@ use crate::bench::fleet::{actor, local_edits};
 use crate::bench::link::sync_session;
 use crate::bench::report::{Measured, percentile_ms};
 use crate::bench::servers::Running;
-use crate::bench::verify::{mismatches, sorted};
+use crate::bench::verify::{lost_per_owner, sorted};
 use anyhow::Context;
 use std::time::{Duration, Instant};
 
@@ -34,39 +34,49 @@ fn mix(d: u64) -> Mix {
 
 /// Runs W1 against `server`.
 pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(String, Measured)>> {
-    let devices: u64 = cfg.pick(10, 50);
+    let devices: u64 = cfg.pick(6, 50);
     let spread = cfg.pick(Duration::from_secs(1), Duration::from_secs(5));
-    let templates = cfg.templates(500)?;
-    let url = server.url();
+    let templates = cfg.templates(cfg.meeting_edits())?;
     let timeout = cfg.session_timeout();
 
-    let mut engines = Vec::new();
+    // Device `d` is the one device of cell `d`, with its own credential; `owned[d]` are the
+    // cell's documents, the only ones the device holds, edits and is checked on.
+    let (mut engines, mut urls, mut owned) = (Vec::new(), Vec::new(), Vec::new());
     for d in 0..devices {
-        let mut e = device(&format!("w1-{d}"), server.kind);
+        let name = format!("w1-{d}");
+        let mut e = device(&name, server.kind);
+        let mut ids = Vec::new();
         for i in 0..DOCS_PER_DEVICE {
             let (id, doc) = templates.doc(SEED, d * DOCS_PER_DEVICE + i)?;
             e.insert_doc(id, doc);
+            ids.push(id);
         }
         engines.push(e);
+        urls.push(server.url_as(&name)?);
+        owned.push(ids);
     }
-    let (mut engines, _, _) = sync_all(&url, engines, 4, timeout)
+    let (mut engines, _, _) = sync_all(&urls, engines, 4, timeout)
         .await
         .context("seeding")?;
 
     // Edits made while offline; a diverged device's other side comes from a twin device that
     // pushes 10 changes to the server first.
+    // Per device: its URL and the merged heads each of its documents must end with.
     let mut expected = Vec::new();
     for (d, e) in engines.iter_mut().enumerate() {
+        let url = &urls[d];
+        let ids = &owned[d];
         let d = d as u64;
-        let first = e.doc_ids()[0];
+        let first = ids[0];
         let m = mix(d);
         let mut twin_doc = None;
         if m == Mix::Diverged {
+            // The cell's second device (same account) pushes its side first.
             let mut twin = device(&format!("w1-twin-{d}"), server.kind);
             let mut doc = e.doc(&first).context("doc")?.clone();
             local_edits(&mut doc, actor(SEED, 1_000 + d), d, 10)?;
             twin.insert_doc(first, doc);
-            sync_session(&url, &mut twin, timeout)
+            sync_session(url, &mut twin, timeout)
                 .await
                 .context("twin push")?;
             twin_doc = twin.doc(&first).cloned();
@@ -75,13 +85,15 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
             let doc = e.doc_mut(&first).context("doc")?;
             local_edits(doc, actor(SEED, 2_000 + d), d + 7, 10)?;
         }
-        for id in e.doc_ids() {
+        let mut heads = Vec::new();
+        for &id in ids {
             let mut doc = e.doc(&id).context("doc")?.clone();
             if let (true, Some(twin)) = (id == first, twin_doc.as_mut()) {
                 doc.merge(twin)?;
             }
-            expected.push((id, sorted(doc.get_heads())));
+            heads.push((id, sorted(doc.get_heads())));
         }
+        expected.push((url.clone(), heads));
     }
     let ahead = (0..devices).filter(|d| mix(*d) == Mix::Ahead).count();
     let diverged = (0..devices).filter(|d| mix(*d) == Mix::Diverged).count();
@@ -92,7 +104,7 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
     let mut tasks = Vec::new();
     for (d, mut e) in engines.into_iter().enumerate() {
         let offset = spread.mul_f64(d as f64 / devices as f64);
-        let url = url.clone();
+        let url = urls[d].clone();
         tasks.push(tokio::spawn(async move {
             tokio::time::sleep_until((start + offset).into()).await;
             let r = sync_session(&url, &mut e, timeout).await;
@@ -120,20 +132,14 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
     let (_, cpu, rss) = phase.end(server);
     let loaded = docs_loaded(server);
 
-    let mut lost = mismatches(&url, &expected, timeout).await?.len();
-    // The devices must hold the merged heads too.
-    let device_heads: Vec<_> = finished
-        .iter()
-        .flat_map(|e| {
-            e.doc_ids()
-                .into_iter()
-                .map(move |id| (id, e.doc(&id).map(|d| sorted(d.get_heads()))))
-        })
-        .collect();
-    lost += device_heads
-        .iter()
-        .filter(|(id, h)| expected.iter().find(|(x, _)| x == id).map(|(_, e)| e) != h.as_ref())
-        .count();
+    // Every document on the server, and on its device, must hold the merged heads.
+    let mut lost = lost_per_owner(&expected, timeout).await?;
+    for (e, (_, heads)) in finished.iter().zip(&expected) {
+        lost += heads
+            .iter()
+            .filter(|(id, want)| e.doc(id).map(|d| sorted(d.get_heads())).as_ref() != Some(want))
+            .count();
+    }
     let per_in_sync = if in_sync_bytes.is_empty() {
         "n/a".into()
     } else {
@@ -163,7 +169,8 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
         lost,
     };
     let title = format!(
-        "W1 sync storm: {devices} devices × 12 docs (500 edits), reconnect within {} s, cold server",
+        "W1 sync storm: {devices} devices × 12 docs ({} edits), reconnect within {} s, cold server",
+        cfg.meeting_edits(),
         spread.as_secs()
     );
     Ok(vec![(title, measured)])

@@ -12,14 +12,15 @@ const SEED: u64 = 2;
 
 /// Runs W2 against `server`, for every D of this size.
 pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(String, Measured)>> {
-    let sizes: Vec<u64> = cfg.pick(vec![12, 120], vec![12, 600, 1_200]);
-    let templates = cfg.templates(500)?;
-    let url = server.url();
+    let sizes: Vec<u64> = cfg.pick(vec![12, 40], vec![12, 600, 1_200]);
+    let templates = cfg.templates(cfg.meeting_edits())?;
     let timeout = cfg.session_timeout();
     let mut out = Vec::new();
     let mut base = 0;
     for d in sizes {
-        let mut e = device(&format!("w2-{d}"), server.kind);
+        let name = format!("w2-{d}");
+        let url = server.url_as(&name)?;
+        let mut e = device(&name, server.kind);
         for i in 0..d {
             let (id, doc) = templates.doc(SEED, base + i)?;
             e.insert_doc(id, doc);
@@ -41,7 +42,7 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
         let lost = mismatches(&url, &expected, timeout).await?.len();
         let per_doc = (stats.bytes_up + stats.bytes_down) as f64 / d as f64;
         out.push((
-            format!("W2 nothing-changed reconnect, {d} docs (500 edits), warm server, persisted client state"),
+            format!("W2 nothing-changed reconnect, {d} docs ({} edits), warm server, persisted client state", cfg.meeting_edits()),
             Measured {
                 wall_s: Some(took.as_secs_f64()),
                 cpu_s: Some(cpu),

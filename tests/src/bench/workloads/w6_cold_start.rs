@@ -6,31 +6,32 @@ use super::{Config, Phase, device, docs_loaded, sync_all};
 use crate::bench::link::sync_session;
 use crate::bench::report::Measured;
 use crate::bench::servers::Running;
-use crate::bench::verify::{mismatches, sorted};
+use crate::bench::verify::{lost_per_owner, sorted};
 use anyhow::Context;
 use std::time::{Duration, Instant};
 use sync_core::sync::ClientEngine;
 
 const SEED: u64 = 6;
-/// Documents per device (a district's worth).
-const PER_DEVICE: u64 = 100;
 
 /// Runs W6 against `server`.
 pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(String, Measured)>> {
-    let docs: u64 = cfg.pick(200, 1_000);
-    let templates = cfg.templates(500)?;
-    let url = server.url();
+    let docs: u64 = cfg.pick(60, 1_000);
+    // Documents per device (a district's worth at full size).
+    let per_device: u64 = cfg.pick(30, 100);
+    let templates = cfg.templates(cfg.meeting_edits())?;
     let timeout = cfg.session_timeout();
-    let mut engines = Vec::new();
-    for d in 0..docs.div_ceil(PER_DEVICE) {
-        let mut e = device(&format!("w6-{d}"), server.kind);
-        for i in d * PER_DEVICE..((d + 1) * PER_DEVICE).min(docs) {
+    let (mut engines, mut urls) = (Vec::new(), Vec::new());
+    for d in 0..docs.div_ceil(per_device) {
+        let name = format!("w6-{d}");
+        urls.push(server.url_as(&name)?);
+        let mut e = device(&name, server.kind);
+        for i in d * per_device..((d + 1) * per_device).min(docs) {
             let (id, doc) = templates.doc(SEED, i)?;
             e.insert_doc(id, doc);
         }
         engines.push(e);
     }
-    let (engines, _, _) = sync_all(&url, engines, 2, timeout)
+    let (engines, _, _) = sync_all(&urls, engines, 2, timeout)
         .await
         .context("seeding")?;
     let first = engines[0].doc_ids()[0];
@@ -41,27 +42,36 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
     server.restart()?;
     let mut probe = ClientEngine::new("w6-probe", None);
     probe.want(first);
-    sync_session(&url, &mut probe, timeout).await?;
+    sync_session(&urls[0], &mut probe, timeout).await?;
     let ready = start.elapsed();
     tokio::time::sleep(Duration::from_secs(1)).await;
     let idle = server.sample().rss as f64 / 1e6;
 
+    let loaded_before = docs_loaded(server);
     let phase = Phase::begin(server);
-    let (engines, mut times, totals) = sync_all(&url, engines, 2, timeout).await?;
+    let (engines, mut times, totals) = sync_all(&urls, engines, 2, timeout).await?;
     let (wall, cpu, peak) = phase.end(server);
+    // Loads of the timed phase only (not seeding, not the check below).
+    let loaded = docs_loaded(server).zip(loaded_before).map(|(a, b)| a - b);
     let after = server.sample().rss as f64 / 1e6;
     let expected: Vec<_> = engines
         .iter()
-        .flat_map(|e| {
-            e.doc_ids()
+        .zip(&urls)
+        .map(|(e, url)| {
+            let heads = e
+                .doc_ids()
                 .into_iter()
-                .map(move |id| (id, e.doc(&id).map(|d| sorted(d.get_heads()))))
+                .filter_map(|id| Some((id, sorted(e.doc(&id)?.get_heads()))))
+                .collect();
+            (url.clone(), heads)
         })
-        .filter_map(|(id, h)| Some((id, h?)))
         .collect();
-    let lost = mismatches(&url, &expected, timeout).await?.len();
+    let lost = lost_per_owner(&expected, timeout).await?;
     Ok(vec![(
-        format!("W6 cold start, then touch all {docs} docs (500 edits) once by in-sync reconnects"),
+        format!(
+            "W6 cold start, then touch all {docs} docs ({} edits) once by in-sync reconnects",
+            cfg.meeting_edits()
+        ),
         Measured {
             wall_s: Some(wall),
             p50_ms: crate::bench::report::percentile_ms(&mut times, 50.0),
@@ -71,7 +81,7 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
             bytes_up: Some(totals.up),
             bytes_down: Some(totals.down),
             round_trips: Some(totals.round_trips),
-            docs_loaded: docs_loaded(server),
+            docs_loaded: loaded,
             extra: vec![
                 (
                     "ready ms".into(),

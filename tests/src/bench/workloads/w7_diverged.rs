@@ -16,12 +16,13 @@ const SEED: u64 = 7;
 /// Runs W7 against `server`.
 pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(String, Measured)>> {
     let ks: Vec<usize> = cfg.pick(vec![10], vec![10, 100, 1_000]);
-    let templates = cfg.templates(500)?;
-    let url = server.url();
+    let templates = cfg.templates(cfg.meeting_edits())?;
     let timeout = cfg.session_timeout();
     let mut out = Vec::new();
     for (n, k) in ks.into_iter().enumerate() {
         let (id, doc) = templates.doc(SEED, n as u64)?;
+        // One account per meeting: its three devices share it.
+        let url = server.url_as(&format!("w7-{k}"))?;
         let engines = (0..3)
             .map(|i| {
                 let mut e = device(&format!("w7-{k}-{i}"), server.kind);
@@ -29,9 +30,14 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
                 e
             })
             .collect();
-        let (mut engines, _, _) = sync_all(&url, engines, 3, timeout)
-            .await
-            .context("seeding")?;
+        let (mut engines, _, _) = sync_all(
+            &[url.clone(), url.clone(), url.clone()],
+            engines,
+            3,
+            timeout,
+        )
+        .await
+        .context("seeding")?;
         let base = doc.get_heads();
         let mut merged = doc.clone();
         let mut raw = 0;
@@ -42,6 +48,7 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
             merged.merge(&mut d.clone())?;
         }
         let want = sorted(merged.get_heads());
+        let loaded_before = docs_loaded(server);
         let phase = Phase::begin(server);
         let start = Instant::now();
         let mut tasks = Vec::new();
@@ -75,10 +82,15 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
             }
         }
         let (_, cpu, rss) = phase.end(server);
+        // Loads of the timed phase only (not seeding, not the check below).
+        let loaded = docs_loaded(server).zip(loaded_before).map(|(a, b)| a - b);
         let wall = times.iter().max().map(Duration::as_secs_f64);
         let lost = mismatches(&url, &[(id, want)], timeout).await?.len();
         out.push((
-            format!("W7 three devices diverged by {k} changes each on one 500-edit document"),
+            format!(
+                "W7 three devices diverged by {k} changes each on one {}-edit document",
+                cfg.meeting_edits()
+            ),
             Measured {
                 wall_s: wall,
                 p50_ms: percentile_ms(&mut times, 50.0),
@@ -88,7 +100,7 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
                 bytes_up: Some(totals.up),
                 bytes_down: Some(totals.down),
                 round_trips: Some(totals.round_trips),
-                docs_loaded: docs_loaded(server),
+                docs_loaded: loaded,
                 extra: vec![
                     (
                         "raw changes KB".into(),
