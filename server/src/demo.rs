@@ -10,6 +10,7 @@
 //! ([`DEMO_USERS`]) are created too. Each start also issues a fresh token for the demo device `demo-secretary`, which owns the demo
 //! documents, and prints it so a newcomer can sync at once.
 
+mod content;
 mod generator;
 mod names;
 mod org;
