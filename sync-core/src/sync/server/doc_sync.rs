@@ -173,7 +173,17 @@ impl ServerEngine {
         peer_doc.access = access;
         state.read_only = access == Access::ReadOnly;
         let before = doc.get_heads();
-        if doc.receive_sync_message(state, inbound.message).is_err() {
+        // Automerge treats a peer that names our exact heads (and sends no changes) as told
+        // them: it sets `last_sent_heads`, and its next message is suppressed. While the
+        // document has uncommitted changes we have told nobody those heads (answers wait for
+        // `persisted`), so the flush after the commit must still announce them: without that
+        // announcement the peer never sees its push acknowledged and waits for ever.
+        let held_sent_heads = (entry.unpersisted > 0).then(|| state.last_sent_heads.clone());
+        let received = doc.receive_sync_message(state, inbound.message);
+        if let Some(sent) = held_sent_heads {
+            state.last_sent_heads = sent;
+        }
+        if received.is_err() {
             entry.poisoned = true;
             self.fail(
                 conn,
