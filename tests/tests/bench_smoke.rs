@@ -1,7 +1,7 @@
 //! Every benchmark workload at the small size against every server this machine can run:
 //! asserts only that no edit was lost and no server reported an error (no time assertions).
 
-use e2e::bench::servers::{Programs, ServerKind};
+use e2e::bench::servers::Programs;
 use e2e::bench::workloads::{self, Config, Size, Workload};
 use std::path::PathBuf;
 
@@ -31,39 +31,7 @@ fn every_workload_at_small_size_loses_no_edit_on_any_server() {
         );
         for w in Workload::ALL {
             let started = std::time::Instant::now();
-            // KNOWN OPEN BUG (docs/BENCHMARKS.md, "stalled push"): when three live devices push
-            // to one document, our server sometimes never answers one push (about 1 run in 6;
-            // nothing acknowledged is lost, the device resyncs on reconnect). Until it is fixed,
-            // the CI smoke test runs W3 against the peers only, and says so; `bench w3` still
-            // runs it against our server.
-            let w3_peers_only;
-            let cfg = if w == Workload::W3 {
-                let peers: Vec<ServerKind> = cfg
-                    .servers
-                    .iter()
-                    .copied()
-                    .filter(|s| {
-                        !matches!(
-                            s,
-                            ServerKind::OursSqlite
-                                | ServerKind::OursSqliteBatched
-                                | ServerKind::OursPostgres
-                        )
-                    })
-                    .collect();
-                eprintln!("W3: our server skipped in the smoke test (known open stalled-push bug)");
-                w3_peers_only = Config::new(
-                    Size::Small,
-                    programs.clone(),
-                    1,
-                    peers,
-                    work.path().to_owned(),
-                );
-                &w3_peers_only
-            } else {
-                &cfg
-            };
-            let tables = workloads::run(w, cfg).await;
+            let tables = workloads::run(w, &cfg).await;
             eprintln!("{} took {:.1} s", w.name(), started.elapsed().as_secs_f64());
             for table in tables {
                 let text = table.markdown();
