@@ -7,7 +7,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::admin::{self, AdminCommand};
 use crate::ratings::rebuild::rebuild;
-use crate::ratings::{NoAuthorshipCheck, ProjectContext, RatingsConfig};
+use crate::ratings::{OrgAuthorship, ProjectContext, RatingsConfig};
 use crate::settings::Settings;
 
 /// Administration commands: the core ones and the ratings ones.
@@ -46,7 +46,8 @@ fn rebuild_projections(settings: &Settings, args: &RebuildArgs) -> anyhow::Resul
     }
     let ctx = ProjectContext {
         config: &config,
-        check: &NoAuthorshipCheck,
+        // The same authorship rule as the live projection, so a rebuild gives the same rows.
+        check: &OrgAuthorship,
         today: Utc::now().date_naive(),
     };
     let bar = ProgressBar::new(0);
