@@ -80,7 +80,8 @@ export function legend() {
     item("st-unconfirmed", "?", t("unconfirmed")),
     item("st-missing", "✕", t("missing")),
     item("st-invalid", "!", t("invalid")),
-    item("st-future", "", t("future")));
+    item("st-future", "", t("future")),
+    item("lv-tot locked", "T", `${t("tot")}, ${t("locked")}`));
 }
 
 function charts(rows) {
