@@ -23,6 +23,12 @@ pub enum ApiError {
     /// The request is malformed.
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// The caller may see the resource but not do this to it.
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    /// The resource is not in a state that allows the request.
+    #[error("conflict: {0}")]
+    Conflict(String),
     /// The resource does not exist (or is not visible to the caller).
     #[error("not found")]
     NotFound,
@@ -46,6 +52,8 @@ impl ApiError {
         match self {
             Self::Unauthorized(_) => "unauthorized",
             Self::BadRequest(_) => "bad_request",
+            Self::Forbidden(_) => "forbidden",
+            Self::Conflict(_) => "conflict",
             Self::NotFound => "not_found",
             Self::PayloadTooLarge { .. } => "payload_too_large",
             Self::Unavailable(_) => "unavailable",
@@ -88,6 +96,8 @@ impl ResponseError for ApiError {
         match self {
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::Conflict(_) => StatusCode::CONFLICT,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,

@@ -21,6 +21,7 @@ pub mod app;
 pub mod audit;
 pub mod auth;
 pub mod cli;
+pub mod dashboard;
 pub mod db;
 pub mod demo;
 pub mod error;

@@ -8,6 +8,7 @@ mod meetings;
 mod metrics;
 mod ratings;
 mod ratings_access;
+mod review;
 mod session;
 
 use actix_web::web;
@@ -40,5 +41,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .route("/sync", web::get().to(crate::ws::sync_socket))
         .configure(ratings::configure)
+        .configure(review::configure)
+        .configure(crate::dashboard::configure)
         .configure(crate::app::configure);
 }

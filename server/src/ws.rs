@@ -18,6 +18,7 @@ mod config;
 mod connection;
 pub mod guard;
 mod hub;
+pub mod local_peer;
 mod outbox;
 pub mod revocation;
 mod storage;

@@ -328,6 +328,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// The normalised minutes of a projected meeting as JSON (the printable minutes page).
+    meeting_records (doc_id) {
+        doc_id -> Text,
+        record -> Text,
+    }
+}
+
+diesel::table! {
     /// Maintained totals per committee-month (refreshed by every projection).
     meeting_month_totals (committee_id, year, month) {
         committee_id -> Text,
@@ -355,6 +363,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     meeting_tasks,
     meeting_followups,
     meeting_locks,
+    meeting_records,
 );
 
 diesel::table! {

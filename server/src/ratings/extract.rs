@@ -17,7 +17,7 @@ use sync_core::validate::{self, Severity};
 
 use super::RatingsConfig;
 use super::codes::to_code;
-use super::rows::{CriterionRow, ProblemRow, Projection, ScoreRow};
+use super::rows::{CriterionRow, ProblemRow, Projection, RecordRow, ScoreRow};
 use super::violations::Violation;
 
 /// What the store knows about the version being projected.
@@ -62,6 +62,7 @@ pub fn failed_projection(
         problems,
         tasks: Vec::new(),
         follow_ups: Vec::new(),
+        record: None,
     }
 }
 
@@ -136,6 +137,10 @@ pub fn project_doc(
         criteria: builder.criteria,
         problems: builder.problems,
         fact,
+        record: serde_json::to_string(&record).ok().map(|json| RecordRow {
+            doc_id: doc_id.to_owned(),
+            record: json,
+        }),
     }
 }
 

@@ -11,6 +11,7 @@ mod explain;
 mod followups;
 mod grid;
 mod members;
+mod minutes;
 mod stats;
 mod trend;
 
@@ -19,6 +20,7 @@ pub use explain::{ScoreExplanation, score_explanation};
 pub use followups::{TaskFollowUp, TaskScope, overdue_tasks, task_follow_ups};
 pub use grid::{Grid, GridCell, GridRow, MonthState, grid};
 pub use members::{MemberAbsences, member_absences};
+pub use minutes::{Minutes, minutes};
 pub use stats::{Bucket, Scope, StatRow, stats};
 pub use trend::{
     BottomCell, CellRollup, NationalRow, QueueItem, Rollup, TrendPoint, bottom_cells, cell_trend,

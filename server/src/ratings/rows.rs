@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::db::schema::{
     meeting_attendance, meeting_criteria, meeting_facts, meeting_followups, meeting_locks,
-    meeting_problems, meeting_scores, meeting_tasks,
+    meeting_problems, meeting_records, meeting_scores, meeting_tasks,
 };
 
 /// A row of `meeting_facts`: one per stored meeting document.
@@ -183,4 +183,14 @@ pub struct Projection {
     pub problems: Vec<ProblemRow>,
     pub tasks: Vec<TaskRow>,
     pub follow_ups: Vec<FollowUpRow>,
+    /// The normalised record as JSON (`None` when the minutes did not load).
+    pub record: Option<RecordRow>,
+}
+
+/// The normalised minutes of one meeting, as JSON text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Insertable, Queryable, Selectable)]
+#[diesel(table_name = meeting_records)]
+pub struct RecordRow {
+    pub doc_id: String,
+    pub record: String,
 }

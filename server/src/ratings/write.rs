@@ -10,7 +10,7 @@ use super::totals::{self, MonthKey};
 use crate::db::Backend;
 use crate::db::schema::{
     meeting_attendance, meeting_criteria, meeting_facts, meeting_followups, meeting_locks,
-    meeting_problems, meeting_scores, meeting_tasks,
+    meeting_problems, meeting_records, meeting_scores, meeting_tasks,
 };
 
 /// SQLite allows 32766 bound parameters; facts have ~45 columns.
@@ -73,6 +73,7 @@ macro_rules! impl_row_writer {
                     meeting_followups::table.filter(meeting_followups::doc_id.eq(doc_id)),
                 )
                 .execute(self)?;
+                diesel::delete(meeting_records::table.find(doc_id)).execute(self)?;
                 diesel::delete(meeting_scores::table.find(doc_id)).execute(self)?;
                 diesel::delete(meeting_facts::table.find(doc_id)).execute(self)?;
                 Ok(())
@@ -85,6 +86,11 @@ macro_rules! impl_row_writer {
                 diesel::insert_into(meeting_scores::table)
                     .values(&p.score)
                     .execute(self)?;
+                if let Some(record) = &p.record {
+                    diesel::insert_into(meeting_records::table)
+                        .values(record)
+                        .execute(self)?;
+                }
                 for rows in p.attendance.chunks(ROWS_PER_INSERT) {
                     diesel::insert_into(meeting_attendance::table)
                         .values(rows)

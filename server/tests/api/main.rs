@@ -16,6 +16,7 @@ mod ratings_api;
 mod ratings_projection;
 mod ratings_queries;
 mod ratings_support;
+mod review_api;
 mod startup;
 mod store;
 mod tls;

@@ -1,0 +1,35 @@
+// A cell's year: the trend chart (self vs committee, by month), the year's level by the
+// roll-up rule, and every meeting with a link to it.
+
+import * as api from "../api.js";
+import { h } from "../dom.js";
+import { t, num } from "../i18n.js";
+import { lineChart } from "../charts.js";
+
+export async function cellView(cell, year) {
+  const y = await api.cellYear(cell, year);
+  const regular = (i) => y.meetings.find((m) => Number(m.period.slice(5, 7)) === i + 1 && ["thuong_ky", "ket_hop"].includes(m.meeting_type));
+  const series = (key) => Array.from({ length: 12 }, (_, i) => regular(i)?.[key] ?? null);
+  const level = y.rollup?.level;
+  return h("div", {},
+    h("p", {}, h("a", { href: "#/" }, "← ", t("back"))),
+    h("h1", {}, t("cellYearTitle", { cell: y.cell_name, year: y.year })),
+    h("p", { class: "year-level" }, `${t("yearLevel")}: `, h("strong", {}, level ? t(level) : t("undetermined"))),
+    h("figure", { class: "card" }, h("figcaption", {}, t("trendTitle")),
+      lineChart(t("trendTitle"), [
+        { name: t("selfScore"), cls: "self", values: series("self_percent") },
+        { name: t("superiorScore"), cls: "superior", values: series("superior_percent") },
+      ]),
+      h("p", { class: "key" }, h("span", { class: "k self" }, t("selfScore")), " ", h("span", { class: "k superior" }, t("superiorScore")))),
+    h("h2", {}, t("meetings")),
+    h("div", { class: "scroll" }, h("table", { class: "list", id: "meetings" },
+      h("thead", {}, h("tr", {}, [t("period"), t("heldOn"), t("attendanceRate"), t("status"), t("selfScore"), t("superiorScore"), t("official")].map((c) => h("th", { scope: "col" }, c)))),
+      h("tbody", {}, y.meetings.map((m) => h("tr", {},
+        h("th", { scope: "row" }, h("a", { href: `#/meeting/${encodeURIComponent(m.doc_id)}` }, m.period)),
+        h("td", {}, m.held_on || "–"),
+        h("td", {}, `${num(m.attendance_rate * 100, 0)}%`),
+        h("td", {}, t(m.status)),
+        h("td", {}, m.self_level ? `${t(m.self_level)} (${num(m.self_percent)}%)` : "–"),
+        h("td", {}, m.superior_level ? `${t(m.superior_level)} (${num(m.superior_percent)}%)` : "–"),
+        h("td", { class: m.official_level ? `lv-text-${m.official_level}` : "" }, m.official_level ? t(m.official_level) : "–")))))));
+}

@@ -1,0 +1,176 @@
+//! Browser tests of the committee dashboard (`/dashboard/`): the real server in-process with
+//! the demo province projected, and headless Debian Chromium driven by playwright-core
+//! (`tests/browser/dashboard_*.mjs`). Needs `/usr/bin/chromium` (or `CHROMIUM`) and
+//! `tests/browser/node_modules`. Screenshots (and the minutes PDF) go to
+//! `target/browser-screenshots/`.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use e2e::server::{Backend, TestDb, TestServer};
+use serde_json::Value;
+use server::ratings::{OrgAuthorship, ProjectContext, RatingsConfig, queries};
+use sync_core::doc::MeetingDoc;
+use sync_core::record::ReviewStatus;
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the workspace root")
+        .to_path_buf()
+}
+
+/// One browser at a time (2-core machines turn parallel browsers into timeouts).
+static ONE_BROWSER_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// A fresh SQLite database with the demo province seeded and projected, and a server on it.
+async fn demo_server() -> (TestDb, TestServer) {
+    let db = TestDb::new(Backend::Sqlite);
+    let pool = db.pool();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = pool.get().expect("a connection");
+        server::demo::seed(&mut conn).expect("the demo data seeds");
+        let config = RatingsConfig::default();
+        let ctx = ProjectContext {
+            config: &config,
+            check: &OrgAuthorship,
+            today: chrono::Utc::now().date_naive(),
+        };
+        server::ratings::rebuild::rebuild(&mut conn, ctx, |_, _| {}).expect("projections");
+    })
+    .await
+    .expect("seed task");
+    let server = TestServer::start(&db, |_| {}).await;
+    (db, server)
+}
+
+/// Runs `node tests/browser/<script> <baseUrl> <args>` and returns its `RESULT` JSON line.
+async fn run_script(script: &str, port: u16, args: &[&str]) -> Value {
+    let root = repo_root();
+    let dir = root.join("tests/browser");
+    assert!(
+        dir.join("node_modules/playwright-core").exists(),
+        "run `npm install` in tests/browser (scripts/test-all.sh does)"
+    );
+    let output = tokio::time::timeout(
+        Duration::from_secs(240),
+        tokio::process::Command::new("node")
+            .arg(dir.join(script))
+            .arg(format!("http://127.0.0.1:{port}"))
+            .args(args)
+            .env("SCREENSHOT_DIR", root.join("target/browser-screenshots"))
+            .kill_on_drop(true)
+            .output(),
+    )
+    .await
+    .expect("the browser script finishes within 240 s")
+    .expect("node runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "{script} failed\nstdout:\n{stdout}\nstderr:\n{stderr}"
+    );
+    let line = stdout
+        .lines()
+        .rev()
+        .find_map(|l| l.strip_prefix("RESULT "))
+        .unwrap_or_else(|| {
+            panic!("{script} printed no RESULT\nstdout:\n{stdout}\nstderr:\n{stderr}")
+        });
+    serde_json::from_str(line).expect("the RESULT line is JSON")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_committee_member_sees_the_heatmap_drills_down_and_confirms_a_meeting_from_the_queue() {
+    let _one_at_a_time = ONE_BROWSER_AT_A_TIME.lock().await;
+    let (db, server) = demo_server().await;
+    let out = run_script("dashboard_review.mjs", server.port, &[]).await;
+
+    assert!(out["rows"].as_u64().unwrap_or(0) > 0, "{out}");
+    let states: Vec<&str> = out["states"]
+        .as_array()
+        .expect("states")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(states.contains(&"unconfirmed"), "{states:?}");
+    assert_eq!(out["charts"], 2, "level distribution and self vs committee");
+    assert_eq!(out["exportLinks"].as_array().map(Vec::len), Some(4));
+    assert!(out["scoreRows"].as_u64().unwrap_or(0) > 0);
+    assert!(out["queued"].as_u64().unwrap_or(0) > 0);
+    assert_eq!(out["before"]["state"], "unconfirmed", "{out}");
+    assert_eq!(out["after"]["state"], "rated", "{out}");
+    assert_ne!(out["after"]["level"], "", "{out}");
+    assert_ne!(out["official"], "–");
+    assert_eq!(out["englishTitle"], "Meeting quality by month");
+    assert!(
+        out["overflow"].as_i64().unwrap_or(i64::MAX) <= 0,
+        "no page-wide horizontal scroll at 360 px: {}",
+        out["overflow"]
+    );
+
+    // The stored document holds the committee's points and status, written by a registered
+    // actor of the member's device (no authorship violation), and the rows rate it.
+    let doc_id = out["docId"].as_str().expect("docId").to_owned();
+    let stored = server
+        .store
+        .load_document(&doc_id)
+        .await
+        .expect("the store reads")
+        .expect("the meeting is stored");
+    let record = MeetingDoc::load(&stored.chunks.concat())
+        .expect("loads")
+        .record()
+        .expect("reads");
+    assert_eq!(record.status, ReviewStatus::DaXacNhan);
+    for (criterion, points) in out["awarded"].as_object().expect("awarded") {
+        assert_eq!(
+            record.superior_score.awarded.get(criterion).copied(),
+            points.as_f64()
+        );
+    }
+    let pool = db.pool();
+    let explained = tokio::task::spawn_blocking(move || {
+        let mut conn = pool.get().expect("a connection");
+        queries::score_explanation(&mut conn, &doc_id).expect("the rows read")
+    })
+    .await
+    .expect("query task")
+    .expect("projected");
+    assert!(explained.score.official_level.is_some());
+    assert!(
+        explained.problems.iter().all(|p| p.source != "violation"),
+        "{:?}",
+        explained.problems
+    );
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_printable_minutes_render_in_the_party_layout_and_print_to_pdf() {
+    let _one_at_a_time = ONE_BROWSER_AT_A_TIME.lock().await;
+    let (db, server) = demo_server().await;
+    let pool = db.pool();
+    let doc_id = tokio::task::spawn_blocking(move || {
+        let mut conn = pool.get().expect("a connection");
+        queries::queue(&mut conn, Some("du-hoa-lu")).expect("the queue reads")[0]
+            .doc_id
+            .clone()
+    })
+    .await
+    .expect("query task");
+    let out = run_script("dashboard_print.mjs", server.port, &[&doc_id]).await;
+    let texts = &out["texts"];
+    let text = |k: &str| texts[k].as_str().unwrap_or_default().to_owned();
+    assert!(text("right").contains("ĐẢNG CỘNG SẢN VIỆT NAM"), "{texts}");
+    assert!(text("right").contains("ngày") && text("right").contains("tháng"));
+    assert!(text("left").contains("CHI BỘ") && text("left").contains("Số"));
+    assert_eq!(text("title"), "BIÊN BẢN SINH HOẠT CHI BỘ");
+    assert!(text("signatures").contains("CHỦ TRÌ") && text("signatures").contains("THƯ KÝ"));
+    assert!(texts["sections"].as_array().map_or(0, Vec::len) >= 5);
+    assert_eq!(out["pdfMagic"], "%PDF-");
+    assert!(out["pdfBytes"].as_u64().unwrap_or(0) > 10_000, "{out}");
+    assert_eq!(out["navHidden"], true, "the navigation does not print");
+    server.stop().await;
+}
