@@ -3,6 +3,7 @@
 //! `/usr/bin/chromium` (or `CHROMIUM`) and `tests/browser/node_modules` (scripts/test-all.sh
 //! installs both). Screenshots go to `target/browser-screenshots/`.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -307,16 +308,149 @@ async fn two_phones_editing_one_meeting_offline_converge_and_see_the_conflicting
         Some(2),
         "both values offered"
     );
+    // The app shows exactly the conflicts sync-core finds, with the same authors.
+    let saved = MeetingDoc::load(&base64_decode(out["saved"].as_str().expect("saved")))
+        .expect("phone A's document loads in Rust");
+    let expected: BTreeMap<String, BTreeSet<String>> = saved
+        .conflicts()
+        .into_iter()
+        .map(|c| (c.path, c.values.into_iter().map(|v| v.actor).collect()))
+        .collect();
+    let shown: BTreeMap<String, BTreeSet<String>> = out["shown"]
+        .as_array()
+        .expect("shown conflicts")
+        .iter()
+        .map(|c| {
+            let actors = c["authors"].as_array().expect("authors").iter();
+            let actors = actors.map(|a| a["actor"].as_str().expect("actor").to_owned());
+            (
+                c["path"].as_str().expect("path").to_owned(),
+                actors.collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        shown, expected,
+        "the app's conflicts == MeetingDoc::conflicts()"
+    );
+    let criterion = out["criterion"].as_str().expect("criterion");
+    for path in [
+        format!("selfScore.awarded.{criterion}"),
+        format!("attendance.{}", members[2]),
+    ] {
+        assert_eq!(expected.get(&path).map(BTreeSet::len), Some(2), "{path}");
+    }
+    // Phone A picked phone B's values: both phones and the server hold them, conflict-free.
+    let picked: MeetingRecord = serde_json::from_value(out["picked"].clone()).expect("picked");
+    assert_eq!(picked.self_score.awarded.get(criterion), Some(&2.0));
+    assert_eq!(
+        picked.attendance[&members[2]].status,
+        AttendanceStatus::Mien
+    );
+    assert!(picked.resolution.contains("máy A") && picked.resolution.contains("máy B"));
     let on_server = e2e::server::eventually(
-        "the merged meeting on the server",
+        "the picked values on the server",
         Duration::from_secs(10),
         || {
-            let (server, merged) = (&server, &merged);
-            async move { stored_record(server, doc_id).await.filter(|r| r == merged) }
+            let (server, picked) = (&server, &picked);
+            async move { stored_record(server, doc_id).await.filter(|r| r == picked) }
         },
     )
     .await;
-    assert_eq!(on_server.resolution, merged.resolution);
+    assert_eq!(on_server.resolution, picked.resolution);
+    let stored = server
+        .store
+        .load_document(doc_id)
+        .await
+        .expect("the store reads")
+        .expect("stored");
+    let left: Vec<String> = MeetingDoc::load(&stored.chunks.concat())
+        .expect("loads")
+        .conflicts()
+        .into_iter()
+        .map(|c| c.path)
+        .collect();
+    assert!(
+        !left.iter().any(|p| expected.contains_key(p)),
+        "picked conflicts are gone on the server: {left:?}"
+    );
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_meeting_another_phone_starts_appears_live_and_half_typed_input_survives_its_edits() {
+    let _one_at_a_time = ONE_BROWSER_AT_A_TIME.lock().await;
+    let (_db, server) = demo_server().await;
+    let out = run_script("live_two_phones.mjs", server.port, &["2026-12"]).await;
+    let typed = out["typed"].as_str().expect("typed");
+    let guest = out["guest"].as_str().expect("guest");
+    assert_eq!(
+        out["afterRedraw"]["resolution"], typed,
+        "the text being typed"
+    );
+    assert_eq!(out["afterRedraw"]["focused"], "resolution", "the focus");
+    assert_eq!(
+        out["afterRedraw"]["guest"], guest,
+        "the half-filled add form"
+    );
+    eprintln!(
+        "month list showed the other phone's meeting after {} ms",
+        out["listLiveMs"]
+    );
+    let doc_id = out["docId"].as_str().expect("docId");
+    let stored = e2e::server::eventually(
+        "the typed text and the guest on the server",
+        Duration::from_secs(10),
+        || {
+            let server = &server;
+            async move {
+                stored_record(server, doc_id)
+                    .await
+                    .filter(|r| !r.guests.is_empty() && r.resolution.ends_with("ba nhiệm vụ."))
+            }
+        },
+    )
+    .await;
+    assert_eq!(stored.resolution, format!("{typed} ba nhiệm vụ."));
+    assert_eq!(stored.guests[0].name, guest);
+    assert_eq!(stored.location, "Nhà văn hóa tổ 5");
+    assert!(stored.roster.values().any(|m| m.full_name == "Phạm Văn Em"));
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn returned_minutes_are_edited_and_resubmitted_from_the_banner() {
+    let _one_at_a_time = ONE_BROWSER_AT_A_TIME.lock().await;
+    let (_db, server) = demo_server().await;
+    let out = run_script("returned.mjs", server.port, &["2026-12"]).await;
+    let reason = out["reason"].as_str().expect("reason");
+    assert!(
+        out["shownReason"].as_str().expect("shown").contains(reason),
+        "the reason is shown"
+    );
+    assert_eq!(
+        out["disabledBeforeEdit"], true,
+        "resubmit needs an edit first"
+    );
+    assert_eq!(out["bannerGone"], true);
+    let doc_id = out["docId"].as_str().expect("docId");
+    let stored = e2e::server::eventually(
+        "the resubmitted minutes on the server",
+        Duration::from_secs(10),
+        || {
+            let server = &server;
+            async move {
+                stored_record(server, doc_id)
+                    .await
+                    .filter(|r| r.status == ReviewStatus::DaGui && !r.contributions.is_empty())
+            }
+        },
+    )
+    .await;
+    assert_eq!(
+        stored.return_reason, reason,
+        "the committee's reason is kept"
+    );
     server.stop().await;
 }
 
@@ -381,5 +515,41 @@ async fn an_app_update_while_the_phone_holds_unsynced_edits_loses_nothing() {
     assert_eq!(stored.self_score.awarded.get(criterion), Some(&1.0));
     assert_eq!(stored.tasks.len(), 1);
     assert_eq!(stored.tasks[0].task, "Thu đảng phí quý IV");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_year_of_one_cells_minutes_fits_in_a_small_amount_of_device_storage() {
+    let _one_at_a_time = ONE_BROWSER_AT_A_TIME.lock().await;
+    let (_db, server) = demo_server().await;
+    let out = run_script("year_storage.mjs", server.port, &[]).await;
+    let ids: Vec<String> = serde_json::from_value(out["ids"].clone()).expect("ids");
+    assert_eq!(ids.len(), 12, "twelve meetings");
+    assert_eq!(out["docsFound"], 12, "all twelve stored in IndexedDB");
+    let chunk_bytes = out["chunkBytes"].as_u64().expect("chunk bytes");
+    eprintln!(
+        "a year of minutes: {chunk_bytes} bytes in {} IndexedDB chunks ({:?} by kind); \
+         Automerge.save of the 12 documents {} bytes; storage.estimate usage {} (before {}, \
+         details {}); made in {} ms",
+        out["chunkRows"],
+        out["byKind"],
+        out["savedBytes"],
+        out["usage"],
+        out["before"],
+        out["usageDetails"],
+        out["createMs"]
+    );
+    assert!(chunk_bytes > 0 && out["savedBytes"].as_u64() > Some(0));
+    // Twelve complete meetings: submitted, with their items, each carrying last month's tasks.
+    let counts = out["counts"].as_array().expect("counts");
+    assert_eq!(counts.len(), 12);
+    for (i, c) in counts.iter().enumerate() {
+        assert_eq!(c["status"], "da_gui", "meeting {i}");
+        assert_eq!(c["contributions"], 5, "meeting {i}");
+        assert_eq!(c["tasks"], 3, "meeting {i}");
+        if i > 0 {
+            assert_eq!(c["followUps"], 3, "meeting {i} carries last month's tasks");
+        }
+    }
     server.stop().await;
 }

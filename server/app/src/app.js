@@ -5,6 +5,7 @@ import { IndexedDBStorageAdapter } from "@automerge/automerge-repo-storage-index
 import { WebSocketClientAdapter } from "@automerge/automerge-repo-network-websocket";
 import * as core from "./wasm/core.js";
 import { applyOp, toRecord } from "./edit.js";
+import { conflicts as findConflicts, pick } from "./conflicts.js";
 
 const BASE = import.meta.env.BASE_URL; // "/app/"
 export const api = (path) => new URL(path, location.origin).toString();
@@ -100,7 +101,12 @@ const until = (pred, ms) => new Promise((resolve) => {
 });
 
 /** Asks the server for a document again, as automerge-repo's first request does (a sync message
- * of an empty document); its answer makes an "unavailable" handle ready if the server has it. */
+ * of an empty document); its answer makes an "unavailable" handle ready if the server has it.
+ * automerge-repo 2.5.6 has no public way to do this (upstream issue automerge-repo#293, open):
+ * `find` answers a cached "unavailable" at once; `shareConfigChanged()` restarts sync only with
+ * peers the document's synchronizer does not already hold, and the server stays held after its
+ * `doc-unavailable`; `removeFromCache` (marked @hidden) calls `handle.doc()`, which throws for an
+ * unavailable handle. So this sends the request itself through `repo.networkSubsystem`. */
 function ask(docId) {
   const [, data] = Automerge.generateSyncMessage(Automerge.init(), Automerge.initSyncState());
   for (const targetId of repo.peers) repo.networkSubsystem.send({ type: "request", targetId, documentId: docId, data });
@@ -225,31 +231,48 @@ export function prefillOps(prev, cell, members = []) {
   return ops;
 }
 
-/** Concurrent values of the scalar fields the secretary sees (root fields, attendance statuses,
- * the self-score criteria), read with `Automerge.getConflicts`. */
-export function conflicts(doc) {
-  const out = [];
-  const scan = (obj, path, keys) => {
-    for (const key of keys) {
-      const c = Automerge.getConflicts(obj, key);
-      if (c && Object.keys(c).length > 1) {
-        out.push({ path: [...path, key], values: Object.values(c).map((v) => (typeof v === "object" && v !== null ? String(v) : v)) });
-      }
-    }
-  };
-  scan(doc, [], ["startedAt", "endedAt", "scheduledDate", "chairMemberId", "status", "meetingType"]);
-  for (const id of Object.keys(doc.attendance ?? {})) scan(doc.attendance[id], ["attendance", id], ["status"]);
-  const aw = doc.selfScore?.awarded ?? {};
-  scan(aw, ["selfScore", "awarded"], Object.keys(aw));
-  return out;
+/** Every conflict of the document (the set of sync-core's `MeetingDoc::conflicts()`), each value
+ * with its author: this phone, or another device by its short Automerge actor id. */
+export function conflictsOf(doc) {
+  const me = Automerge.getActorId(doc);
+  return findConflicts(doc).map((c) => ({ ...c, values: c.values.map((v) => ({ ...v, mine: v.actor === me })) }));
 }
 
 /** Resolves a conflict by writing the chosen value again (a new change that supersedes all). */
-export function resolveConflict(handle, path, value) {
-  const [a, b, c] = path;
-  if (a === "attendance") return edit(handle, { op: "markAttendance", memberId: b, status: value, reason: String(handle.doc().attendance[b]?.reason ?? "") });
-  if (a === "selfScore") return edit(handle, { op: "awardPoints", sheet: "self", criterion: c, points: Number(value) });
-  return edit(handle, { op: "setScalar", field: a, value });
+export function resolveConflict(handle, keys, typed) {
+  handle.change((d) => pick(d, keys, typed));
+  unsent.add(handle.documentId); saveUnsent(); notify();
+  setTimeout(() => checkSent(handle.documentId), 0);
+}
+
+/** Watches the months of the list: `onMeeting(period, handle)` when a month's meeting appears
+ * (made on this phone or another) or changes. The server forgets a phone's interest in a
+ * document once it has answered "unavailable" (sync-core `doc_unavailable`), so nothing is
+ * pushed when another phone makes the meeting later: while a socket is up, the months without
+ * a meeting are asked for again every `everyMs`, and the ones present are followed by their
+ * handles' change events. Returns the function that stops watching. */
+export function watchMeetings(cell, months, onMeeting, everyMs = 2000) {
+  const ids = new Map(months.map((p) => [core.regularMeetingId(cell, p), p]));
+  const offs = new Map();
+  let timer = null, stopped = false;
+  const follow = (id, handle) => {
+    const fn = () => onMeeting(ids.get(id), handle);
+    handle.on("change", fn);
+    offs.set(id, () => handle.off("change", fn));
+    fn();
+  };
+  const tick = () => {
+    if (stopped) return;
+    for (const id of ids.keys()) {
+      if (offs.has(id)) continue;
+      const handle = repo.handles[id];
+      if (handle?.isReady()) follow(id, handle);
+      else if (handle && state.connected) ask(id);
+    }
+    timer = setTimeout(tick, everyMs);
+  };
+  tick();
+  return () => { stopped = true; clearTimeout(timer); for (const off of offs.values()) off(); };
 }
 
 /** `{sheet, score, validation}` of a record by sync-core's wasm (as `server score --json`). */

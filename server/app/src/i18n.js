@@ -21,6 +21,10 @@ const VI = {
   bieu_duong: "Biểu dương", nhac_nho: "Nhắc nhở", phe_binh: "Phê bình", tu_phe_binh: "Tự phê bình",
   nhap: "Nháp", da_gui: "Đã gửi", tra_lai: "Trả lại", da_xac_nhan: "Đã xác nhận", khoa: "Đã khóa",
   ideology: "Tình hình tư tưởng", carried: "Mang sang từ tháng trước",
+  thisPhone: "Máy này", otherDevice: "Thiết bị khác", fixReturned: "Sửa và gửi lại",
+  fixing: "Hãy sửa biên bản theo lý do trả lại, rồi bấm Gửi lại.", fixedReady: "Đã sửa. Bấm Gửi lại để gửi cấp ủy.",
+  resubmit: "Gửi lại",
+  co_mat: "Có mặt", vang_co_ly_do: "Vắng có lý do", vang_khong_ly_do: "Vắng không lý do", mien: "Miễn sinh hoạt",
 };
 const EN = {
   title: "Cell minutes", login: "Log in", username: "Username", password: "Password",
@@ -43,6 +47,10 @@ const EN = {
   bieu_duong: "Commendation", nhac_nho: "Reminder", phe_binh: "Criticism", tu_phe_binh: "Self-criticism",
   nhap: "Draft", da_gui: "Submitted", tra_lai: "Returned", da_xac_nhan: "Confirmed", khoa: "Locked",
   ideology: "Ideological situation", carried: "Carried over from last month",
+  thisPhone: "This phone", otherDevice: "Another device", fixReturned: "Edit and resubmit",
+  fixing: "Edit the minutes as the reason asks, then press Resubmit.", fixedReady: "Edited. Press Resubmit to send it to the committee.",
+  resubmit: "Resubmit",
+  co_mat: "Present", vang_co_ly_do: "Excused", vang_khong_ly_do: "Absent", mien: "Exempt",
 };
 const DICTS = { vi: VI, en: EN };
 let lang = localStorage.getItem("lang") || "vi";

@@ -1,0 +1,85 @@
+// Concurrent writes to one key, found the way sync-core's `MeetingDoc::conflicts()` finds them
+// (sync-core/src/doc/conflicts.rs): walk every map and list, report each key that holds more than
+// one value, with the device (Automerge actor) that wrote each. Paths use the same spelling:
+// dotted keys, list items by their `id` (`agenda[a1].done`), else by index. Text is not walked
+// (characters merge). The winner (what the record shows) comes first.
+import { Automerge } from "@automerge/automerge-repo/slim";
+
+const isImmutable = (v) => (Automerge.isImmutableString ? Automerge.isImmutableString(v) : v instanceof Automerge.ImmutableString);
+const isObject = (v) => v !== null && typeof v === "object" && !isImmutable(v) && !(v instanceof Date) && !(v instanceof Uint8Array);
+
+/** A value with its Automerge kind kept, so that picking it writes the same kind back:
+ * `{k:"s"}` scalar string, `{k:"t"}` Text, `{k:"v"}` number/boolean/null, `{k:"m"}` map, `{k:"l"}` list. */
+function typed(v) {
+  if (isImmutable(v)) return { k: "s", v: v.toString() };
+  if (typeof v === "string") return { k: "t", v };
+  if (Array.isArray(v)) return { k: "l", v: v.map(typed) };
+  if (isObject(v)) return { k: "m", v: Object.fromEntries(Object.entries(v).map(([key, x]) => [key, typed(x)])) };
+  return { k: "v", v };
+}
+
+/** The plain JSON of a typed value (as sync-core's `ConflictValue.value`). */
+export function plainOf(t) {
+  if (t.k === "l") return t.v.map(plainOf);
+  if (t.k === "m") return Object.fromEntries(Object.entries(t.v).map(([key, x]) => [key, plainOf(x)]));
+  return t.v;
+}
+
+function build(t) {
+  switch (t.k) {
+    case "s": return new Automerge.ImmutableString(t.v);
+    case "l": return t.v.map(build);
+    case "m": return Object.fromEntries(Object.entries(t.v).map(([key, x]) => [key, build(x)]));
+    default: return t.v; // "t" (a JS string becomes Text) and plain values
+  }
+}
+
+const itemName = (item) => (isObject(item) && !Array.isArray(item) && item.id !== undefined && item.id !== null ? String(item.id) : null);
+
+/** `[opId, actor]` ordered as Automerge picks the winner: highest counter, then highest actor. */
+function order(entries) {
+  const parse = (id) => { const at = id.indexOf("@"); return [Number(id.slice(0, at)), id.slice(at + 1)]; };
+  return entries.map(([id, v]) => [...parse(id), v]).sort((a, b) => b[0] - a[0] || (a[1] < b[1] ? 1 : a[1] > b[1] ? -1 : 0));
+}
+
+/** Every conflict: `{path, keys, values: [{value, typed, actor}]}`; `keys` locates the field again
+ * (strings for map keys, `{id}` for list items with an id, numbers for other list positions). */
+export function conflicts(doc) {
+  const out = [];
+  const walk = (obj, path, keys) => {
+    const list = Array.isArray(obj);
+    const props = list ? obj.map((_, i) => i) : Object.keys(obj);
+    for (const prop of props) {
+      const child = obj[prop];
+      const name = list ? itemName(child) : null;
+      const here = list ? `${path}[${name ?? prop}]` : path ? `${path}.${prop}` : prop;
+      const key = list ? (name !== null ? { id: name } : prop) : prop;
+      const all = Automerge.getConflicts(obj, prop);
+      if (all && Object.keys(all).length > 1) {
+        out.push({ path: here, keys: [...keys, key],
+          values: order(Object.entries(all)).map(([, actor, v]) => { const t = typed(v); return { value: plainOf(t), typed: t, actor }; }) });
+      }
+      if (isObject(child)) walk(child, here, [...keys, key]);
+    }
+  };
+  walk(doc, "", []);
+  return out;
+}
+
+/** Resolves a conflict inside a change callback: writes the chosen value again at `keys` (a new
+ * op that supersedes every concurrent one), with the kind it had. */
+export function pick(doc, keys, chosen) {
+  let obj = doc;
+  const at = (o, k) => (typeof k === "object" ? o.findIndex((it) => itemName(it) === k.id) : k);
+  for (const k of keys.slice(0, -1)) {
+    const i = at(obj, k);
+    if (i === -1 || obj[i] === undefined) throw new Error("the conflicting field is gone");
+    obj = obj[i];
+  }
+  const last = at(obj, keys.at(-1));
+  if (last === -1) throw new Error("the conflicting item is gone");
+  // Automerge skips a put of the value the key already shows, which would leave the conflict
+  // in place when the chosen value is the winner: write null first, then the value.
+  if (chosen.k !== "m" && chosen.k !== "l") obj[last] = null;
+  obj[last] = build(chosen);
+}
