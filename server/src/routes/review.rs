@@ -134,7 +134,7 @@ impl Action {
     }
 
     /// The statuses the action starts from.
-    fn from_states(self) -> &'static [ReviewStatus] {
+    fn starts_from(self) -> &'static [ReviewStatus] {
         use ReviewStatus::*;
         match self {
             Self::Confirm => &[DaGui, TraLai],
@@ -250,7 +250,7 @@ fn apply(
     let record = doc
         .record()
         .map_err(|e| Refusal::WrongState(format!("the minutes do not load: {e}")))?;
-    if !action.from_states().contains(&record.status) {
+    if !action.starts_from().contains(&record.status) {
         return Err(Refusal::WrongState(format!(
             "cannot {action:?} minutes in status {:?}",
             record.status
