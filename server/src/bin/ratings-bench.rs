@@ -1,6 +1,8 @@
 //! W5 dashboard aggregation benchmark (performance.md §5): synthetic projection rows (not
-//! documents) for N meetings, then p50/p99 of the committee grid (Q1), the national roll-up
-//! (Q2), the bottom 50 of a committee-month (Q3) and one cell's 24-month trend (Q4).
+//! documents) for N meetings and the organisation tree they belong to, then p50/p99 of the
+//! committee grid (Q1, expected cells from the effective-dated tree, as the API answers it), the
+//! national roll-up (Q2), the bottom 50 of a committee-month (Q3) and one cell's 24-month trend
+//! (Q4).
 //!
 //! ```sh
 //! cargo run --release -p server --bin ratings-bench -- --meetings 100000
@@ -17,9 +19,9 @@ use clap::Parser;
 use diesel::prelude::*;
 use diesel::{Connection, PgConnection};
 use rand::{Rng, SeedableRng, rngs::StdRng};
-use server::db::schema::{meeting_facts, meeting_scores};
+use server::db::schema::{meeting_facts, meeting_scores, org_unit_versions, org_units};
 use server::db::{DatabaseUrl, DbConnection, PoolOptions};
-use server::ratings::expected::KnownCells;
+use server::ratings::expected::TreeCells;
 use server::ratings::queries;
 use server::ratings::rows::{FactRow, ScoreRow};
 use server::startup::open_database_blocking;
@@ -75,11 +77,12 @@ fn run(args: &Args, url: &str) -> anyhow::Result<()> {
     );
     let started = Instant::now();
     seed(&mut conn, args.meetings)?;
+    seed_tree(&mut conn, cells, committees)?;
     println!("seeded rows in {:.1?}", started.elapsed());
     let started = Instant::now();
     server::ratings::refresh_all_totals(&mut conn)?;
     println!(
-        "full rebuild of the committee-month totals in {:.1?}",
+        "full rebuild of the committee-month totals and grid cell-months in {:.1?}",
         started.elapsed()
     );
     analyze(&mut conn)?;
@@ -94,7 +97,7 @@ fn run(args: &Args, url: &str) -> anyhow::Result<()> {
         let committee = format!("c{:04}", rng.random_range(0..committees));
         let year = 2025 + rng.random_range(0..2_i64);
         let t = Instant::now();
-        let grid = queries::grid(&mut conn, &KnownCells, &committee, year, as_of)?;
+        let grid = queries::grid(&mut conn, &TreeCells, &committee, year, as_of)?;
         q1.push(t.elapsed());
         anyhow::ensure!(!grid.rows.is_empty(), "empty grid");
         let t = Instant::now();
@@ -211,6 +214,73 @@ fn seed(conn: &mut DbConnection, meetings: usize) -> anyhow::Result<()> {
             facts.clear();
             scores.clear();
         }
+    }
+    Ok(())
+}
+
+/// The tree of the synthetic rows: a root, the committees and their cells, in force since 2024.
+fn seed_tree(conn: &mut DbConnection, cells: usize, committees: usize) -> anyhow::Result<()> {
+    let since = NaiveDate::from_ymd_opt(2024, 1, 1).context("date")?;
+    let now = NaiveDateTime::default();
+    // (id = code, kind, name, parent)
+    let mut units: Vec<(String, &str, String, Option<String>)> =
+        vec![("root".into(), "dang_bo_tinh", "Tỉnh".into(), None)];
+    for c in 0..committees {
+        let code = format!("c{c:04}");
+        units.push((code, "dang_uy", format!("Đảng ủy {c}"), Some("root".into())));
+    }
+    for cell in 0..cells {
+        let parent = format!("c{:04}", cell / CELLS_PER_COMMITTEE);
+        units.push((
+            format!("cell{cell:06}"),
+            "chi_bo",
+            format!("Chi bộ {cell}"),
+            Some(parent),
+        ));
+    }
+    for chunk in units.chunks(ROWS_PER_INSERT) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|(code, kind, _, _)| {
+                (
+                    org_units::id.eq(code),
+                    org_units::code.eq(code),
+                    org_units::kind.eq(*kind),
+                    org_units::created_at.eq(now),
+                )
+            })
+            .collect();
+        let versions: Vec<_> = chunk
+            .iter()
+            .map(|(code, _, name, parent)| {
+                (
+                    org_unit_versions::unit_id.eq(code),
+                    org_unit_versions::name.eq(name),
+                    org_unit_versions::name_key.eq(name),
+                    org_unit_versions::parent_id.eq(parent.as_ref()),
+                    org_unit_versions::valid_from.eq(since),
+                    org_unit_versions::recorded_at.eq(now),
+                )
+            })
+            .collect();
+        match conn {
+            DbConnection::Sqlite(c) => c.transaction(|c| {
+                diesel::insert_into(org_units::table)
+                    .values(&rows)
+                    .execute(c)?;
+                diesel::insert_into(org_unit_versions::table)
+                    .values(&versions)
+                    .execute(c)
+            }),
+            DbConnection::Pg(c) => c.transaction(|c| {
+                diesel::insert_into(org_units::table)
+                    .values(&rows)
+                    .execute(c)?;
+                diesel::insert_into(org_unit_versions::table)
+                    .values(&versions)
+                    .execute(c)
+            }),
+        }?;
     }
     Ok(())
 }

@@ -377,6 +377,27 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Maintained per cell-month rows of the committee grid (`crate::ratings::totals`).
+    meeting_cell_months (committee_id, year, cell_id, month) {
+        committee_id -> Text,
+        year -> BigInt,
+        cell_id -> Text,
+        month -> BigInt,
+        doc_id -> Text,
+        cell_name -> Text,
+        valid -> Bool,
+        status -> Text,
+        official_level -> Nullable<Text>,
+        self_level -> Nullable<Text>,
+        superior_level -> Nullable<Text>,
+        self_percent -> Nullable<Double>,
+        superior_percent -> Nullable<Double>,
+        amended_after_lock -> Bool,
+        auto_lock_on -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     /// Automerge actors, registered to the device and user that first delivered them.
     actors (actor_id) {
         actor_id -> Text,

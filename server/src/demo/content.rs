@@ -1,15 +1,110 @@
-//! The body of a demo meeting: agenda, briefing, follow-ups, contributions, criticism,
-//! resolution, tasks and votes, and the two score sheets, all shaped by the cell's quality.
+//! The body of a demo meeting: header, agenda, briefing, follow-ups, contributions, criticism,
+//! resolution, tasks and votes, all shaped by the cell's quality.
 
 use rand::{Rng, rngs::StdRng};
-use sync_core::doc::{MeetingOp, Sheet};
+use sync_core::doc::MeetingOp;
 use sync_core::record::{
     AgendaItem, AgendaPart, BriefedDocument, Contribution, Criticism, CriticismKind, FollowUp,
-    FollowUpStatus, Task, Vote, VoteMethod,
+    FollowUpStatus, OrgPathEntry, Task, Vote, VoteMethod,
 };
-use sync_core::rubric::{self, Rule};
 
 use super::generator::{DemoCell, scalar, text};
+use super::province::PROVINCE;
+
+/// Topics of thematic meetings, one per quarter.
+const TOPICS: [&str; 4] = [
+    "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh",
+    "Nâng cao chất lượng sinh hoạt chi bộ",
+    "Phòng, chống suy thoái tư tưởng chính trị, \"tự diễn biến\", \"tự chuyển hóa\"",
+    "Xây dựng nông thôn mới, đô thị văn minh gắn với chuyển đổi số",
+];
+
+pub(super) fn header(
+    cell: &DemoCell,
+    period: &str,
+    thematic: bool,
+    rng: &mut StdRng,
+    ops: &mut Vec<MeetingOp>,
+) {
+    let q = cell.quality;
+    ops.push(MeetingOp::SetOrgPathSnapshot {
+        entries: vec![
+            OrgPathEntry {
+                unit_id: PROVINCE.0.into(),
+                name: PROVINCE.1.into(),
+            },
+            OrgPathEntry {
+                unit_id: cell.committee.0.clone(),
+                name: cell.committee.1.clone(),
+            },
+            OrgPathEntry {
+                unit_id: cell.id.clone(),
+                name: cell.name.clone(),
+            },
+        ],
+    });
+    ops.push(text("cellName", &cell.name));
+    if thematic {
+        let month: usize = period[5..].parse().unwrap_or(1);
+        ops.push(text("topic", TOPICS[(month - 1) / 3 % 4]));
+        ops.push(scalar("scheduledDate", format!("{period}-15")));
+    }
+    // Good cells meet on the 3rd; others sometimes slip by a few days. Thematic meetings are
+    // held mid-month.
+    let day = if thematic {
+        15
+    } else if rng.random_bool(q.max(0.2)) {
+        3
+    } else {
+        rng.random_range(4..=9)
+    };
+    let duration = if thematic || rng.random_bool(q) {
+        rng.random_range(95..=140)
+    } else {
+        rng.random_range(55..90)
+    };
+    let start_min = if rng.random_bool(0.5) {
+        8 * 60
+    } else {
+        19 * 60 + 30
+    };
+    let end_min = start_min + duration;
+    ops.push(scalar(
+        "startedAt",
+        format!(
+            "{period}-{day:02}T{:02}:{:02}",
+            start_min / 60,
+            start_min % 60
+        ),
+    ));
+    ops.push(scalar(
+        "endedAt",
+        format!("{period}-{day:02}T{:02}:{:02}", end_min / 60, end_min % 60),
+    ));
+    let place = match cell.name.strip_prefix("Chi bộ ") {
+        Some(rest) if cell.id.starts_with("du-co-quan") => format!("Hội trường {rest}"),
+        Some(rest) => format!("Nhà văn hóa {rest}"),
+        None => "Hội trường".to_owned(),
+    };
+    ops.push(text("location", &place));
+    ops.push(scalar("chairMemberId", "m01"));
+    ops.push(scalar("chairRole", "bi_thu"));
+    ops.push(scalar("recorderMemberId", "m02"));
+    if rng.random_bool(q) {
+        ops.push(scalar("preparation.preparedByMemberId", "m01"));
+        ops.push(scalar(
+            "preparation.chiUyMeetingDate",
+            format!("{period}-01"),
+        ));
+        ops.push(scalar("preparation.draftResolution", true));
+        ops.push(scalar("preparation.noticeSentAt", format!("{period}-01")));
+        ops.push(scalar(
+            "preparation.materialsPostedAt",
+            format!("{period}-02"),
+        ));
+        ops.push(scalar("preparation.postedOnStdvdt", true));
+    }
+}
 
 pub(super) fn content(
     cell: &DemoCell,
@@ -145,56 +240,4 @@ pub(super) fn content(
         "minutesAdoptedInMeeting",
         rng.random_bool(0.5 + 0.5 * q),
     ));
-}
-
-pub(super) fn scores(cell: &DemoCell, month: u32, rng: &mut StdRng, ops: &mut Vec<MeetingOp>) {
-    let Some(rubric) = rubric::preset("binh-thuan") else {
-        return;
-    };
-    ops.push(MeetingOp::SetSheetField {
-        sheet: Sheet::SelfScore,
-        field: "rubricId".into(),
-        value: rubric.key().into(),
-    });
-    ops.push(MeetingOp::SetSheetField {
-        sheet: Sheet::SelfScore,
-        field: "votedByMembers".into(),
-        value: true.into(),
-    });
-    // The committee has confirmed the older months; the latest are submitted or still drafts.
-    let confirmed = month <= 9;
-    if confirmed {
-        ops.push(MeetingOp::SetSheetField {
-            sheet: Sheet::Superior,
-            field: "rubricId".into(),
-            value: rubric.key().into(),
-        });
-    }
-    for criterion in rubric.spec().groups.iter().flat_map(|g| &g.criteria) {
-        if !matches!(criterion.rule, Rule::Awarded) {
-            continue;
-        }
-        // Cells rate themselves generously; the committee less so for weaker cells.
-        ops.push(MeetingOp::AwardPoints {
-            sheet: Sheet::SelfScore,
-            criterion: criterion.id.clone(),
-            points: criterion.max,
-        });
-        if confirmed {
-            let points = (criterion.max
-                * (cell.quality + rng.random_range(-0.1..0.1)).clamp(0.0, 1.0))
-            .round();
-            ops.push(MeetingOp::AwardPoints {
-                sheet: Sheet::Superior,
-                criterion: criterion.id.clone(),
-                points,
-            });
-        }
-    }
-    let status = match month {
-        ..=9 => "da_xac_nhan",
-        10 => "da_gui",
-        _ => "nhap",
-    };
-    ops.push(scalar("status", status));
 }

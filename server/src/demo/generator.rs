@@ -1,30 +1,46 @@
-//! The demo province: committees, cells with rosters, and a year of minutes whose quality follows
-//! each cell's profile. Deterministic: the same seed gives the same documents, byte for byte.
+//! The demo province's cells and meetings. Each meeting is written in two parts, as it happens:
+//! the cell's secretary writes the minutes, the self score and the submission with the cell's
+//! actor; the committee member writes the superior score and confirms, returns or locks with the
+//! committee's actor. Deterministic: the same seed gives the same documents, byte for byte.
 
-use automerge::ActorId;
+use automerge::{ActorId, ChangeHash};
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use sync_core::doc::{MeetingDoc, MeetingOp};
 use sync_core::doc_id::DocumentId;
-use sync_core::record::{AttendanceStatus, MemberCategory, OrgPathEntry};
+use sync_core::record::{AttendanceStatus, MemberCategory};
 
-use super::content::{content, scores};
+use super::content::{content, header};
 use super::names::full_name;
+use super::province::{AGENCIES, COMMITTEES, Committee, Profile, profile_of};
+use super::sheets::{committee_ops, review_of, self_sheet};
+use super::thematic::thematic_genesis;
 
-/// The province committee: (code, name).
-pub(crate) const PROVINCE: (&str, &str) = ("dbt-ninh-binh", "Đảng bộ tỉnh Ninh Bình");
-/// Commune committees: (code, name, what their cells are called).
-pub(crate) const COMMITTEES: [(&str, &str, &str); 2] = [
-    ("du-hoa-lu", "Đảng ủy phường Hoa Lư", "Khu phố"),
-    ("du-gia-vien", "Đảng ủy xã Gia Viễn", "Thôn"),
-];
-const CELLS_PER_COMMITTEE: usize = 6;
 /// The demo year's months: January to November 2026.
 const MONTHS: std::ops::RangeInclusive<u32> = 1..=11;
+
+/// How much of the province to seed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DemoScale {
+    /// Every committee with all its cells (`server serve --demo`).
+    Full,
+    /// Every committee with its first six cells: the same users, profiles and first cells as
+    /// the full province, for tests that seed it many times.
+    Small,
+}
+
+impl DemoScale {
+    fn cells_of(self, committee: &Committee) -> usize {
+        match self {
+            Self::Full => committee.cells,
+            Self::Small => committee.cells.min(6),
+        }
+    }
+}
 
 /// A cell of the demo province.
 #[derive(Debug, Clone)]
 pub struct DemoCell {
-    /// Org-unit id.
+    /// Org-unit id, `<committee>-cbNN`.
     pub id: String,
     /// Cell name.
     pub name: String,
@@ -32,6 +48,12 @@ pub struct DemoCell {
     pub committee: (String, String),
     /// 0.0 (struggling) to 1.0 (exemplary): drives attendance, duration, participation, scores.
     pub quality: f64,
+    /// How the cell meets and rates itself.
+    pub profile: Profile,
+    /// The first month (2026) the cell exists: 1, or later for a cell founded during the year.
+    pub founded: u32,
+    /// The username of the cell's secretary.
+    pub secretary: String,
     /// Roster: (member id, full name, category).
     pub members: Vec<(String, String, MemberCategory)>,
 }
@@ -39,23 +61,42 @@ pub struct DemoCell {
 /// One demo meeting document.
 #[derive(Debug)]
 pub struct DemoMeeting {
-    /// The derived id of the regular meeting of (cell, month).
+    /// The derived id of the meeting of (cell, month, type).
     pub doc_id: DocumentId,
     /// Cell id.
     pub cell_id: String,
+    /// Committee id.
+    pub committee_id: String,
     /// `YYYY-MM`.
     pub period: String,
-    /// The document.
+    /// The document as it is after both parts.
     pub doc: MeetingDoc,
+    /// Heads after the cell's part (genesis, minutes, self score, submission).
+    pub cell_heads: Vec<ChangeHash>,
+    /// The document saved after the cell's part: what the secretary's device delivered.
+    pub cell_bytes: Vec<u8>,
+    /// Whether the committee wrote anything after the cell's part.
+    pub reviewed: bool,
 }
 
-/// The demo cells, in a fixed order.
-pub fn demo_cells() -> Vec<DemoCell> {
-    let mut rng = StdRng::seed_from_u64(2026);
+/// The secretary's username of the `n`th cell of `committee` (`bithu.hoalu1`).
+pub(crate) fn secretary_of(committee: &Committee, n: usize) -> String {
+    format!("bithu.{}{n}", committee.short)
+}
+
+/// The demo cells at `scale`, in a fixed order (committee by committee).
+pub fn demo_cells_at(scale: DemoScale) -> Vec<DemoCell> {
     let mut cells = Vec::new();
-    for (committee_id, committee_name, place) in COMMITTEES {
-        for n in 1..=CELLS_PER_COMMITTEE {
-            let size = rng.random_range(9..=24);
+    for (c, committee) in COMMITTEES.iter().enumerate() {
+        let mut rng = StdRng::seed_from_u64(2026 + c as u64);
+        for n in 1..=scale.cells_of(committee) {
+            let (quality, profile) = profile_of(n, &mut rng);
+            let big = committee.place.is_none();
+            let size = if big {
+                rng.random_range(14..=32)
+            } else {
+                rng.random_range(9..=24)
+            };
             let members = (1..=size)
                 .map(|i| {
                     let category = match i {
@@ -66,12 +107,23 @@ pub fn demo_cells() -> Vec<DemoCell> {
                     (format!("m{i:02}"), full_name(&mut rng), category)
                 })
                 .collect();
+            let name = match committee.place {
+                Some(place) => format!("Chi bộ {place} {n}"),
+                None => format!("Chi bộ {}", AGENCIES[(n - 1) % AGENCIES.len()]),
+            };
+            // The last residential cell of Hoa Lư and Kim Sơn was split off in April 2026.
+            let founded = match committee.code {
+                "du-hoa-lu" | "du-kim-son" if n == committee.cells && n > 6 => 4,
+                _ => 1,
+            };
             cells.push(DemoCell {
-                id: format!("{committee_id}-cb{n:02}"),
-                name: format!("Chi bộ {place} {n}"),
-                committee: (committee_id.to_owned(), committee_name.to_owned()),
-                // Spread the profiles: a few exemplary, most ordinary, one or two struggling.
-                quality: [0.95, 0.8, 0.7, 0.6, 0.45, 0.3][(n - 1) % 6],
+                id: format!("{}-cb{n:02}", committee.code),
+                name,
+                committee: (committee.code.to_owned(), committee.name.to_owned()),
+                quality,
+                profile,
+                founded,
+                secretary: secretary_of(committee, n),
                 members,
             });
         }
@@ -79,21 +131,58 @@ pub fn demo_cells() -> Vec<DemoCell> {
     cells
 }
 
-/// Every demo meeting: each cell's regular meetings of 2026 so far; struggling cells miss one.
+/// The cells of the full province.
+pub fn demo_cells() -> Vec<DemoCell> {
+    demo_cells_at(DemoScale::Full)
+}
+
+/// Every meeting of the full province.
 pub fn demo_meetings() -> anyhow::Result<Vec<DemoMeeting>> {
+    demo_meetings_at(DemoScale::Full)
+}
+
+/// Every demo meeting at `scale`: each cell's regular meetings of 2026 so far (struggling cells
+/// miss some months; cb06 of every committee misses July only) and its thematic meetings
+/// (exemplary cells one a quarter, others now and then).
+pub fn demo_meetings_at(scale: DemoScale) -> anyhow::Result<Vec<DemoMeeting>> {
     let mut out = Vec::new();
-    for (index, cell) in demo_cells().iter().enumerate() {
-        let mut rng = StdRng::seed_from_u64(1000 + index as u64);
-        for month in MONTHS {
-            if cell.quality < 0.4 && month == 7 {
-                continue; // the struggling cell did not meet in July
+    for cell in demo_cells_at(scale) {
+        let cell = &cell;
+        // Seeded by the cell's id, so a cell has the same meetings at every scale.
+        let seed = cell.id.bytes().fold(1000_u64, |h, b| {
+            h.wrapping_mul(131).wrapping_add(u64::from(b))
+        });
+        let mut rng = StdRng::seed_from_u64(seed);
+        let skipped: Vec<u32> = match cell.profile {
+            Profile::Struggling if cell.id.ends_with("-cb06") => vec![7],
+            Profile::Struggling => {
+                let a = rng.random_range(2..=10);
+                let b = rng.random_range(2..=10);
+                vec![a, b]
             }
-            out.push(meeting(cell, month, &mut rng)?);
+            _ => Vec::new(),
+        };
+        let thematic_chance = match cell.profile {
+            Profile::Exemplary => 1.0,
+            Profile::Typical => 0.5,
+            Profile::Weak => 0.2,
+            Profile::Struggling => 0.0,
+        };
+        for month in MONTHS {
+            if month < cell.founded || skipped.contains(&month) {
+                continue;
+            }
+            out.push(meeting(cell, month, false, &mut rng)?);
+            // A thematic meeting in the middle month of each quarter (and November for Q4).
+            if matches!(month, 2 | 5 | 8 | 11) && rng.random_bool(thematic_chance) {
+                out.push(meeting(cell, month, true, &mut rng)?);
+            }
         }
     }
     Ok(out)
 }
 
+/// The actor of a cell's secretary device.
 fn actor_for(cell: &DemoCell) -> ActorId {
     let mut bytes = [0u8; 16];
     for (i, b) in cell.id.bytes().enumerate() {
@@ -102,26 +191,53 @@ fn actor_for(cell: &DemoCell) -> ActorId {
     ActorId::from(bytes)
 }
 
-fn meeting(cell: &DemoCell, month: u32, rng: &mut StdRng) -> anyhow::Result<DemoMeeting> {
+/// The actor of a committee member's device.
+pub(crate) fn committee_actor(committee_id: &str) -> ActorId {
+    let mut bytes = [0xA5u8; 16];
+    for (i, b) in committee_id.bytes().enumerate() {
+        bytes[i % 16] ^= b.wrapping_mul(31).wrapping_add(i as u8);
+    }
+    ActorId::from(bytes)
+}
+
+fn meeting(
+    cell: &DemoCell,
+    month: u32,
+    thematic: bool,
+    rng: &mut StdRng,
+) -> anyhow::Result<DemoMeeting> {
     let period = format!("2026-{month:02}");
-    let (doc_id, genesis) = MeetingDoc::regular_genesis(&cell.id, &period)?;
-    let mut doc = MeetingDoc::load(&genesis)?;
+    let (doc_id, mut doc) = if thematic {
+        thematic_genesis(&cell.id, &period)?
+    } else {
+        let (id, genesis) = MeetingDoc::regular_genesis(&cell.id, &period)?;
+        (id, MeetingDoc::load(&genesis)?)
+    };
     doc.set_actor(actor_for(cell));
+    let review = review_of(cell, month, rng);
     let mut ops = Vec::new();
-    header(cell, &period, rng, &mut ops);
+    header(cell, &period, thematic, rng, &mut ops);
     let present = attendance(cell, rng, &mut ops);
     content(cell, month, &present, rng, &mut ops);
-    scores(cell, month, rng, &mut ops);
-    for op in &ops {
-        // The generator only writes fields the schema has; a refusal is a bug in this file.
-        doc.apply(op)
-            .map_err(|e| anyhow::anyhow!("demo op {op:?} refused: {e}"))?;
+    self_sheet(cell, &review, rng, &mut ops);
+    apply_all(&mut doc, &ops)?;
+    let cell_heads = doc.heads();
+    let cell_bytes = doc.save();
+    let committee = committee_ops(cell, &review, rng);
+    let reviewed = !committee.is_empty();
+    if reviewed {
+        doc.set_actor(committee_actor(&cell.committee.0));
+        apply_all(&mut doc, &committee)?;
     }
     Ok(DemoMeeting {
         doc_id,
         cell_id: cell.id.clone(),
+        committee_id: cell.committee.0.clone(),
         period,
         doc,
+        cell_heads,
+        cell_bytes,
+        reviewed,
     })
 }
 
@@ -139,75 +255,13 @@ pub(super) fn text(field: &str, value: &str) -> MeetingOp {
     }
 }
 
-fn header(cell: &DemoCell, period: &str, rng: &mut StdRng, ops: &mut Vec<MeetingOp>) {
-    let q = cell.quality;
-    ops.push(MeetingOp::SetOrgPathSnapshot {
-        entries: vec![
-            OrgPathEntry {
-                unit_id: PROVINCE.0.into(),
-                name: PROVINCE.1.into(),
-            },
-            OrgPathEntry {
-                unit_id: cell.committee.0.clone(),
-                name: cell.committee.1.clone(),
-            },
-            OrgPathEntry {
-                unit_id: cell.id.clone(),
-                name: cell.name.clone(),
-            },
-        ],
-    });
-    ops.push(text("cellName", &cell.name));
-    // Good cells meet on the 3rd; others sometimes slip by a few days.
-    let day = if rng.random_bool(q.max(0.2)) {
-        3
-    } else {
-        rng.random_range(4..=9)
-    };
-    let duration = if rng.random_bool(q) {
-        rng.random_range(90..=130)
-    } else {
-        rng.random_range(55..90)
-    };
-    let start_min = if rng.random_bool(0.5) {
-        8 * 60
-    } else {
-        19 * 60 + 30
-    };
-    let end_min = start_min + duration;
-    ops.push(scalar(
-        "startedAt",
-        format!(
-            "{period}-{day:02}T{:02}:{:02}",
-            start_min / 60,
-            start_min % 60
-        ),
-    ));
-    ops.push(scalar(
-        "endedAt",
-        format!("{period}-{day:02}T{:02}:{:02}", end_min / 60, end_min % 60),
-    ));
-    ops.push(text(
-        "location",
-        &format!("Nhà văn hóa {}", cell.name.trim_start_matches("Chi bộ ")),
-    ));
-    ops.push(scalar("chairMemberId", "m01"));
-    ops.push(scalar("chairRole", "bi_thu"));
-    ops.push(scalar("recorderMemberId", "m02"));
-    if rng.random_bool(q) {
-        ops.push(scalar("preparation.preparedByMemberId", "m01"));
-        ops.push(scalar(
-            "preparation.chiUyMeetingDate",
-            format!("{period}-01"),
-        ));
-        ops.push(scalar("preparation.draftResolution", true));
-        ops.push(scalar("preparation.noticeSentAt", format!("{period}-01")));
-        ops.push(scalar(
-            "preparation.materialsPostedAt",
-            format!("{period}-02"),
-        ));
-        ops.push(scalar("preparation.postedOnStdvdt", true));
+fn apply_all(doc: &mut MeetingDoc, ops: &[MeetingOp]) -> anyhow::Result<()> {
+    for op in ops {
+        // The generator only writes fields the schema has; a refusal is a bug in this module.
+        doc.apply(op)
+            .map_err(|e| anyhow::anyhow!("demo op {op:?} refused: {e}"))?;
     }
+    Ok(())
 }
 
 /// Marks everyone's attendance; returns the members present.
@@ -247,31 +301,80 @@ fn attendance<'a>(cell: &'a DemoCell, rng: &mut StdRng, ops: &mut Vec<MeetingOp>
     present
 }
 
+/// A reason the committee gives when it returns minutes.
+pub(crate) const RETURN_REASONS: [&str; 3] = [
+    "Biên bản chưa ghi đủ ý kiến thảo luận của đảng viên; đề nghị bổ sung và gửi lại.",
+    "Chưa có kết quả biểu quyết nghị quyết; đề nghị chi bộ bổ sung.",
+    "Tự chấm điểm cao hơn kết quả thực tế; đề nghị chi bộ chấm lại theo hướng dẫn.",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use sync_core::rubric;
 
     #[test]
+    fn the_full_province_has_a_few_hundred_cells_under_six_committees() {
+        let cells = demo_cells();
+        assert!((200..=300).contains(&cells.len()), "{}", cells.len());
+        let committees: std::collections::BTreeSet<_> =
+            cells.iter().map(|c| c.committee.0.clone()).collect();
+        assert_eq!(committees.len(), 6);
+        for profile in [
+            Profile::Exemplary,
+            Profile::Typical,
+            Profile::Weak,
+            Profile::Struggling,
+        ] {
+            assert!(cells.iter().filter(|c| c.profile == profile).count() >= 10);
+        }
+        // The small province is the first six cells of every committee, unchanged.
+        let small = demo_cells_at(DemoScale::Small);
+        assert_eq!(small.len(), 36);
+        for cell in &small {
+            let full = cells.iter().find(|c| c.id == cell.id).unwrap();
+            assert_eq!((full.quality, &full.members), (cell.quality, &cell.members));
+        }
+    }
+
+    #[test]
     fn the_demo_province_is_deterministic_and_every_meeting_reads_back() {
-        let a = demo_meetings().unwrap();
-        let mut b = demo_meetings().unwrap();
-        assert_eq!(a.len(), 12 * 11 - 2, "two struggling cells skip July");
+        let a = demo_meetings_at(DemoScale::Small).unwrap();
+        let mut b = demo_meetings_at(DemoScale::Small).unwrap();
+        assert_eq!(a.len(), b.len());
+        let regular = a
+            .iter()
+            .filter(|m| {
+                m.doc.record().unwrap().meeting_type == sync_core::record::MeetingType::ThuongKy
+            })
+            .count();
+        assert_eq!(regular, 36 * 11 - 6, "every cb06 skips July");
+        assert!(a.len() > regular, "and there are thematic meetings");
         for (x, y) in a.iter().zip(b.iter_mut()) {
             assert_eq!(x.doc_id, y.doc_id);
             let record = x.doc.record().unwrap();
             assert_eq!(record.cell_id, x.cell_id);
             assert_eq!(record.period, x.period);
+            assert_eq!(record.meeting_id, x.doc_id.to_string());
             assert!(!record.attendance.is_empty());
             assert_eq!(
                 y.doc.heads(),
                 MeetingDoc::load(&y.doc.save()).unwrap().heads()
             );
+            // The cell's part loads alone, as delivered.
+            assert_eq!(
+                MeetingDoc::load(&x.cell_bytes)
+                    .unwrap()
+                    .record()
+                    .unwrap()
+                    .cell_id,
+                x.cell_id
+            );
         }
     }
 
     #[test]
-    fn every_demo_meeting_passes_validation() {
+    fn every_demo_meeting_of_the_full_province_passes_validation() {
         for meeting in demo_meetings().unwrap() {
             let record = meeting.doc.record().unwrap();
             let errors: Vec<_> = sync_core::validate::validate(&record)
@@ -288,16 +391,29 @@ mod tests {
     }
 
     #[test]
-    fn demo_cells_get_varied_levels() {
+    fn demo_cells_get_varied_levels_and_rate_themselves_above_the_committee() {
         let rubric = rubric::preset("binh-thuan").unwrap();
-        let levels: std::collections::BTreeSet<_> = demo_meetings()
-            .unwrap()
+        let meetings = demo_meetings_at(DemoScale::Small).unwrap();
+        let records: Vec<_> = meetings.iter().map(|m| m.doc.record().unwrap()).collect();
+        let levels: std::collections::BTreeSet<_> = records
             .iter()
-            .map(|m| {
-                let r = m.doc.record().unwrap();
-                rubric::score(&rubric, &r, &r.self_score).level
-            })
+            .map(|r| rubric::score(&rubric, r, &r.superior_score).level)
             .collect();
         assert!(levels.len() >= 3, "{levels:?}");
+        let total = |sheet| -> f64 {
+            records
+                .iter()
+                .filter(|r| !r.superior_score.awarded.is_empty())
+                .map(|r| {
+                    let s = if sheet {
+                        &r.self_score
+                    } else {
+                        &r.superior_score
+                    };
+                    s.awarded.values().sum::<f64>()
+                })
+                .sum()
+        };
+        assert!(total(true) > total(false) * 1.1, "self-score inflation");
     }
 }

@@ -69,10 +69,7 @@ pub fn project(
             write_tx!(conn, |c| {
                 let old = c.fact(doc_id)?;
                 c.delete_rows(doc_id)?;
-                match old.and_then(|(f, _)| month_key_of(&f)) {
-                    Some(key) => c.refresh_totals(&key),
-                    None => Ok(()),
-                }
+                refresh_for(c, old.as_ref().map(|(f, _)| f))
             })?;
             Ok(ProjectionOutcome {
                 doc_id: doc_id.to_owned(),
@@ -98,10 +95,7 @@ pub fn project_stored(
         write_tx!(conn, |c| {
             let old = c.fact(doc_id)?;
             c.delete_rows(doc_id)?;
-            match old.and_then(|(f, _)| month_key_of(&f)) {
-                Some(key) => c.refresh_totals(&key),
-                None => Ok(()),
-            }
+            refresh_for(c, old.as_ref().map(|(f, _)| f))
         })?;
         return Ok(None);
     };
@@ -181,6 +175,15 @@ pub(crate) fn write(
         for key in &keys {
             c.refresh_totals(key)?;
         }
+        let mut cells: Vec<_> = [old.map(|o| o.fact), Some(&projection.fact)]
+            .into_iter()
+            .flatten()
+            .filter_map(cell_month_key_of)
+            .collect();
+        cells.dedup();
+        for key in &cells {
+            c.refresh_cell_month(key)?;
+        }
         match &change {
             LockChange::Created(l) => c.put_lock(l)?,
             LockChange::Reopened => c.delete_lock(&doc_id)?,
@@ -205,6 +208,33 @@ pub(crate) fn write(
 struct OldVersion<'a> {
     fact: &'a super::rows::FactRow,
     version: lock::Version<'a>,
+}
+
+/// Refreshes the maintained rows a removed fact row counted in.
+fn refresh_for(
+    c: &mut impl RowWriter,
+    old: Option<&super::rows::FactRow>,
+) -> diesel::QueryResult<()> {
+    let Some(fact) = old else {
+        return Ok(());
+    };
+    if let Some(key) = month_key_of(fact) {
+        c.refresh_totals(&key)?;
+    }
+    if let Some(key) = cell_month_key_of(fact) {
+        c.refresh_cell_month(&key)?;
+    }
+    Ok(())
+}
+
+/// The cell-month a fact row may be shown in by the grid, if it has a period.
+fn cell_month_key_of(fact: &super::rows::FactRow) -> Option<super::totals::CellMonthKey> {
+    Some((
+        fact.committee_id.clone(),
+        fact.year?,
+        fact.month?,
+        fact.cell_id.clone(),
+    ))
 }
 
 /// The committee-month a fact row counts in, if it has a period.

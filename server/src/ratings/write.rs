@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use diesel::{PgConnection, SqliteConnection};
 
 use super::rows::{FactRow, LockRow, Projection, ScoreRow};
-use super::totals::{self, MonthKey};
+use super::totals::{self, CellMonthKey, MonthKey};
 use crate::db::Backend;
 use crate::db::schema::{
     meeting_attendance, meeting_criteria, meeting_facts, meeting_followups, meeting_locks,
@@ -32,7 +32,9 @@ pub(crate) trait RowWriter {
     fn delete_lock(&mut self, doc_id: &str) -> QueryResult<()>;
     /// Recomputes the maintained totals of one committee-month.
     fn refresh_totals(&mut self, key: &MonthKey) -> QueryResult<()>;
-    /// Recomputes every maintained total.
+    /// Recomputes the maintained grid row of one cell-month.
+    fn refresh_cell_month(&mut self, key: &CellMonthKey) -> QueryResult<()>;
+    /// Recomputes every maintained total and grid row.
     fn refresh_all_totals(&mut self) -> QueryResult<()>;
 }
 
@@ -144,8 +146,24 @@ macro_rules! impl_row_writer {
                 Ok(())
             }
 
+            fn refresh_cell_month(&mut self, key: &CellMonthKey) -> QueryResult<()> {
+                use diesel::sql_types::{BigInt, Text};
+                for sql in totals::refresh_cell_month_sql($backend) {
+                    diesel::sql_query(sql)
+                        .bind::<Text, _>(&key.0)
+                        .bind::<BigInt, _>(key.1)
+                        .bind::<BigInt, _>(key.2)
+                        .bind::<Text, _>(&key.3)
+                        .execute(self)?;
+                }
+                Ok(())
+            }
+
             fn refresh_all_totals(&mut self) -> QueryResult<()> {
-                for sql in totals::refresh_all_sql() {
+                for sql in totals::refresh_all_sql()
+                    .into_iter()
+                    .chain(totals::refresh_all_cell_months_sql())
+                {
                     diesel::sql_query(sql).execute(self)?;
                 }
                 Ok(())

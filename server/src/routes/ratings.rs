@@ -9,7 +9,7 @@ use serde::Deserialize;
 use crate::auth::AuthenticatedDevice;
 use crate::db::{DbConnection, run_blocking};
 use crate::error::ApiError;
-use crate::ratings::expected::KnownCells;
+use crate::ratings::expected::TreeCells;
 use crate::ratings::queries::{self, Scope, TaskScope};
 use crate::ratings::{RatingsConfig, RatingsError, export};
 use crate::store::Store;
@@ -106,7 +106,7 @@ async fn grid(
     authorize(&device, &store, &hub, ReadScope::Unit(committee.clone())).await?;
     let (year, as_of) = (q.year()?, q.as_of()?);
     let grid = db(&store, move |c| {
-        queries::grid(c, &KnownCells, &committee, year, as_of)
+        queries::grid(c, &TreeCells, &committee, year, as_of)
     })
     .await?;
     Ok(HttpResponse::Ok().json(grid))
@@ -170,7 +170,7 @@ async fn rollup(
     )
     .await?;
     let view = db(&store, move |c| {
-        queries::rollup(c, &KnownCells, committee.as_deref(), year, &config)
+        queries::rollup(c, &TreeCells, committee.as_deref(), year, &config)
     })
     .await?;
     Ok(HttpResponse::Ok().json(view))

@@ -9,7 +9,7 @@ use sync_core::doc::MeetingOp;
 use crate::helpers::{Backend, create_device, spawn_app_with};
 use crate::on_both_backends;
 use crate::ratings_support::{
-    demo_doc_id, dump, edit_stored, rebuild_all, seed_demo, token_with_role,
+    count_meetings, demo_doc_id, dump, edit_stored, rebuild_all, seed_demo, token_with_role,
 };
 use server::org::access::Role;
 
@@ -72,7 +72,10 @@ async fn the_json_views_answer_from_the_projection(backend: Backend) {
         "/api/v1/ratings/cells/du-hoa-lu-cb01/year/2026",
     )
     .await;
-    assert_eq!(year["meetings"].as_array().unwrap().len(), 11);
+    assert_eq!(
+        year["meetings"].as_array().unwrap().len(),
+        count_meetings(|m, _| m.cell_id == "du-hoa-lu-cb01")
+    );
     assert!(year["rollup"]["months"].is_array());
 
     let id = demo_doc_id("du-hoa-lu-cb01", "2026-03");
@@ -91,11 +94,27 @@ async fn the_json_views_answer_from_the_projection(backend: Backend) {
 
     let queue = get_json(&app, &token, "/api/v1/ratings/queue?committee=du-gia-vien").await;
     let queue = queue.as_array().unwrap();
-    assert_eq!(queue.len(), 6, "October's minutes are submitted");
-    assert!(queue.iter().all(|q| q["period"] == "2026-10"));
+    let submitted = count_meetings(|m, r| {
+        m.committee_id == "du-gia-vien" && r.status == sync_core::record::ReviewStatus::DaGui
+    });
+    assert_eq!(
+        queue.len(),
+        submitted,
+        "October's and November's submitted minutes"
+    );
+    assert!(queue.len() >= 4);
+    assert!(
+        queue
+            .iter()
+            .all(|q| q["period"] == "2026-10" || q["period"] == "2026-11")
+    );
 
     let rollup = get_json(&app, &token, "/api/v1/ratings/rollup?year=2026").await;
-    assert_eq!(rollup["cells"].as_array().unwrap().len(), 12);
+    assert_eq!(
+        rollup["cells"].as_array().unwrap().len(),
+        36,
+        "six committees of six cells"
+    );
     let stats = get_json(
         &app,
         &token,
@@ -172,7 +191,8 @@ async fn exports_are_sorted_under_vietnamese_collation_with_a_bom_and_open_as_xl
         .skip(1)
         .map(|l| l.split(',').nth(1).unwrap())
         .collect();
-    assert_eq!(cells.len(), 65);
+    let hoa_lu = count_meetings(|m, _| m.committee_id == "du-hoa-lu");
+    assert_eq!(cells.len(), hoa_lu);
     assert_eq!(cells[0], "Chi bộ Đông Sơn", "Đ before K under vi collation");
     assert_eq!(cells[1], "Chi bộ Khu phố 1");
     let mut by_codepoint = cells.clone();
@@ -198,7 +218,7 @@ async fn exports_are_sorted_under_vietnamese_collation_with_a_bom_and_open_as_xl
     assert!(kind.contains("spreadsheetml"));
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(xlsx)).unwrap();
     let range = book.worksheet_range("Xếp loại").unwrap();
-    assert_eq!(range.height(), 66, "header and 65 meetings");
+    assert_eq!(range.height(), hoa_lu + 1, "header and the meetings");
     assert_eq!(range.get((0, 1)).unwrap().to_string(), "Chi bộ");
     assert_eq!(range.get((1, 1)).unwrap().to_string(), "Chi bộ Đông Sơn");
     let (_, xlsx) = fetch("/api/v1/exports/attendance.xlsx?year=2026").await;
@@ -211,8 +231,7 @@ async fn the_projector_projects_notified_documents_once_per_burst(backend: Backe
     let pool = app.store.pool().clone();
     seed_demo(&pool);
     let projector = Projector::spawn(pool.clone(), RatingsConfig::default());
-    let ids: Vec<String> = server::demo::demo_meetings()
-        .unwrap()
+    let ids: Vec<String> = crate::ratings_support::demo_meetings()
         .iter()
         .map(|m| m.doc_id.to_string())
         .collect();
@@ -224,9 +243,9 @@ async fn the_projector_projects_notified_documents_once_per_burst(backend: Backe
     }
     projector.flush().await;
     let rows = dump(&mut pool.get().unwrap());
-    assert_eq!(rows.facts.len(), 130);
+    assert_eq!(rows.facts.len(), ids.len());
     // The totals maintained one document at a time equal a full recomputation.
-    assert_eq!(rows.totals.len(), 2 * 11);
+    assert_eq!(rows.totals.len(), 6 * 11);
     server::ratings::refresh_all_totals(&mut pool.get().unwrap()).unwrap();
     let fresh = dump(&mut pool.get().unwrap());
     assert_eq!(rows.totals.len(), fresh.totals.len());
@@ -237,7 +256,18 @@ async fn the_projector_projects_notified_documents_once_per_burst(backend: Backe
         );
         assert!((a.8 - b.8).abs() < 1e-6 && a.9 == b.9 && (a.10 - b.10).abs() < 1e-6);
     }
-    assert_eq!(rows.totals.iter().map(|t| t.3).sum::<i64>(), 130);
+    assert_eq!(
+        rows.totals.iter().map(|t| t.3).sum::<i64>() as usize,
+        ids.len()
+    );
+    // So do the grid's cell-month rows: one per cell-month with a regular meeting.
+    assert_eq!(rows.cell_months, fresh.cell_months);
+    assert_eq!(
+        rows.cell_months.len(),
+        crate::ratings_support::count_meetings(|_, r| {
+            r.meeting_type == sync_core::record::MeetingType::ThuongKy
+        })
+    );
     // A commit to one document shows up after the next notify.
     let id = demo_doc_id("du-gia-vien-cb01", "2026-11");
     edit_stored(
@@ -250,6 +280,10 @@ async fn the_projector_projects_notified_documents_once_per_burst(backend: Backe
     let rows = dump(&mut pool.get().unwrap());
     let fact = rows.facts.iter().find(|f| f.doc_id == id).unwrap();
     assert_eq!(fact.status, "da_gui");
+    let shown = rows.cell_months.iter().find(|r| r.doc_id == id).unwrap();
+    assert_eq!(shown.status, "da_gui", "the grid row follows the edit");
+    server::ratings::refresh_all_totals(&mut pool.get().unwrap()).unwrap();
+    assert_eq!(rows.cell_months, dump(&mut pool.get().unwrap()).cell_months);
     // Notifying nothing is a no-op, and flushing with nothing pending returns at once.
     projector.notify(Vec::<String>::new());
     projector.flush().await;

@@ -10,8 +10,8 @@ use crate::helpers::{Backend, TestDb};
 use crate::on_both_backends;
 use crate::on_conn;
 use crate::ratings_support::{
-    ctx, demo_doc_id, dump, edit_stored, load_meeting, no_auto_lock, rebuild_all, rebuild_with,
-    scalar, seed_demo, store_raw,
+    count_meetings, ctx, demo_doc_id, dump, edit_stored, load_meeting, no_auto_lock, rebuild_all,
+    rebuild_with, scalar, seed_demo, store_raw,
 };
 
 on_both_backends!(
@@ -29,17 +29,31 @@ async fn every_demo_meeting_is_projected_with_its_committee_and_scores(backend: 
     seed_demo(&pool);
     let mut conn = pool.get().unwrap();
     let report = rebuild_all(&mut conn);
-    assert_eq!(report.documents, 130);
-    assert_eq!(report.valid + report.invalid, 130, "{report:?}");
+    let all = count_meetings(|_, _| true);
+    assert!(all > 36 * 10, "{all}");
+    assert_eq!(report.documents, all);
+    assert_eq!(report.valid + report.invalid, all, "{report:?}");
     let rows = dump(&mut conn);
-    assert_eq!(rows.facts.len(), 130);
-    assert_eq!(rows.scores.len(), 130);
+    assert_eq!(rows.facts.len(), all);
+    assert_eq!(rows.scores.len(), all);
     let hoa_lu = rows
         .facts
         .iter()
         .filter(|f| f.committee_id == "du-hoa-lu")
         .count();
-    assert_eq!(hoa_lu, 65, "six cells, 11 months, one misses July");
+    assert_eq!(
+        hoa_lu,
+        count_meetings(|m, _| m.committee_id == "du-hoa-lu"),
+        "six cells, 11 months, one misses July, and the thematic meetings"
+    );
+    assert_eq!(
+        rows.facts
+            .iter()
+            .filter(|f| f.committee_id == "du-hoa-lu" && f.meeting_type == "thuong_ky")
+            .count(),
+        65
+    );
+    assert!(rows.facts.iter().any(|f| f.meeting_type == "chuyen_de"));
     assert!(rows.facts.iter().all(|f| f.root_id == "dbt-ninh-binh"));
     let first = rows
         .facts
@@ -52,14 +66,18 @@ async fn every_demo_meeting_is_projected_with_its_committee_and_scores(backend: 
         (Some(2026), Some(1), Some(3))
     );
     assert!(first.expected > 0 && first.present > 0);
-    // Months up to September are confirmed: an official (superior) level; later ones are not.
+    // Months up to September are confirmed (or locked): an official (superior) level; later
+    // ones only where a committee confirmed them already.
     for (fact, score) in rows.facts.iter().zip(&rows.scores) {
         assert_eq!(fact.doc_id, score.doc_id);
         assert!(
             score.self_level.is_some(),
             "every demo meeting is self-scored"
         );
-        let confirmed = fact.month.unwrap() <= 9;
+        let confirmed = ["da_xac_nhan", "khoa"].contains(&fact.status.as_str());
+        if fact.month.unwrap() <= 9 {
+            assert!(confirmed, "{} {}", fact.period, fact.status);
+        }
         assert_eq!(
             score.official_level.is_some(),
             confirmed && fact.valid,
@@ -72,10 +90,17 @@ async fn every_demo_meeting_is_projected_with_its_committee_and_scores(backend: 
         }
     }
     // Attendance rows cover the roster; criteria rows both sheets.
-    assert!(rows.attendance.len() > 130 * 8);
+    assert!(rows.attendance.len() > all * 8);
     assert!(rows.criteria.iter().any(|c| c.sheet == "superior"));
-    assert!(rows.tasks.len() >= 130);
-    assert!(rows.follow_ups.len() >= 100);
+    assert!(rows.tasks.len() >= all);
+    assert!(rows.follow_ups.len() >= all * 3 / 4);
+    // The review states of the demo: a queue, returned minutes, drafts, locks.
+    for status in ["da_gui", "tra_lai", "nhap", "khoa"] {
+        assert!(
+            rows.facts.iter().any(|f| f.status == status),
+            "some minutes are `{status}`"
+        );
+    }
 }
 
 async fn projecting_the_same_document_twice_gives_the_same_rows(backend: Backend) {
@@ -138,7 +163,7 @@ async fn corrupt_and_invalid_documents_are_kept_as_problems_and_never_rated(back
     let broken = demo_doc_id("du-hoa-lu-cb02", "2026-05");
     edit_stored(&mut conn, &broken, &[scalar("chairMemberId", "")]);
     let report = rebuild_with(&mut conn, &config);
-    assert_eq!(report.documents, 132);
+    assert_eq!(report.documents, baseline.documents + 2);
     assert_eq!(report.invalid, baseline.invalid + 3, "{report:?}");
 
     let rows = dump(&mut conn);

@@ -5,11 +5,11 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use server::accounts::{credentials, roles, users};
 use server::db::schema::{
-    meeting_attendance, meeting_criteria, meeting_facts, meeting_followups, meeting_locks,
-    meeting_month_totals, meeting_problems, meeting_scores, meeting_tasks,
+    meeting_attendance, meeting_cell_months, meeting_criteria, meeting_facts, meeting_followups,
+    meeting_locks, meeting_month_totals, meeting_problems, meeting_scores, meeting_tasks,
 };
 use server::db::{DbConnection, DbPool};
-use server::demo::{self, DEMO_DEVICE_ID};
+use server::demo::{self, DEMO_DEVICE_ID, DemoMeeting, DemoScale};
 use server::org::access::Role;
 use server::ratings::rebuild::{RebuildReport, rebuild};
 use server::ratings::rows::{
@@ -18,6 +18,7 @@ use server::ratings::rows::{
 use server::ratings::{NoAuthorshipCheck, ProjectContext, RatingsConfig};
 use server::store::{self, ChangeMeta, DocWrite};
 use sync_core::doc::{MeetingDoc, MeetingOp};
+use sync_core::record::MeetingRecord;
 
 /// The day the demo data is looked at: after November's meetings, with January–September
 /// confirmed (and auto-locked 30 days after their month).
@@ -34,10 +35,23 @@ pub fn ctx(config: &RatingsConfig) -> ProjectContext<'_> {
     }
 }
 
-/// Seeds the demo province into `pool`'s store.
+/// Seeds the small demo province (every committee's first six cells) into `pool`'s store.
 pub fn seed_demo(pool: &DbPool) {
     let mut conn = pool.get().expect("connection");
-    demo::seed(&mut conn).expect("seed demo");
+    demo::seed_with(&mut conn, DemoScale::Small).expect("seed demo");
+}
+
+/// The small demo province's meetings, as generated.
+pub fn demo_meetings() -> Vec<demo::DemoMeeting> {
+    demo::demo_meetings_at(DemoScale::Small).expect("demo meetings")
+}
+
+/// The small demo province's meetings with `pick(record)` true.
+pub fn count_meetings(pick: impl Fn(&DemoMeeting, &MeetingRecord) -> bool) -> usize {
+    demo_meetings()
+        .iter()
+        .filter(|m| pick(m, &m.doc.record().expect("record")))
+        .count()
 }
 
 /// A device token of a new user holding `role` over the unit `code` (the demo tree must exist).
@@ -85,6 +99,27 @@ pub struct Dump {
     pub follow_ups: Vec<FollowUpRow>,
     pub locks: Vec<LockRow>,
     pub totals: Vec<TotalsRow>,
+    pub cell_months: Vec<CellMonthRow>,
+}
+
+/// A row of `meeting_cell_months`.
+#[derive(Debug, PartialEq, Queryable)]
+pub struct CellMonthRow {
+    pub committee_id: String,
+    pub year: i64,
+    pub cell_id: String,
+    pub month: i64,
+    pub doc_id: String,
+    pub cell_name: String,
+    pub valid: bool,
+    pub status: String,
+    pub official_level: Option<String>,
+    pub self_level: Option<String>,
+    pub superior_level: Option<String>,
+    pub self_percent: Option<f64>,
+    pub superior_percent: Option<f64>,
+    pub amended_after_lock: bool,
+    pub auto_lock_on: Option<String>,
 }
 
 /// A row of `meeting_month_totals`.
@@ -165,6 +200,15 @@ pub fn dump(conn: &mut DbConnection) -> Dump {
                 meeting_month_totals::committee_id,
                 meeting_month_totals::year,
                 meeting_month_totals::month,
+            ))
+            .load(conn)
+            .unwrap(),
+        cell_months: meeting_cell_months::table
+            .order((
+                meeting_cell_months::committee_id,
+                meeting_cell_months::year,
+                meeting_cell_months::cell_id,
+                meeting_cell_months::month,
             ))
             .load(conn)
             .unwrap(),

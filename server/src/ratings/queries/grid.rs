@@ -9,8 +9,8 @@ use serde::Serialize;
 use super::super::RatingsError;
 use super::super::expected::ExpectedCells;
 use super::super::lock::iso;
-use super::{REGULAR_TYPES, period_of};
-use crate::db::schema::{meeting_facts as f, meeting_scores as s};
+use super::period_of;
+use crate::db::schema::meeting_cell_months as cm;
 use crate::db::{DbConnection, with_conn};
 
 /// State of one cell-month.
@@ -25,6 +25,9 @@ pub enum MonthState {
     Invalid,
     /// No meeting although the cell is expected.
     Missing,
+    /// No meeting, and none expected: the cell was not in the tree under this committee on
+    /// the month's first day (founded later, dissolved or moved away earlier).
+    NotExpected,
     /// After the as-of date.
     Future,
 }
@@ -99,26 +102,26 @@ pub fn grid(
     year: i64,
     as_of: NaiveDate,
 ) -> Result<Grid, RatingsError> {
+    // The maintained cell-month rows (`meeting_cell_months`): one primary-key range, already
+    // one row per cell-month (the first regular meeting by id) and in (cell, month) order.
     let rows: Vec<Row> = with_conn!(&mut *conn, |c| {
-        f::table
-            .inner_join(s::table.on(s::doc_id.eq(f::doc_id)))
-            .filter(f::committee_id.eq(committee_id))
-            .filter(f::year.eq(year))
-            .filter(f::meeting_type.eq_any(REGULAR_TYPES))
-            .order((f::cell_id.asc(), f::month.asc(), f::doc_id.asc()))
+        cm::table
+            .filter(cm::committee_id.eq(committee_id))
+            .filter(cm::year.eq(year))
+            .order((cm::cell_id.asc(), cm::month.asc()))
             .select((
-                f::doc_id,
-                f::cell_id,
-                f::cell_name,
-                f::month,
-                f::valid,
-                f::status,
-                (s::official_level, s::self_level, s::superior_level),
+                cm::doc_id,
+                cm::cell_id,
+                cm::cell_name,
+                cm::month.nullable(),
+                cm::valid,
+                cm::status,
+                (cm::official_level, cm::self_level, cm::superior_level),
                 (
-                    s::self_percent,
-                    s::superior_percent,
-                    s::amended_after_lock,
-                    s::auto_lock_on,
+                    cm::self_percent,
+                    cm::superior_percent,
+                    cm::amended_after_lock,
+                    cm::auto_lock_on,
                 ),
             ))
             .load(c)?
@@ -129,7 +132,7 @@ pub fn grid(
         .cells(conn, Some(committee_id), year)?
         .into_iter()
         .map(|cell| GridRow {
-            months: empty_months(year, &as_of_period),
+            months: empty_months(year, &as_of_period, |m| cell.expected_in(m)),
             cell_id: cell.cell_id,
             cell_name: cell.cell_name,
         })
@@ -150,8 +153,9 @@ pub fn grid(
             Some(&i) => i,
             None => {
                 index_of.insert(cell_id.clone(), out.len());
+                // Meetings of a cell the source does not expect this year.
                 out.push(GridRow {
-                    months: empty_months(year, &as_of_period),
+                    months: empty_months(year, &as_of_period, |_| false),
                     cell_id: cell_id.clone(),
                     cell_name: cell_name.clone(),
                 });
@@ -196,14 +200,16 @@ pub fn grid(
     })
 }
 
-fn empty_months(year: i64, as_of_period: &str) -> Vec<GridCell> {
+fn empty_months(year: i64, as_of_period: &str, expected: impl Fn(u32) -> bool) -> Vec<GridCell> {
     (1..=12)
         .map(|month| GridCell {
             month,
             state: if format!("{year:04}-{month:02}").as_str() > as_of_period {
                 MonthState::Future
-            } else {
+            } else if expected(month) {
                 MonthState::Missing
+            } else {
+                MonthState::NotExpected
             },
             doc_id: None,
             status: None,

@@ -1,0 +1,112 @@
+//! Expected cells "as of" the effective-dated organisation tree: a cell in the tree in a month
+//! but without a meeting shows as missing; before it was founded, after it was dissolved and
+//! after it moved to another committee it is not expected.
+
+use chrono::NaiveDate;
+use server::org::UnitKind;
+use server::org::units::{NewUnit, close_unit, create_unit, move_unit, rename_unit};
+use server::ratings::expected::{ExpectedCells, TreeCells};
+use server::ratings::queries::{MonthState, grid};
+
+use crate::helpers::{Backend, TestDb};
+use crate::on_both_backends;
+
+on_both_backends!(cells_are_expected_only_in_the_months_they_are_under_the_committee_in_the_tree,);
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn unit(code: &str, kind: UnitKind, parent: Option<&str>) -> NewUnit {
+    NewUnit {
+        code: code.into(),
+        kind,
+        name: format!("Đơn vị {code}"),
+        parent_code: parent.map(Into::into),
+    }
+}
+
+async fn cells_are_expected_only_in_the_months_they_are_under_the_committee_in_the_tree(
+    backend: Backend,
+) {
+    let db = TestDb::new(backend);
+    let mut conn = db.pool().get().unwrap();
+    let c = &mut conn;
+    let old = day(2025, 7, 1);
+    create_unit(c, &unit("tinh", UnitKind::DangBoTinh, None), old).unwrap();
+    for committee in ["du-a", "du-b"] {
+        create_unit(c, &unit(committee, UnitKind::DangUy, Some("tinh")), old).unwrap();
+    }
+    // Always there; founded mid-April; dissolved mid-June; moved to du-b on 1 August;
+    // dissolved the year before; and a committee-level unit (not a cell).
+    create_unit(c, &unit("cb-always", UnitKind::ChiBo, Some("du-a")), old).unwrap();
+    create_unit(
+        c,
+        &unit("cb-new", UnitKind::ChiBo, Some("du-a")),
+        day(2026, 4, 10),
+    )
+    .unwrap();
+    create_unit(c, &unit("cb-gone", UnitKind::ChiBo, Some("du-a")), old).unwrap();
+    close_unit(c, "cb-gone", day(2026, 6, 15)).unwrap();
+    create_unit(c, &unit("cb-moved", UnitKind::ChiBo, Some("du-a")), old).unwrap();
+    move_unit(c, "cb-moved", Some("du-b"), day(2026, 8, 1)).unwrap();
+    create_unit(c, &unit("cb-old", UnitKind::ChiBo, Some("du-a")), old).unwrap();
+    close_unit(c, "cb-old", day(2025, 12, 1)).unwrap();
+    create_unit(c, &unit("dbbp", UnitKind::DangBoBoPhan, Some("du-a")), old).unwrap();
+    rename_unit(c, "cb-always", "Chi bộ Mới Tên", day(2026, 9, 1)).unwrap();
+
+    let cells = TreeCells.cells(c, Some("du-a"), 2026).unwrap();
+    let months = |code: &str| {
+        cells
+            .iter()
+            .find(|x| x.cell_id == code)
+            .map(|x| x.months.clone())
+    };
+    let codes: Vec<&str> = cells.iter().map(|x| x.cell_id.as_str()).collect();
+    assert_eq!(codes, ["cb-always", "cb-gone", "cb-moved", "cb-new"]);
+    assert_eq!(months("cb-always"), Some((1..=12).collect()));
+    assert_eq!(months("cb-new"), Some((5..=12).collect()), "from May");
+    assert_eq!(months("cb-gone"), Some((1..=6).collect()), "until June");
+    assert_eq!(months("cb-moved"), Some((1..=7).collect()));
+    let always = cells.iter().find(|x| x.cell_id == "cb-always").unwrap();
+    assert_eq!(always.cell_name, "Chi bộ Mới Tên", "the latest name");
+    assert_eq!(always.committee_id, "du-a");
+    let b = TreeCells.cells(c, Some("du-b"), 2026).unwrap();
+    assert_eq!(b.len(), 1);
+    assert_eq!(b[0].months, (8..=12).collect::<Vec<_>>());
+    let all = TreeCells.cells(c, None, 2026).unwrap();
+    assert_eq!(all.len(), 4, "cb-moved once, under its latest committee");
+    assert_eq!(
+        all.iter().find(|x| x.cell_id == "cb-moved").unwrap().months,
+        (1..=12).collect::<Vec<_>>()
+    );
+    assert!(TreeCells.cells(c, Some("du-a"), 2024).unwrap().is_empty());
+
+    // The grid shows missing where expected, not-expected elsewhere, future after the date.
+    let g = grid(c, &TreeCells, "du-a", 2026, day(2026, 11, 26)).unwrap();
+    let row = |code: &str| {
+        g.rows
+            .iter()
+            .find(|r| r.cell_id == code)
+            .unwrap()
+            .months
+            .iter()
+            .map(|m| m.state)
+            .collect::<Vec<_>>()
+    };
+    use MonthState::{Future, Missing, NotExpected};
+    let expect = |missing: std::ops::RangeInclusive<u32>| -> Vec<MonthState> {
+        (1..=12)
+            .map(|m| match m {
+                12 => Future,
+                m if missing.contains(&m) => Missing,
+                _ => NotExpected,
+            })
+            .collect()
+    };
+    assert_eq!(row("cb-always"), expect(1..=11));
+    assert_eq!(row("cb-new"), expect(5..=11));
+    assert_eq!(row("cb-gone"), expect(1..=6));
+    assert_eq!(row("cb-moved"), expect(1..=7));
+    assert_eq!(g.rows.len(), 4);
+}
