@@ -28,7 +28,9 @@ pub use group_commit::{GroupCommitError, GroupCommitter};
 pub use handle::Store;
 pub use heads::{decode_heads, encode_heads};
 pub use quarantine::{list_quarantine, quarantine};
-pub use sync_state::{load_sync_state, save_sync_state};
+pub use sync_state::{
+    SyncStateRow, load_sync_state, load_sync_states, save_sync_state, save_sync_states,
+};
 pub use types::{
     ChangeMeta, ChunkKind, DocIndexEntry, DocSummary, DocWrite, QuarantineRecord, QuarantinedItem,
     StoredDoc,

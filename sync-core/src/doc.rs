@@ -12,6 +12,7 @@
 
 mod apply;
 mod authorship;
+mod cell;
 mod conflicts;
 mod genesis;
 mod ops;
@@ -24,6 +25,7 @@ mod write;
 pub use authorship::{
     COMMITTEE_STATUSES, FIXED_FIELDS, FieldAuthorship, FieldOwner, Writer, owner_of,
 };
+pub use cell::cell_of_new_document;
 pub use conflicts::{Conflict, ConflictValue};
 pub use ops::{ListName, MeetingOp, Sheet};
 pub use roster::{RosterDoc, RosterMember, RosterOp, RosterRecord};
@@ -228,12 +230,7 @@ impl MeetingDoc {
 
     /// Reads the whole document as a record; errors name the field path.
     pub fn record(&self) -> Result<MeetingRecord, DocError> {
-        check_version(&self.doc)?;
-        let map = read::read_map(&self.doc, &ROOT, schema::MEETING, "")?;
-        serde_json::from_value(serde_json::Value::Object(map)).map_err(|e| DocError::Shape {
-            path: String::new(),
-            reason: e.to_string(),
-        })
+        meeting_record_of(&self.doc)
     }
 
     /// Every field with concurrent values, each with its author.
@@ -307,6 +304,16 @@ pub(crate) fn load_automerge(bytes: &[u8]) -> Result<AutoCommit, DocError> {
 }
 
 /// `schemaVersion` must be present and not newer than ours.
+/// Reads a meeting record out of any Automerge reader (see [`MeetingDoc::record`]).
+pub(crate) fn meeting_record_of<D: ReadDoc>(doc: &D) -> Result<MeetingRecord, DocError> {
+    check_version(doc)?;
+    let map = read::read_map(doc, &ROOT, schema::MEETING, "")?;
+    serde_json::from_value(serde_json::Value::Object(map)).map_err(|e| DocError::Shape {
+        path: String::new(),
+        reason: e.to_string(),
+    })
+}
+
 pub(crate) fn check_version<D: ReadDoc>(doc: &D) -> Result<(), DocError> {
     let map = read::read_map(doc, &ROOT, &schema::MEETING[..1], "")?;
     match map.get("schemaVersion").and_then(serde_json::Value::as_u64) {

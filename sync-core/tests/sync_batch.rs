@@ -88,21 +88,37 @@ fn only_documents_whose_heads_differ_run_the_automerge_sync() {
     let mut h = Harness::new(server(64 << 20));
     let mut device = device_with_50_synced_docs(&mut h);
     let changed = ids(50)[7];
-    // The device edits one document offline.
+    // The device edits one document offline: it is pushed at once (one round trip), and the
+    // batch names the 49 others.
     edit(&mut device, changed, "offline", 1);
     let conn = handshake(&mut h, &mut device);
-    for f in device.poll_frames() {
-        h.receive(conn, &f);
+    let up = device.poll_frames();
+    let kinds: Vec<&str> = up
+        .iter()
+        .map(|f| sync_core::sync::decode(f, 1 << 20).unwrap().type_name())
+        .collect();
+    assert_eq!(kinds, ["heads-batch", "sync"]);
+    let Message::HeadsBatch { docs, .. } = sync_core::sync::decode(&up[0], 1 << 20).unwrap() else {
+        panic!("a heads-batch")
+    };
+    assert_eq!(docs.len(), 49);
+    assert!(docs.iter().all(|d| d.document_id != changed));
+    for f in &up {
+        h.receive(conn, f);
     }
     let answer = h.take_messages(conn);
-    let [Message::HeadsBatchResult { out_of_sync, .. }] = answer.as_slice() else {
+    // The result lists the one document the batch did not name; the device is syncing it.
+    let Some(Message::HeadsBatchResult { out_of_sync, .. }) = answer
+        .iter()
+        .find(|m| matches!(m, Message::HeadsBatchResult { .. }))
+    else {
         panic!("{answer:?}")
     };
     assert_eq!(out_of_sync, &vec![changed]);
     for m in &answer {
         device.receive(&sync_core::sync::encode(m)).unwrap();
     }
-    exchange(&mut h, &mut device, conn);
+    assert!(device.poll_frames().is_empty(), "nothing more to send");
     assert!(device.all_in_sync());
     assert_eq!(
         h.docs[&changed].heads,

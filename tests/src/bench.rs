@@ -10,6 +10,7 @@ pub mod fleet;
 pub mod link;
 pub mod procstat;
 pub mod report;
+pub mod server_metrics;
 pub mod servers;
 pub mod verify;
 pub mod workloads;

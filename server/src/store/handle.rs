@@ -99,6 +99,28 @@ impl Store {
         .await
     }
 
+    /// See [`save_sync_states`](super::save_sync_states): one transaction for all `rows`.
+    pub async fn save_sync_states(
+        &self,
+        rows: Vec<sync_state::SyncStateRow>,
+    ) -> Result<(), StoreError> {
+        self.run("save_sync_states", move |c| {
+            sync_state::save_sync_states(c, &rows)
+        })
+        .await
+    }
+
+    /// See [`load_sync_states`](super::load_sync_states).
+    pub async fn load_sync_states(
+        &self,
+        keys: Vec<(String, String)>,
+    ) -> Result<Vec<Option<Vec<u8>>>, StoreError> {
+        self.run("load_sync_states", move |c| {
+            sync_state::load_sync_states(c, &keys)
+        })
+        .await
+    }
+
     /// See [`load_sync_state`](super::load_sync_state).
     pub async fn load_sync_state(
         &self,

@@ -1,16 +1,15 @@
 //! [`CellGuard`]: the server's [`ChangeGuard`]. A document belongs to the cell named in its
 //! first change, and its fixed fields never change afterwards.
 //!
-//! - First changes from a device with a user must make a meeting ([`MeetingDoc`]) or a roster
-//!   ([`RosterDoc`]) that names its `cellId`; anything else is refused. The cell is returned so
+//! - First changes from a device with a user must make a meeting ([`MeetingDoc`](sync_core::doc::MeetingDoc)) or a roster
+//!   ([`RosterDoc`](sync_core::doc::RosterDoc)) that names its `cellId`; anything else is refused. The cell is returned so
 //!   the engine stores it and checks the device may write there. A device without a user (the
 //!   creator-only rule) may create any document; its cell is recorded when it names one.
 //! - Later changes must leave `cellId`, `period` and `meetingType` exactly as they were (every
 //!   concurrent value included): a change that moves a document to another cell, or turns it
 //!   into another meeting, is refused, and the hub quarantines it.
 
-use automerge::{AutoCommit, ChangeHash, ObjId, ROOT, ReadDoc};
-use sync_core::doc::{MeetingDoc, RosterDoc};
+use automerge::{ChangeHash, ObjId, ROOT, ReadDoc};
 use sync_core::sync::{Candidate, ChangeGuard, GuardRefusal};
 
 use crate::org::access::{DeviceAccount, LiveAccess};
@@ -56,12 +55,9 @@ impl ChangeGuard for CellGuard {
 }
 
 /// The `cellId` of a new meeting or roster document, `None` if it is neither or names none.
+/// Read from the engine's document as it is (see [`sync_core::doc::cell_of_new_document`]).
 pub fn cell_of_new(doc: &automerge::Automerge) -> Option<String> {
-    let doc = AutoCommit::load(&doc.save()).ok()?;
-    let cell = match MeetingDoc::from_automerge(doc.clone()) {
-        Ok(meeting) => meeting.record().ok()?.cell_id,
-        Err(_) => RosterDoc::from_automerge(doc).ok()?.record().ok()?.cell_id,
-    };
+    let cell = sync_core::doc::cell_of_new_document(doc)?;
     let cell = sync_core::text::normalize(&cell);
     (!cell.trim().is_empty()).then(|| cell.trim().to_owned())
 }

@@ -204,46 +204,70 @@ async fn heads_rows(
     Some(rows)
 }
 
+/// Most sync-state operations folded into one storage call.
+const SYNC_STATE_OPS_PER_ROUND: usize = 1_000;
+
 /// Starts the sync-state worker; it ends after the queued operations once `ops` closes.
+///
+/// Each round takes every operation queued (up to [`SYNC_STATE_OPS_PER_ROUND`]): the saves
+/// in one transaction (one fsync for a burst of devices, not one each), then the loads on one
+/// connection checkout. Saving first is safe: a load asked for before a save of the same key
+/// then reads the newer state, which is as valid (only more recent shared heads).
 pub(super) fn spawn_sync_state_worker(
     store: Store,
     mut ops: mpsc::UnboundedReceiver<SyncStateOp>,
     results: mpsc::UnboundedSender<StorageResult>,
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
-        while let Some(op) = ops.recv().await {
-            match op {
-                SyncStateOp::Load {
-                    conn,
-                    doc_id,
-                    storage_id,
-                } => {
-                    let bytes = store
-                        .load_sync_state(&doc_id.to_string(), &storage_id)
-                        .await
-                        .unwrap_or_else(|e| {
-                            tracing::warn!(error = ?e, "could not load a sync state");
-                            None
-                        });
-                    let _ = results.send(StorageResult::SyncStateLoaded {
+        while let Some(first) = ops.recv().await {
+            let mut round = vec![first];
+            while round.len() < SYNC_STATE_OPS_PER_ROUND {
+                match ops.try_recv() {
+                    Ok(op) => round.push(op),
+                    Err(_) => break,
+                }
+            }
+            let mut saves = Vec::new();
+            let mut loads = Vec::new();
+            for op in round {
+                match op {
+                    SyncStateOp::Save {
+                        doc_id,
+                        storage_id,
+                        bytes,
+                    } => saves.push((doc_id.to_string(), storage_id, bytes)),
+                    SyncStateOp::Load {
                         conn,
                         doc_id,
-                        bytes,
-                    });
+                        storage_id,
+                    } => loads.push((conn, doc_id, storage_id)),
                 }
-                SyncStateOp::Save {
+            }
+            if !saves.is_empty()
+                && let Err(e) = store.save_sync_states(saves).await
+            {
+                // Losing a sync state only makes the next sync cost more.
+                tracing::warn!(error = ?e, "could not save sync states");
+            }
+            if loads.is_empty() {
+                continue;
+            }
+            let keys = loads
+                .iter()
+                .map(|(_, doc_id, storage_id)| (doc_id.to_string(), storage_id.clone()))
+                .collect();
+            let found = store.load_sync_states(keys).await.unwrap_or_else(|e| {
+                tracing::warn!(error = ?e, "could not load sync states");
+                Vec::new()
+            });
+            let mut found = found.into_iter();
+            for (conn, doc_id, _) in loads {
+                let bytes = found.next().flatten();
+                let _ = results.send(StorageResult::SyncStateLoaded {
+                    conn,
                     doc_id,
-                    storage_id,
                     bytes,
-                } => {
-                    if let Err(e) = store
-                        .save_sync_state(&doc_id.to_string(), &storage_id, bytes)
-                        .await
-                    {
-                        // Losing a sync state only makes the next sync cost more.
-                        tracing::warn!(error = ?e, "could not save a sync state");
-                    }
-                }
+                });
             }
         }
     })

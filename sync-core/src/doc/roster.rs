@@ -128,22 +128,7 @@ impl RosterDoc {
 
     /// Reads the roster.
     pub fn record(&self) -> Result<RosterRecord, DocError> {
-        check_version(&self.doc)?;
-        let map = read::read_map(&self.doc, &ROOT, ROSTER_DOC, "")?;
-        let mut record: RosterRecord = serde_json::from_value(serde_json::Value::Object(map))
-            .map_err(|e| DocError::Shape {
-                path: String::new(),
-                reason: e.to_string(),
-            })?;
-        // Name parts are Text objects created empty; empty means "not split by hand".
-        for m in record.members.values_mut() {
-            for part in [&mut m.ho, &mut m.ten_dem, &mut m.ten] {
-                if part.as_deref() == Some("") {
-                    *part = None;
-                }
-            }
-        }
-        Ok(record)
+        roster_record_of(&self.doc)
     }
 
     /// Every field with concurrent values.
@@ -216,4 +201,24 @@ fn apply(doc: &mut AutoCommit, op: &RosterOp) -> Result<(), OpError> {
         }
         RosterOp::RemoveMember { member_id } => remove_in(doc, &members, "members", member_id),
     }
+}
+
+/// Reads a roster record out of any Automerge reader (see [`RosterDoc::record`]).
+pub(crate) fn roster_record_of<D: automerge::ReadDoc>(doc: &D) -> Result<RosterRecord, DocError> {
+    check_version(doc)?;
+    let map = read::read_map(doc, &ROOT, ROSTER_DOC, "")?;
+    let mut record: RosterRecord =
+        serde_json::from_value(serde_json::Value::Object(map)).map_err(|e| DocError::Shape {
+            path: String::new(),
+            reason: e.to_string(),
+        })?;
+    // Name parts are Text objects created empty; empty means "not split by hand".
+    for m in record.members.values_mut() {
+        for part in [&mut m.ho, &mut m.ten_dem, &mut m.ten] {
+            if part.as_deref() == Some("") {
+                *part = None;
+            }
+        }
+    }
+    Ok(record)
 }

@@ -6,6 +6,7 @@
 //! [`ClientEngine::poll_events`]; after editing a document call [`ClientEngine::local_change`];
 //! when the transport drops call [`ClientEngine::disconnect`].
 
+mod push;
 mod session;
 
 use super::codec::CodecError;

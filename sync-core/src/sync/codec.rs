@@ -10,6 +10,7 @@
 mod decode;
 
 use super::message::{Message, PeerMetadata};
+use crate::doc_id::DocumentId;
 use ciborium::Value;
 
 /// Why a frame is not a message.
@@ -74,6 +75,22 @@ pub fn decode(bytes: &[u8], max_message_bytes: usize) -> Result<Message, CodecEr
         return Err(CodecError::TrailingBytes);
     }
     decode::from_value(value)
+}
+
+/// A document id in the batched extension: its 16 raw bytes.
+fn doc_id_bytes(id: &DocumentId) -> Value {
+    Value::Bytes(id.as_bytes().to_vec())
+}
+
+/// `senderId` and `targetId` of an extension message, each only when not empty: on one
+/// connection both ends already know them from `join`/`peer`, so senders leave them empty to
+/// save ~90 bytes a message.
+fn peer_ids(sender_id: &str, target_id: &str) -> Vec<(Value, Value)> {
+    [("senderId", sender_id), ("targetId", target_id)]
+        .into_iter()
+        .filter(|(_, id)| !id.is_empty())
+        .map(|(key, id)| entry(key, text(id)))
+        .collect()
 }
 
 fn text(s: &str) -> Value {
@@ -228,32 +245,29 @@ fn to_value(message: &Message) -> Value {
             target_id,
             docs,
         } => {
+            // Ids as their 16 raw bytes (not base58check text): ~13 bytes less per document.
             let docs = docs
                 .iter()
                 .map(|d| {
                     let heads = d.heads.iter().map(|h| Value::Bytes(h.to_vec())).collect();
-                    Value::Array(vec![text(&d.document_id.to_string()), Value::Array(heads)])
+                    Value::Array(vec![doc_id_bytes(&d.document_id), Value::Array(heads)])
                 })
                 .collect();
-            vec![
-                ty,
-                entry("targetId", text(target_id)),
-                entry("docs", Value::Array(docs)),
-                entry("senderId", text(sender_id)),
-            ]
+            let mut fields = vec![ty];
+            fields.extend(peer_ids(sender_id, target_id));
+            fields.push(entry("docs", Value::Array(docs)));
+            fields
         }
         Message::HeadsBatchResult {
             sender_id,
             target_id,
             out_of_sync,
         } => {
-            let ids = out_of_sync.iter().map(|d| text(&d.to_string())).collect();
-            vec![
-                ty,
-                entry("targetId", text(target_id)),
-                entry("outOfSync", Value::Array(ids)),
-                entry("senderId", text(sender_id)),
-            ]
+            let ids = out_of_sync.iter().map(doc_id_bytes).collect();
+            let mut fields = vec![ty];
+            fields.extend(peer_ids(sender_id, target_id));
+            fields.push(entry("outOfSync", Value::Array(ids)));
+            fields
         }
     };
     Value::Map(fields)

@@ -253,8 +253,10 @@ impl Harness {
                         stored.meta.created_by = Some(item.delivered_by.clone());
                         stored.meta.cell = item.cell.clone();
                     }
-                    for (change, (hash, _actor)) in item.changes.iter().zip(&item.change_meta) {
-                        stored.chunks.push(change.clone());
+                    // One chunk per change, or one document chunk for a new document that
+                    // arrived whole: every change it holds is listed in `change_meta`.
+                    stored.chunks.extend(item.changes.iter().cloned());
+                    for (hash, _actor) in &item.change_meta {
                         self.durable.insert(hash.parse().unwrap());
                     }
                     stored.heads = item.new_heads;

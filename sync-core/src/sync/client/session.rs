@@ -78,10 +78,21 @@ impl ClientEngine {
         self.events
             .push(ClientEvent::Connected { batch_sync: batch });
         if batch {
+            // A document changed since its last sync needs a sync anyway: it is pushed at once
+            // (one round trip, see `push`) rather than named in the batch.
+            let server_storage = session.server.as_ref().and_then(|s| s.storage_id.clone());
+            let saved = &self.saved_states;
+            let (pushed, batched): (Vec<_>, Vec<_>) = self.docs.iter().partition(|(id, doc)| {
+                server_storage
+                    .as_ref()
+                    .and_then(|s| saved.get(&(s.clone(), **id)))
+                    .and_then(|b| State::decode(b).ok())
+                    .is_some_and(|state| super::push::has_unsent_changes(doc, &state))
+            });
+            let pushed: Vec<DocumentId> = pushed.into_iter().map(|(id, _)| *id).collect();
             session.awaiting_batch = true;
-            session.batch_heads = self
-                .docs
-                .iter()
+            session.batch_heads = batched
+                .into_iter()
                 .map(|(id, doc)| (*id, doc.get_heads()))
                 .collect();
             let docs = session
@@ -92,12 +103,16 @@ impl ClientEngine {
                     heads: heads.iter().map(|h| h.0).collect(),
                 })
                 .collect();
+            // Both ids left out on the wire: the server knows them from `join`/`peer`.
             let message = Message::HeadsBatch {
-                sender_id: self.peer_id.clone(),
-                target_id: self.server_peer_id(),
+                sender_id: String::new(),
+                target_id: String::new(),
                 docs,
             };
             self.push(&message);
+            for doc_id in pushed {
+                self.start_doc(doc_id);
+            }
         } else {
             for doc_id in self.doc_ids() {
                 self.start_doc(doc_id);
@@ -112,15 +127,28 @@ impl ClientEngine {
         session.awaiting_batch = false;
         let mut differ: BTreeSet<DocumentId> = out_of_sync.iter().copied().collect();
         let sent = std::mem::take(&mut session.batch_heads);
+        // Documents pushed at once (not named in the batch) are syncing already: the result
+        // lists them among the documents we did not name.
+        differ.retain(|id| !session.states.contains_key(id));
         for (doc_id, doc) in &self.docs {
-            if differ.contains(doc_id) {
+            if differ.contains(doc_id) || session.states.contains_key(doc_id) {
                 continue;
             }
             // Edited (or added) while the batch was out: the server's verdict is stale.
-            if sent.get(doc_id) != Some(&doc.get_heads()) {
+            let heads = doc.get_heads();
+            if sent.get(doc_id) != Some(&heads) {
                 differ.insert(*doc_id);
-            } else if session.in_sync.insert(*doc_id) {
+                continue;
+            }
+            if session.in_sync.insert(*doc_id) {
                 self.events.push(ClientEvent::InSync(*doc_id));
+            }
+            // The server holds these heads: remember them as shared, so that an offline edit
+            // is pushed in one round trip on the next connection (see `push`).
+            if let Some(server) = session.server.as_ref().and_then(|s| s.storage_id.clone()) {
+                let mut state = State::new();
+                state.shared_heads = heads;
+                self.saved_states.insert((server, *doc_id), state.encode());
             }
         }
         for doc_id in differ {
@@ -153,18 +181,19 @@ impl ClientEngine {
 
     /// Sends this document's next sync message, if the session is ready for it.
     pub(super) fn start_doc(&mut self, doc_id: DocumentId) {
-        let ready = self
-            .session
-            .as_ref()
-            .is_some_and(|s| s.server.is_some() && !s.awaiting_batch);
+        let ready = self.session.as_ref().is_some_and(|s| {
+            s.server.is_some() && !(s.awaiting_batch && s.batch_heads.contains_key(&doc_id))
+        });
         if !ready {
             return;
         }
         let target_id = self.server_peer_id();
         let doc = self.docs.remove(&doc_id).unwrap_or_default();
-        let message = self
-            .state_entry(doc_id)
-            .and_then(|state| doc.generate_sync_message(state));
+        let message = self.state_entry(doc_id).and_then(|state| {
+            let mut message = doc.generate_sync_message(state)?;
+            super::push::attach_unsent_changes(&doc, state, &mut message);
+            Some(message)
+        });
         let empty = doc.get_heads().is_empty();
         self.docs.insert(doc_id, doc);
         if let Some(message) = message {
@@ -221,7 +250,7 @@ impl ClientEngine {
             }
             self.events.push(ClientEvent::InSync(doc_id));
         }
-        if let Some(reply) = reply {
+        if let Some(reply) = reply.filter(|r| !super::push::is_bare_acknowledgement(r, in_sync)) {
             let m = DocMessage {
                 sender_id: self.peer_id.clone(),
                 target_id,

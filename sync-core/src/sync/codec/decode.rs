@@ -69,6 +69,29 @@ impl Fields {
     }
 }
 
+/// A document id of the batched extension: 16 raw bytes, or (as first sent) its text form.
+/// `None` when it is neither a byte nor a text string.
+fn extension_doc_id(value: &Value) -> Option<Result<DocumentId, CodecError>> {
+    match value {
+        Value::Text(s) => Some(parse_doc_id(s)),
+        other => {
+            let bytes = as_bytes(other)?;
+            Some(
+                <[u8; 16]>::try_from(bytes.as_slice())
+                    .map(DocumentId::from_bytes)
+                    .map_err(|_| {
+                        CodecError::InvalidDocumentId(format!("{} raw bytes", bytes.len()))
+                    }),
+            )
+        }
+    }
+}
+
+/// The ids of an extension message: optional there (see the encoder), empty when absent.
+fn extension_peer_id(fields: &Fields, key: &'static str) -> Result<String, CodecError> {
+    Ok(fields.opt_string(key)?.unwrap_or_default())
+}
+
 fn parse_doc_id(s: &str) -> Result<DocumentId, CodecError> {
     DocumentId::parse(s).map_err(|_| CodecError::InvalidDocumentId(s.chars().take(64).collect()))
 }
@@ -195,7 +218,7 @@ fn heads_batch_docs(fields: &Fields) -> Result<Vec<DocHeads>, CodecError> {
         let Value::Array(pair) = item else {
             return Err(wrong);
         };
-        let [Value::Text(id), Value::Array(heads)] = pair.as_slice() else {
+        let [id, Value::Array(heads)] = pair.as_slice() else {
             return Err(wrong);
         };
         let heads = heads
@@ -204,11 +227,26 @@ fn heads_batch_docs(fields: &Fields) -> Result<Vec<DocHeads>, CodecError> {
             .collect::<Option<Vec<_>>>()
             .ok_or_else(|| wrong.clone())?;
         out.push(DocHeads {
-            document_id: parse_doc_id(id)?,
+            document_id: extension_doc_id(id).ok_or_else(|| wrong.clone())??,
             heads,
         });
     }
     Ok(out)
+}
+
+fn out_of_sync(fields: &Fields) -> Result<Vec<DocumentId>, CodecError> {
+    let wrong = CodecError::WrongType {
+        field: "outOfSync",
+        expected: "an array of document ids",
+    };
+    match fields.get("outOfSync") {
+        None => Err(CodecError::MissingField("outOfSync")),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|id| extension_doc_id(id).ok_or_else(|| wrong.clone())?)
+            .collect(),
+        Some(_) => Err(wrong),
+    }
 }
 
 fn text_keyed(entries: &[(Value, Value)]) -> Option<Vec<(String, Value)>> {
@@ -274,19 +312,14 @@ pub(super) fn from_value(value: Value) -> Result<Message, CodecError> {
             new_heads: new_heads(&fields)?,
         },
         "heads-batch" => Message::HeadsBatch {
-            sender_id: fields.string("senderId")?,
-            target_id: fields.string("targetId")?,
+            sender_id: extension_peer_id(&fields, "senderId")?,
+            target_id: extension_peer_id(&fields, "targetId")?,
             docs: heads_batch_docs(&fields)?,
         },
         "heads-batch-result" => Message::HeadsBatchResult {
-            sender_id: fields.string("senderId")?,
-            target_id: fields.string("targetId")?,
-            out_of_sync: fields
-                .opt_strings("outOfSync")?
-                .ok_or(CodecError::MissingField("outOfSync"))?
-                .iter()
-                .map(|s| parse_doc_id(s))
-                .collect::<Result<_, _>>()?,
+            sender_id: extension_peer_id(&fields, "senderId")?,
+            target_id: extension_peer_id(&fields, "targetId")?,
+            out_of_sync: out_of_sync(&fields)?,
         },
         other => return Err(CodecError::UnknownType(other.chars().take(64).collect())),
     };

@@ -42,7 +42,6 @@ impl ServerEngine {
             return;
         };
         let identity = c.identity.clone();
-        let target_id = c.peer_id.clone().unwrap_or_default();
         let mut stored: HashMap<DocumentId, StoredHeads> =
             rows.into_iter().map(|r| (r.doc_id, r)).collect();
         let mut out_of_sync = Vec::new();
@@ -68,9 +67,10 @@ impl ServerEngine {
             .collect();
         extra.sort();
         out_of_sync.extend(extra);
+        // Both ids left out on the wire: the peer knows them from `join`/`peer`.
         let reply = Message::HeadsBatchResult {
-            sender_id: self.config.peer_id.clone(),
-            target_id,
+            sender_id: String::new(),
+            target_id: String::new(),
             out_of_sync,
         };
         self.send(conn, &reply);

@@ -179,6 +179,12 @@ impl ServerEngine {
         // `persisted`), so the flush after the commit must still announce them: without that
         // announcement the peer never sees its push acknowledged and waits for ever.
         let held_sent_heads = (entry.unpersisted > 0).then(|| state.last_sent_heads.clone());
+        // A new document arriving whole (one document chunk, automerge's v2 push to a peer
+        // that holds nothing) is stored exactly as sent: no re-extraction of its changes.
+        let whole = before
+            .is_empty()
+            .then(|| super::whole_doc::single_document_chunk(&inbound.message.changes))
+            .flatten();
         let received = doc.receive_sync_message(state, inbound.message);
         if let Some(sent) = held_sent_heads {
             state.last_sent_heads = sent;
@@ -194,9 +200,9 @@ impl ServerEngine {
             self.reload_if_poisoned(doc_id);
             return;
         }
-        let changes = doc.get_changes(&before);
+        let changed = doc.get_heads() != before;
         let mut cell = None;
-        if !changes.is_empty() {
+        if changed {
             let candidate = Candidate {
                 peer: &identity,
                 doc_id: &doc_id,
@@ -234,16 +240,11 @@ impl ServerEngine {
         };
         self.doc_peers.entry(doc_id).or_default().insert(conn);
         entry.dirty.insert(conn);
-        if changes.is_empty() {
+        if !changed {
             return;
         }
         let new_heads = doc.get_heads();
-        let mut raw = Vec::with_capacity(changes.len());
-        let mut change_meta = Vec::with_capacity(changes.len());
-        for mut change in changes {
-            change_meta.push((change.hash().to_string(), change.actor_id().to_hex_string()));
-            raw.push(change.bytes().into_owned());
-        }
+        let (raw, change_meta) = super::whole_doc::new_changes(doc, &before, whole);
         let added: usize = raw.iter().map(Vec::len).sum();
         entry.size += added;
         self.resident_bytes += added;

@@ -6,6 +6,7 @@ use super::{Config, Phase, Totals, device, docs_loaded, sync_all};
 use crate::bench::fleet::{actor, local_edits, meeting};
 use crate::bench::link::Link;
 use crate::bench::report::{Measured, percentile_ms};
+use crate::bench::server_metrics::ServerTimings;
 use crate::bench::servers::Running;
 use crate::bench::verify::{mismatches, sorted};
 use anyhow::Context;
@@ -46,6 +47,7 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
     }
 
     let loaded_before = docs_loaded(server);
+    let timings_before = ServerTimings::read(server);
     let phase = Phase::begin(server);
     let mut pushes = Vec::new();
     for block in 0..edits.div_ceil(50) {
@@ -81,6 +83,9 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
         totals.add(&link.close(e).await);
     }
     let (wall, cpu, rss) = phase.end(server);
+    let timings = ServerTimings::read(server)
+        .zip(timings_before)
+        .map(|(after, before)| after.since(&before));
     // Loads of the timed phase only (not seeding, not the check below).
     let loaded = docs_loaded(server).zip(loaded_before).map(|(a, b)| a - b);
 
@@ -108,18 +113,22 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
             // Messages per document add up over 100 pushes here: not a round-trip count.
             round_trips: None,
             docs_loaded: loaded,
-            extra: vec![
-                ("pushes".into(), pushes.len().to_string()),
-                ("save() KB".into(), format!("{:.1}", saved as f64 / 1024.0)),
-                (
-                    "fresh pull ms".into(),
-                    format!("{:.1}", pull.as_secs_f64() * 1e3),
-                ),
-                (
-                    "fresh pull KB".into(),
-                    format!("{:.1}", pulled.bytes_down as f64 / 1024.0),
-                ),
-            ],
+            extra: [
+                vec![
+                    ("pushes".into(), pushes.len().to_string()),
+                    ("save() KB".into(), format!("{:.1}", saved as f64 / 1024.0)),
+                    (
+                        "fresh pull ms".into(),
+                        format!("{:.1}", pull.as_secs_f64() * 1e3),
+                    ),
+                    (
+                        "fresh pull KB".into(),
+                        format!("{:.1}", pulled.bytes_down as f64 / 1024.0),
+                    ),
+                ],
+                ServerTimings::columns(timings.as_ref()),
+            ]
+            .concat(),
             errors: Vec::new(),
             lost,
         },

@@ -6,6 +6,7 @@ use super::{Config, Phase, Totals, device, docs_loaded, sync_all};
 use crate::bench::fleet::{actor, local_edits};
 use crate::bench::link::sync_session;
 use crate::bench::report::{Measured, percentile_ms};
+use crate::bench::server_metrics::ServerTimings;
 use crate::bench::servers::Running;
 use crate::bench::verify::{lost_per_owner, sorted};
 use anyhow::Context;
@@ -66,6 +67,7 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
         .collect();
 
     let loaded_before = docs_loaded(server);
+    let timings_before = ServerTimings::read(server);
     let phase = Phase::begin(server);
     let start = Instant::now();
     let tasks: Vec<_> = engines
@@ -84,6 +86,9 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
         }
     }
     let (wall, cpu, rss) = phase.end(server);
+    let timings = ServerTimings::read(server)
+        .zip(timings_before)
+        .map(|(after, before)| after.since(&before));
     // Loads of the timed phase only (not seeding, not the check below).
     let loaded = docs_loaded(server).zip(loaded_before).map(|(a, b)| a - b);
     let lost = lost_per_owner(&expected, timeout).await?;
@@ -102,19 +107,23 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
             bytes_down: Some(totals.down),
             round_trips: Some(totals.round_trips),
             docs_loaded: loaded,
-            extra: vec![
-                (
-                    "docs/s".into(),
-                    format!(
-                        "{:.1}",
-                        docs as f64 / start.elapsed().as_secs_f64().max(1e-9)
+            extra: [
+                vec![
+                    (
+                        "docs/s".into(),
+                        format!(
+                            "{:.1}",
+                            docs as f64 / start.elapsed().as_secs_f64().max(1e-9)
+                        ),
                     ),
-                ),
-                (
-                    "MB/s up".into(),
-                    format!("{:.2}", totals.up as f64 / 1e6 / wall.max(1e-9)),
-                ),
-            ],
+                    (
+                        "MB/s up".into(),
+                        format!("{:.2}", totals.up as f64 / 1e6 / wall.max(1e-9)),
+                    ),
+                ],
+                ServerTimings::columns(timings.as_ref()),
+            ]
+            .concat(),
             errors,
             lost,
         },

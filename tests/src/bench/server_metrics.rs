@@ -1,0 +1,189 @@
+//! Our server's own timings from `/metrics` (Prometheus text), compared across a timed phase:
+//! how long the server took from a sync message to its answer, and how long its commits took.
+//! Peers expose none (`None`).
+
+use super::servers::Running;
+use std::time::Duration;
+
+/// One histogram series: its `_sum`, `_count` and cumulative `_bucket` counts by upper bound.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Series {
+    pub sum: f64,
+    pub count: f64,
+    /// (upper bound in seconds, cumulative count), ascending; `+Inf` last.
+    pub buckets: Vec<(f64, f64)>,
+}
+
+impl Series {
+    /// Observations since `before` (the same series read earlier).
+    pub fn since(&self, before: &Series) -> Series {
+        let buckets = self
+            .buckets
+            .iter()
+            .map(|(le, n)| {
+                let was = before
+                    .buckets
+                    .iter()
+                    .find(|(b, _)| b == le)
+                    .map_or(0.0, |(_, n)| *n);
+                (*le, n - was)
+            })
+            .collect();
+        Series {
+            sum: self.sum - before.sum,
+            count: self.count - before.count,
+            buckets,
+        }
+    }
+
+    /// Mean in milliseconds, `None` without observations.
+    pub fn mean_ms(&self) -> Option<f64> {
+        (self.count > 0.0).then(|| self.sum / self.count * 1e3)
+    }
+
+    /// The upper bound (ms) of the bucket holding the `p`th percentile: the percentile is at
+    /// most this (the buckets double, so it is at least half of it, unless it is the first).
+    pub fn percentile_bound_ms(&self, p: f64) -> Option<f64> {
+        if self.count <= 0.0 {
+            return None;
+        }
+        let rank = self.count * p / 100.0;
+        self.buckets
+            .iter()
+            .find(|(_, n)| *n >= rank)
+            .map(|(le, _)| le * 1e3)
+    }
+}
+
+/// Reads one histogram series (`name` without suffix; lines containing `label`) out of a
+/// Prometheus text body.
+pub fn series(body: &str, name: &str, label: &str) -> Series {
+    let value = |l: &str| l.split_whitespace().last()?.parse::<f64>().ok();
+    let mut s = Series::default();
+    for line in body.lines().filter(|l| l.contains(label)) {
+        if let Some(rest) = line.strip_prefix(&format!("{name}_bucket")) {
+            let Some(le) = rest.split("le=\"").nth(1).and_then(|r| r.split('"').next()) else {
+                continue;
+            };
+            let le = if le == "+Inf" {
+                f64::INFINITY
+            } else {
+                le.parse().unwrap_or(f64::INFINITY)
+            };
+            if let Some(n) = value(line) {
+                s.buckets.push((le, n));
+            }
+        } else if line.starts_with(&format!("{name}_sum")) {
+            s.sum = value(line).unwrap_or_default();
+        } else if line.starts_with(&format!("{name}_count")) {
+            s.count = value(line).unwrap_or_default();
+        }
+    }
+    s.buckets.sort_by(|a, b| a.0.total_cmp(&b.0));
+    s
+}
+
+/// The `/metrics` body of our server; `None` for peers.
+pub fn metrics_body(server: &Running) -> Option<String> {
+    use std::io::{Read, Write};
+    let (port, token) = server.metrics_addr()?;
+    let mut tcp = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    tcp.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(
+        tcp,
+        "GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n\r\n"
+    )
+    .ok()?;
+    let mut body = String::new();
+    tcp.read_to_string(&mut body).ok()?;
+    Some(body)
+}
+
+/// The server's answer latency (a sync message received → its answer queued) and its commit
+/// time, read at the start and end of a phase.
+#[derive(Debug, Clone, Default)]
+pub struct ServerTimings {
+    /// `sync_sync_latency_seconds`: receipt of a frame to the answer (includes the commit).
+    pub answer: Series,
+    /// `sync_storage_latency_seconds{op="commit_batch"}`: one group commit (includes fsync).
+    pub commit: Series,
+}
+
+impl ServerTimings {
+    /// The server's timings now; `None` for peers.
+    pub fn read(server: &Running) -> Option<ServerTimings> {
+        let body = metrics_body(server)?;
+        Some(ServerTimings {
+            answer: series(&body, "sync_sync_latency_seconds", ""),
+            commit: series(&body, "sync_storage_latency_seconds", "op=\"commit_batch\""),
+        })
+    }
+
+    /// What happened since `before`.
+    pub fn since(&self, before: &ServerTimings) -> ServerTimings {
+        ServerTimings {
+            answer: self.answer.since(&before.answer),
+            commit: self.commit.since(&before.commit),
+        }
+    }
+
+    /// Extra report columns: answer p99 bound, answer mean, commit mean (ms).
+    pub fn columns(timings: Option<&ServerTimings>) -> Vec<(String, String)> {
+        let ms = |v: Option<f64>| v.map_or("n/a".to_owned(), |v| format!("{v:.1}"));
+        vec![
+            (
+                "server answer p99 ≤ ms".into(),
+                ms(timings.and_then(|t| t.answer.percentile_bound_ms(99.0))),
+            ),
+            (
+                "server answer mean ms".into(),
+                ms(timings.and_then(|t| t.answer.mean_ms())),
+            ),
+            (
+                "commit mean ms".into(),
+                ms(timings.and_then(|t| t.commit.mean_ms())),
+            ),
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BODY: &str = "\
+sync_sync_latency_seconds_sum 0.5
+sync_sync_latency_seconds_count 10
+sync_sync_latency_seconds_bucket{le=\"0.0005\"} 2
+sync_sync_latency_seconds_bucket{le=\"0.001\"} 9
+sync_sync_latency_seconds_bucket{le=\"+Inf\"} 10
+sync_storage_latency_seconds_sum{op=\"commit_batch\"} 0.02
+sync_storage_latency_seconds_count{op=\"commit_batch\"} 4
+sync_storage_latency_seconds_sum{op=\"load_document\"} 9
+";
+
+    #[test]
+    fn a_histogram_is_read_by_name_and_label() {
+        let answer = series(BODY, "sync_sync_latency_seconds", "");
+        assert_eq!((answer.sum, answer.count), (0.5, 10.0));
+        assert_eq!(answer.buckets.len(), 3);
+        assert_eq!(answer.percentile_bound_ms(50.0), Some(1.0));
+        assert_eq!(answer.percentile_bound_ms(99.0), Some(f64::INFINITY));
+        let commit = series(BODY, "sync_storage_latency_seconds", "op=\"commit_batch\"");
+        assert_eq!(commit.mean_ms(), Some(5.0));
+    }
+
+    #[test]
+    fn a_phase_counts_only_what_happened_in_it() {
+        let after = series(BODY, "sync_sync_latency_seconds", "");
+        let before = Series {
+            sum: 0.1,
+            count: 2.0,
+            buckets: vec![(0.0005, 2.0), (0.001, 2.0), (f64::INFINITY, 2.0)],
+        };
+        let phase = after.since(&before);
+        assert_eq!(phase.count, 8.0);
+        assert_eq!(phase.percentile_bound_ms(50.0), Some(1.0));
+        assert!((phase.mean_ms().unwrap() - 50.0).abs() < 1e-9);
+    }
+}
