@@ -62,7 +62,7 @@ function heatCell(row, m, year) {
 
 export function heatmap(grid, unitName) {
   const year = grid.year;
-  return h("div", { class: "scroll" },
+  return h("div", {}, h("p", { class: "note", "aria-hidden": "true" }, t("heatmapCaption", { unit: unitName, year })), h("div", { class: "scroll" },
     h("table", { class: "heatmap", id: "heatmap" },
       h("caption", {}, t("heatmapCaption", { unit: unitName, year })),
       h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("cell")),
@@ -70,7 +70,7 @@ export function heatmap(grid, unitName) {
       h("tbody", {}, grid.rows.map((row) =>
         h("tr", { "data-cell": row.cell_id },
           h("th", { scope: "row" }, h("a", { href: `#/cell/${encodeURIComponent(row.cell_id)}/${year}` }, row.cell_name)),
-          row.months.map((m) => heatCell(row, m, year)))))));
+          row.months.map((m) => heatCell(row, m, year))))))));
 }
 
 export function legend() {
