@@ -8,12 +8,14 @@
 //! - [`extract`]: document → rows (hydrate, normalise, validate, score with sync-core).
 //! - [`project()`]: replaces one document's rows in one transaction; [`lock`]: the workflow.
 //! - [`Projector`]: the async, coalescing queue the sync layer notifies after commits.
-//! - [`rebuild`]: recomputes every projection from the stored documents.
+//! - [`rebuild`]: recomputes every projection from the stored documents; [`catch_up`]: what
+//!   the projector re-projects at start (documents stored without a current projection).
 //! - [`queries`]: grid, cell year, score explanation, queue, roll-up, absences, follow-ups.
 //! - [`export`]: CSV (UTF-8 with BOM) and XLSX of ratings and attendance.
 //! - [`violations`]: the authorship hook of the organisation layer.
 
 pub mod authorship;
+pub mod catch_up;
 pub mod codes;
 pub mod expected;
 pub mod export;

@@ -68,6 +68,18 @@ impl Application {
             RatingsConfig::from_env(),
             Arc::new(OrgAuthorship),
         );
+        let pending = crate::db::run_blocking(store.pool(), |conn| {
+            crate::ratings::catch_up::unprojected_documents(conn)
+        })
+        .await
+        .context("could not list the documents awaiting projection")?;
+        if !pending.is_empty() {
+            tracing::info!(
+                documents = pending.len(),
+                "projecting documents stored without a current projection"
+            );
+            projector.notify(pending);
+        }
         let listener = projector.clone();
         let on_commit: CommitListener = Arc::new(move |doc_ids| listener.notify(doc_ids));
         let hub = Hub::start(

@@ -14,6 +14,7 @@ mod helpers;
 mod org_import;
 mod org_tree;
 mod ratings_api;
+mod ratings_catch_up;
 mod ratings_expected;
 mod ratings_projection;
 mod ratings_queries;
