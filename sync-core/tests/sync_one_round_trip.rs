@@ -89,7 +89,7 @@ fn diverged_devices_each_send_one_sync_message(batch: bool) {
         offline_edits(d, 10 + i as u8, &format!("d{i}-"), 10);
     }
     let conns: Vec<ConnId> = devices.iter_mut().map(|d| reconnect(&mut h, d)).collect();
-    let mut sent = vec![0; 3];
+    let mut sent = [0; 3];
     // Deliver until quiet, counting every device's sync messages.
     loop {
         let mut moved = false;
