@@ -29,7 +29,8 @@ async fn demo_server() -> (TestDb, TestServer) {
     let pool = db.pool();
     tokio::task::spawn_blocking(move || {
         let mut conn = pool.get().expect("a connection");
-        server::demo::seed(&mut conn).expect("the demo data seeds");
+        server::demo::seed_with(&mut conn, server::demo::DemoScale::Small)
+            .expect("the demo data seeds");
         let config = RatingsConfig::default();
         let ctx = ProjectContext {
             config: &config,

@@ -52,7 +52,7 @@ function stateLabel(m) {
 
 function heatCell(row, m, year) {
   const cls = m.state === "rated" ? `lv-${m.level}` : `st-${m.state}`;
-  const text = m.state === "rated" ? SHORT[m.level] || "" : { missing: "✕", unconfirmed: "?", invalid: "!", future: "" }[m.state];
+  const text = m.state === "rated" ? SHORT[m.level] || "" : { missing: "✕", unconfirmed: "?", invalid: "!", future: "", not_expected: "–" }[m.state];
   const label = `${row.cell_name}, ${t("month")} ${m.month}/${year}: ${stateLabel(m)}`;
   const content = m.doc_id
     ? h("a", { href: `#/meeting/${encodeURIComponent(m.doc_id)}`, "aria-label": label, title: label }, text)
@@ -81,6 +81,7 @@ export function legend() {
     item("st-missing", "✕", t("missing")),
     item("st-invalid", "!", t("invalid")),
     item("st-future", "", t("future")),
+    item("st-not_expected", "–", t("not_expected")),
     item("lv-tot locked", "T", `${t("tot")}, ${t("locked")}`));
 }
 
