@@ -7,9 +7,11 @@
 //!   `sync_core::sync::ClientEngine`.
 //! - [`node`]: the stock `@automerge/automerge-repo` client in `interop/client.mjs`.
 //! - [`samod_peer`]: a samod 0.16 peer.
+//! - [`browser`]: the browser tests' server on the demo province and their node scripts.
 //! - [`bench`]: the benchmark harness (`cargo run --release -p e2e --bin bench`).
 
 pub mod bench;
+pub mod browser;
 pub mod node;
 pub mod samod_peer;
 pub mod server;

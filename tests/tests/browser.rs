@@ -4,78 +4,14 @@
 //! installs both). Screenshots go to `target/browser-screenshots/`.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use e2e::server::{Backend, TestDb, TestServer};
+use e2e::browser::{ONE_BROWSER_AT_A_TIME, Ratings, demo_server, repo_root, run_script};
+use e2e::server::TestServer;
 use serde_json::Value;
 use sync_core::doc::MeetingDoc;
 use sync_core::record::{AttendanceStatus, MeetingRecord, ReviewStatus};
 use sync_core::rubric;
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("the workspace root")
-        .to_path_buf()
-}
-
-/// Browser tests run one at a time: each starts Chromium and a server, and on a 2-core machine
-/// two at once would turn their timeouts into flakes.
-static ONE_BROWSER_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
-/// Starts the server on a fresh SQLite database seeded with the demo data set.
-async fn demo_server() -> (TestDb, TestServer) {
-    let db = TestDb::new(Backend::Sqlite);
-    let pool = db.pool();
-    tokio::task::spawn_blocking(move || {
-        let mut conn = pool.get().expect("a connection");
-        server::demo::seed_with(&mut conn, server::demo::DemoScale::Small)
-            .expect("the demo data seeds");
-    })
-    .await
-    .expect("seed task");
-    let server = TestServer::start(&db, |_| {}).await;
-    (db, server)
-}
-
-/// Runs `node tests/browser/<script> <baseUrl> <args>` and returns its `RESULT` JSON line.
-async fn run_script(script: &str, port: u16, args: &[&str]) -> Value {
-    let root = repo_root();
-    let dir = root.join("tests/browser");
-    assert!(
-        dir.join("node_modules/playwright-core").exists(),
-        "run `npm install` in tests/browser (scripts/test-all.sh does)"
-    );
-    let shots = root.join("target/browser-screenshots");
-    let output = tokio::time::timeout(
-        Duration::from_secs(240),
-        tokio::process::Command::new("node")
-            .arg(dir.join(script))
-            .arg(format!("http://127.0.0.1:{port}"))
-            .args(args)
-            .env("SCREENSHOT_DIR", &shots)
-            .kill_on_drop(true)
-            .output(),
-    )
-    .await
-    .expect("the browser script finishes within 240 s")
-    .expect("node runs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "{script} failed\nstdout:\n{stdout}\nstderr:\n{stderr}"
-    );
-    let line = stdout
-        .lines()
-        .rev()
-        .find_map(|l| l.strip_prefix("RESULT "))
-        .unwrap_or_else(|| {
-            panic!("{script} printed no RESULT\nstdout:\n{stdout}\nstderr:\n{stderr}")
-        });
-    serde_json::from_str(line).expect("the RESULT line is JSON")
-}
 
 /// The record of a document as the server stored it.
 async fn stored_record(server: &TestServer, doc_id: &str) -> Option<MeetingRecord> {
@@ -123,7 +59,7 @@ fn numbers_as_f64(value: &Value) -> Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_meeting_made_offline_reaches_the_server_and_scores_as_the_server_does() {
     let _one_at_a_time = ONE_BROWSER_AT_A_TIME.lock().await;
-    let (_db, server) = demo_server().await;
+    let (_db, server) = demo_server(Ratings::InBackground).await;
     let out = run_script("offline_meeting.mjs", server.port, &["2026-12"]).await;
     let doc_id = out["docId"].as_str().expect("docId");
     assert_eq!(
@@ -200,7 +136,7 @@ fn is_scalar_str(doc: &automerge::AutoCommit, obj: &automerge::ObjId, key: &str)
 async fn the_apps_edit_functions_and_sync_cores_typed_ops_give_the_same_records() {
     let _one_at_a_time = ONE_BROWSER_AT_A_TIME.lock().await;
     use automerge::ReadDoc;
-    let (_db, server) = demo_server().await;
+    let (_db, server) = demo_server(Ratings::InBackground).await;
     let corpus = repo_root().join("sync-core/tests/fixtures/op-corpus");
     let out = run_script(
         "op_corpus.mjs",
@@ -290,7 +226,7 @@ async fn the_apps_edit_functions_and_sync_cores_typed_ops_give_the_same_records(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_phones_editing_one_meeting_offline_converge_and_see_the_conflicting_criterion() {
     let _one_at_a_time = ONE_BROWSER_AT_A_TIME.lock().await;
-    let (_db, server) = demo_server().await;
+    let (_db, server) = demo_server(Ratings::InBackground).await;
     let out = run_script("two_phones.mjs", server.port, &["2026-12"]).await;
     let doc_id = out["docId"].as_str().expect("docId");
     let merged: MeetingRecord = serde_json::from_value(out["record"].clone()).expect("record");
@@ -381,7 +317,7 @@ async fn two_phones_editing_one_meeting_offline_converge_and_see_the_conflicting
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_meeting_another_phone_starts_appears_live_and_half_typed_input_survives_its_edits() {
     let _one_at_a_time = ONE_BROWSER_AT_A_TIME.lock().await;
-    let (_db, server) = demo_server().await;
+    let (_db, server) = demo_server(Ratings::InBackground).await;
     let out = run_script("live_two_phones.mjs", server.port, &["2026-12"]).await;
     let typed = out["typed"].as_str().expect("typed");
     let guest = out["guest"].as_str().expect("guest");
@@ -422,7 +358,7 @@ async fn a_meeting_another_phone_starts_appears_live_and_half_typed_input_surviv
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn returned_minutes_are_edited_and_resubmitted_from_the_banner() {
     let _one_at_a_time = ONE_BROWSER_AT_A_TIME.lock().await;
-    let (_db, server) = demo_server().await;
+    let (_db, server) = demo_server(Ratings::InBackground).await;
     let out = run_script("returned.mjs", server.port, &["2026-12"]).await;
     let reason = out["reason"].as_str().expect("reason");
     assert!(
@@ -458,7 +394,7 @@ async fn returned_minutes_are_edited_and_resubmitted_from_the_banner() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_app_update_while_the_phone_holds_unsynced_edits_loses_nothing() {
     let _one_at_a_time = ONE_BROWSER_AT_A_TIME.lock().await;
-    let (_db, server) = demo_server().await;
+    let (_db, server) = demo_server(Ratings::InBackground).await;
     let out = run_script("app_update.mjs", server.port, &["2026-12"]).await;
     let doc_id = out["docId"].as_str().expect("docId");
     let parse = |key: &str| -> MeetingRecord {
@@ -522,7 +458,7 @@ async fn an_app_update_while_the_phone_holds_unsynced_edits_loses_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_year_of_one_cells_minutes_fits_in_a_small_amount_of_device_storage() {
     let _one_at_a_time = ONE_BROWSER_AT_A_TIME.lock().await;
-    let (_db, server) = demo_server().await;
+    let (_db, server) = demo_server(Ratings::InBackground).await;
     let out = run_script("year_storage.mjs", server.port, &[]).await;
     let ids: Vec<String> = serde_json::from_value(out["ids"].clone()).expect("ids");
     assert_eq!(ids.len(), 12, "twelve meetings");

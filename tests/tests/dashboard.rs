@@ -4,88 +4,16 @@
 //! `tests/browser/node_modules`. Screenshots (and the minutes PDF) go to
 //! `target/browser-screenshots/`.
 
-use std::path::{Path, PathBuf};
-use std::time::Duration;
-
-use e2e::server::{Backend, TestDb, TestServer};
+use e2e::browser::{ONE_BROWSER_AT_A_TIME, Ratings, demo_server, run_script};
 use serde_json::Value;
-use server::ratings::{OrgAuthorship, ProjectContext, RatingsConfig, queries};
+use server::ratings::queries;
 use sync_core::doc::MeetingDoc;
 use sync_core::record::ReviewStatus;
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("the workspace root")
-        .to_path_buf()
-}
-
-/// One browser at a time (2-core machines turn parallel browsers into timeouts).
-static ONE_BROWSER_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
-/// A fresh SQLite database with the demo province seeded and projected, and a server on it.
-async fn demo_server() -> (TestDb, TestServer) {
-    let db = TestDb::new(Backend::Sqlite);
-    let pool = db.pool();
-    tokio::task::spawn_blocking(move || {
-        let mut conn = pool.get().expect("a connection");
-        server::demo::seed_with(&mut conn, server::demo::DemoScale::Small)
-            .expect("the demo data seeds");
-        let config = RatingsConfig::default();
-        let ctx = ProjectContext {
-            config: &config,
-            check: &OrgAuthorship,
-            today: chrono::Utc::now().date_naive(),
-        };
-        server::ratings::rebuild::rebuild(&mut conn, ctx, |_, _| {}).expect("projections");
-    })
-    .await
-    .expect("seed task");
-    let server = TestServer::start(&db, |_| {}).await;
-    (db, server)
-}
-
-/// Runs `node tests/browser/<script> <baseUrl> <args>` and returns its `RESULT` JSON line.
-async fn run_script(script: &str, port: u16, args: &[&str]) -> Value {
-    let root = repo_root();
-    let dir = root.join("tests/browser");
-    assert!(
-        dir.join("node_modules/playwright-core").exists(),
-        "run `npm install` in tests/browser (scripts/test-all.sh does)"
-    );
-    let output = tokio::time::timeout(
-        Duration::from_secs(240),
-        tokio::process::Command::new("node")
-            .arg(dir.join(script))
-            .arg(format!("http://127.0.0.1:{port}"))
-            .args(args)
-            .env("SCREENSHOT_DIR", root.join("target/browser-screenshots"))
-            .kill_on_drop(true)
-            .output(),
-    )
-    .await
-    .expect("the browser script finishes within 240 s")
-    .expect("node runs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "{script} failed\nstdout:\n{stdout}\nstderr:\n{stderr}"
-    );
-    let line = stdout
-        .lines()
-        .rev()
-        .find_map(|l| l.strip_prefix("RESULT "))
-        .unwrap_or_else(|| {
-            panic!("{script} printed no RESULT\nstdout:\n{stdout}\nstderr:\n{stderr}")
-        });
-    serde_json::from_str(line).expect("the RESULT line is JSON")
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_committee_member_sees_the_heatmap_drills_down_and_confirms_a_meeting_from_the_queue() {
     let _one_at_a_time = ONE_BROWSER_AT_A_TIME.lock().await;
-    let (db, server) = demo_server().await;
+    let (db, server) = demo_server(Ratings::ProjectedFirst).await;
     let out = run_script("dashboard_review.mjs", server.port, &[]).await;
 
     assert!(out["rows"].as_u64().unwrap_or(0) > 0, "{out}");
@@ -151,7 +79,7 @@ async fn a_committee_member_sees_the_heatmap_drills_down_and_confirms_a_meeting_
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_printable_minutes_render_in_the_party_layout_and_print_to_pdf() {
     let _one_at_a_time = ONE_BROWSER_AT_A_TIME.lock().await;
-    let (db, server) = demo_server().await;
+    let (db, server) = demo_server(Ratings::ProjectedFirst).await;
     let pool = db.pool();
     let doc_id = tokio::task::spawn_blocking(move || {
         let mut conn = pool.get().expect("a connection");
