@@ -13,9 +13,11 @@
 //!   what it changed; [`record_at`]: the record as it was at earlier heads.
 //! - [`may_read`]: whether a device may see a document's audit (the sync rule).
 
+mod authors;
 mod history;
 mod violations;
 
+pub use authors::{Author, authors};
 pub use history::{ChangeSummary, HistoryEntry, history, load_doc, record_at};
 pub use violations::{Violation, ViolationReason, violations};
 

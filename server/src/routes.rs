@@ -32,6 +32,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .route("/api/v1/meetings/{doc_id}/at", web::get().to(meetings::at))
         .route(
+            "/api/v1/meetings/{doc_id}/authors",
+            web::get().to(meetings::authors),
+        )
+        .route(
             "/api/v1/genesis/meeting",
             web::get().to(app_api::meeting_genesis),
         )

@@ -36,7 +36,10 @@ pub use model::{
     FactsRule, Gate, Group, MinimumMinutes, ParticipationRule, RubricSpec, Rule, SizeRule,
 };
 pub use presets::{preset, presets};
-pub use rollup::{MissingMonth, MonthEntry, RollupRule, YearRollup, YearRule, rollup_year};
+pub use rollup::{
+    MissingMonth, MonthDue, MonthEntry, RollupRule, YearRollup, YearRule, rollup_year,
+    rollup_year_due,
+};
 pub use score::{CapApplied, CriterionScore, GateFailure, GroupScore, Score, ScoreProblem, score};
 pub use share::{Band, Share};
 

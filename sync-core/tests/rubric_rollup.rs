@@ -1,6 +1,6 @@
 //! Yearly roll-up: Phú Thọ's rule (all ≥ Khá and ≥ 7 Tốt), counts left unset, missing months.
 
-use sync_core::rubric::{self, Level, Rubric, rollup_year};
+use sync_core::rubric::{self, Level, MonthDue, Rubric, rollup_year, rollup_year_due};
 
 use Level::{Kem, Kha, Tot, TrungBinh};
 
@@ -102,6 +102,43 @@ fn months_not_listed_at_all_are_missing_too() {
     assert_eq!(y.months.len(), 12);
     assert_eq!(y.counts.get(&Kem), Some(&2));
     assert_eq!(y.level, Some(TrungBinh));
+}
+
+#[test]
+fn months_the_cell_did_not_owe_are_left_out_and_future_ones_make_the_year_provisional() {
+    // Founded in March (Jan–Feb not expected), seen in early November (Dec still to come),
+    // no meeting in June: only June counts against the cell.
+    let mut levels = [Some(Tot); 12];
+    for m in [0, 1, 5, 11] {
+        levels[m] = None;
+    }
+    let due = |m: u32| match m {
+        1 | 2 => MonthDue::NotExpected,
+        12 => MonthDue::Future,
+        _ => MonthDue::Due,
+    };
+    let y = rollup_year_due(&hd42(), &year(levels), due);
+    assert_eq!(y.counts.get(&Kem), Some(&1), "{:?}", y.months);
+    assert_eq!(y.months[0].counted_as, None);
+    assert_eq!(y.months[5].counted_as, Some(Kem));
+    assert_eq!(y.months[11].counted_as, None);
+    assert!(y.provisional);
+    assert!(
+        y.reasons.iter().any(|r| r.contains("2024-01, 2024-02")),
+        "{:?}",
+        y.reasons
+    );
+    // Every month due and held: not provisional, and a meeting in a month not due still counts.
+    let held = rollup_year_due(&hd42(), &year([Some(Tot); 12]), |m| {
+        if m == 1 {
+            MonthDue::NotExpected
+        } else {
+            MonthDue::Due
+        }
+    });
+    assert!(!held.provisional);
+    assert_eq!(held.counts.get(&Tot), Some(&12));
+    assert_eq!(held.level, Some(Tot));
 }
 
 #[test]

@@ -191,3 +191,23 @@ fn search_folding_ignores_case_tones_and_vowel_marks() {
     assert_eq!(fold_for_search("ắ ấ ố ớ ứ ặ ộ"), "a a o o u a o");
     assert_eq!(fold_for_search("Chi bộ 3"), fold_for_search("chi bo 3"));
 }
+
+#[test]
+fn sorting_by_a_key_matches_compare_vi_on_unclean_input_and_is_stable() {
+    // NFD "Hải" and an eth-for-Đ "Ðông": sorted as their clean forms; the two "An" keep order.
+    let nfd_hai: String = "Chi bộ Ha\u{0309}i Dương".to_owned();
+    let mut rows = vec![
+        ("Chi bộ Ðông Sơn", 1),
+        (nfd_hai.as_str(), 2),
+        ("Chi bộ An", 3),
+        ("Chi bộ Hưng", 4),
+        ("Chi bộ An", 5),
+        ("Chi bộ Dương", 6),
+    ];
+    let mut expected = rows.clone();
+    expected.sort_by(|a, b| compare_vi(a.0, b.0));
+    sync_core::text::sort_vi_by(&mut rows, |r| r.0);
+    assert_eq!(rows, expected);
+    let order: Vec<i32> = rows.iter().map(|r| r.1).collect();
+    assert_eq!(order, [3, 5, 6, 1, 2, 4]);
+}

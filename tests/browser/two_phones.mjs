@@ -60,6 +60,8 @@ await run(async (browser) => {
   const entry = `attendance.${members[2]}`;
   for (const p of [a, b]) for (const x of [path, entry]) await p.page.waitForSelector(`.conflict[data-path='${x}']`, { timeout: 10000 });
   const choices = await a.page.$$eval(`.conflict[data-path='${path}'] button.choose`, (els) => els.map((e) => e.textContent));
+  // Online, the other phone's values are named by the server (user and device), not by actor id.
+  await a.page.waitForFunction(() => [...document.querySelectorAll(".choice[data-mine='0'] .author")].every((e) => e.dataset.named === "1"), null, { timeout: 15000 });
   const shown = await a.page.$$eval(".conflict", (els) => els.map((e) => ({ path: e.dataset.path,
     authors: [...e.querySelectorAll(".choice")].map((c) => ({ actor: c.dataset.actor, mine: c.dataset.mine === "1", text: c.querySelector(".author").textContent, value: c.querySelector(".value").textContent })) })));
   // The document as phone A holds it, for Rust's `MeetingDoc::conflicts()` to compare with.

@@ -16,6 +16,12 @@ use crate::server::{Backend, TestDb, TestServer};
 /// two at once would turn their timeouts into flakes.
 pub static ONE_BROWSER_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
+fn seed(pool: &server::db::DbPool) {
+    let mut conn = pool.get().expect("a connection");
+    server::demo::seed_with(&mut conn, server::demo::DemoScale::Small)
+        .expect("the demo data seeds");
+}
+
 /// The workspace root.
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -34,23 +40,26 @@ pub enum Ratings {
     InBackground,
 }
 
-/// Starts the server on a fresh SQLite database seeded with the small demo province.
+/// Starts the server on a fresh SQLite database holding the small demo province (copied from
+/// a template seeded once per test process).
 pub async fn demo_server(ratings: Ratings) -> (TestDb, TestServer) {
-    let db = TestDb::new(Backend::Sqlite);
-    let pool = db.pool();
-    tokio::task::spawn_blocking(move || {
-        let mut conn = pool.get().expect("a connection");
-        server::demo::seed_with(&mut conn, server::demo::DemoScale::Small)
-            .expect("the demo data seeds");
-        if ratings == Ratings::ProjectedFirst {
-            let config = RatingsConfig::default();
-            let ctx = ProjectContext {
-                config: &config,
-                check: &OrgAuthorship,
-                today: chrono::Utc::now().date_naive(),
-            };
-            server::ratings::rebuild::rebuild(&mut conn, ctx, |_, _| {}).expect("projections");
-        }
+    let db = tokio::task::spawn_blocking(move || match ratings {
+        Ratings::InBackground => TestDb::from_template(Backend::Sqlite, "browser-demo", seed),
+        Ratings::ProjectedFirst => TestDb::from_template_on(
+            Backend::Sqlite,
+            "browser-demo-projected",
+            || TestDb::from_template(Backend::Sqlite, "browser-demo", seed),
+            |pool| {
+                let config = RatingsConfig::default();
+                let ctx = ProjectContext {
+                    config: &config,
+                    check: &OrgAuthorship,
+                    today: chrono::Utc::now().date_naive(),
+                };
+                let mut conn = pool.get().expect("a connection");
+                server::ratings::rebuild::rebuild(&mut conn, ctx, |_, _| {}).expect("projections");
+            },
+        ),
     })
     .await
     .expect("seed task");

@@ -270,6 +270,26 @@ async fn two_phones_editing_one_meeting_offline_converge_and_see_the_conflicting
         shown, expected,
         "the app's conflicts == MeetingDoc::conflicts()"
     );
+    // The other phone's values carry the secretary's name, from the server's actor registry.
+    let secretary = {
+        let mut conn = server.store.pool().get().expect("connection");
+        server::accounts::users::user_by_username(&mut conn, "bithu.hoalu1")
+            .expect("query")
+            .expect("the demo secretary")
+            .display_name
+    };
+    let others: Vec<&str> = out["shown"]
+        .as_array()
+        .expect("shown conflicts")
+        .iter()
+        .flat_map(|c| c["authors"].as_array().expect("authors"))
+        .filter(|a| a["mine"] == false)
+        .map(|a| a["text"].as_str().expect("author text"))
+        .collect();
+    assert!(!others.is_empty());
+    for text in others {
+        assert!(text.starts_with(&secretary), "`{text}` names `{secretary}`");
+    }
     let criterion = out["criterion"].as_str().expect("criterion");
     for path in [
         format!("selfScore.awarded.{criterion}"),

@@ -232,10 +232,33 @@ export function prefillOps(prev, cell, members = []) {
 }
 
 /** Every conflict of the document (the set of sync-core's `MeetingDoc::conflicts()`), each value
- * with its author: this phone, or another device by its short Automerge actor id. */
+ * with its Automerge actor and whether this phone wrote it (names: `knownAuthors`). */
 export function conflictsOf(doc) {
   const me = Automerge.getActorId(doc);
   return findConflicts(doc).map((c) => ({ ...c, values: c.values.map((v) => ({ ...v, mine: v.actor === me })) }));
+}
+
+/** The people behind a document's actors (hex actor id → `{displayName, deviceName}`), as the
+ * server last told this phone; kept in localStorage so conflicts show names offline too. */
+export function knownAuthors(docId) {
+  try { return JSON.parse(localStorage.getItem(`authors:${docId}`) || "{}"); } catch { return {}; }
+}
+
+const askedAuthors = new Map(); // docId -> time of the last request
+
+/** Asks the server who wrote `docId` when one of `actors` has no name yet (at most every 10 s
+ * per document); resolves to true when new names arrived. Offline or refused: false. */
+export async function refreshAuthors(docId, actors) {
+  const known = knownAuthors(docId);
+  if (actors.every((a) => known[a]) || Date.now() - (askedAuthors.get(docId) ?? 0) < 10000) return false;
+  askedAuthors.set(docId, Date.now());
+  try {
+    const res = await fetch(api(`/api/v1/meetings/${encodeURIComponent(docId)}/authors`), { credentials: "same-origin" });
+    if (!res.ok) return false;
+    const fresh = await res.json();
+    localStorage.setItem(`authors:${docId}`, JSON.stringify({ ...known, ...fresh }));
+    return actors.some((a) => !known[a] && fresh[a]);
+  } catch { return false; }
 }
 
 /** Resolves a conflict by writing the chosen value again (a new change that supersedes all). */

@@ -21,12 +21,32 @@ function show(v) {
 export function conflictCards(handle, doc) {
   const list = app.conflictsOf(doc);
   if (!list.length) return null;
-  return section(t("conflicts"), ...list.map((c) => h("div", { class: "conflict", "data-path": c.path },
+  const docId = handle.documentId;
+  const cards = section(t("conflicts"), ...list.map((c) => h("div", { class: "conflict", "data-path": c.path },
     h("div", { class: "conflict-path" }, c.path),
     h("div", { class: "side-by-side" }, ...c.values.map((v) => h("div", { class: "choice", "data-actor": v.actor, "data-mine": v.mine ? "1" : "0" },
       h("div", { class: "value" }, show(v.value)),
-      h("small", { class: "author" }, v.mine ? t("thisPhone") : `${t("otherDevice")} ${v.actor.slice(0, 8)}`),
+      h("small", { class: "author", "data-actor": v.actor }),
       h("button", { class: "choose", "data-actor": v.actor, onclick: () => app.resolveConflict(handle, c.keys, v.typed) }, t("choose"))))))));
+  const name = () => {
+    const known = app.knownAuthors(docId);
+    for (const el of cards.querySelectorAll(".author")) {
+      const mine = el.closest(".choice").dataset.mine === "1", a = known[el.dataset.actor];
+      el.textContent = mine ? t("thisPhone") : authorLabel(a, el.dataset.actor);
+      el.dataset.named = mine || a?.displayName || a?.deviceName ? "1" : "0";
+    }
+  };
+  name();
+  const others = [...new Set(list.flatMap((c) => c.values.filter((v) => !v.mine).map((v) => v.actor)))];
+  app.refreshAuthors(docId, others).then((arrived) => { if (arrived) name(); });
+  return cards;
+}
+
+/** "Name (device)" of an author the server named, else "another device 1a2b3c4d". */
+function authorLabel(author, actor) {
+  const who = author?.displayName, device = author?.deviceName;
+  if (who && device) return `${who} (${device})`;
+  return who || device || `${t("otherDevice")} ${actor.slice(0, 8)}`;
 }
 
 const fixing = new Map(); // docId -> heads when "edit and resubmit" was pressed

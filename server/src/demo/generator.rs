@@ -328,6 +328,24 @@ mod tests {
         ] {
             assert!(cells.iter().filter(|c| c.profile == profile).count() >= 10);
         }
+        // What the seed writes must be unique across the whole province: unit codes, cell
+        // names under a committee and secretaries' logins.
+        let unique = |what: &str, keys: Vec<String>| {
+            let set: std::collections::BTreeSet<&String> = keys.iter().collect();
+            assert_eq!(set.len(), keys.len(), "{what} repeat");
+        };
+        unique("cell ids", cells.iter().map(|c| c.id.clone()).collect());
+        unique(
+            "cell names within a committee",
+            cells
+                .iter()
+                .map(|c| format!("{}/{}", c.committee.0, c.name))
+                .collect(),
+        );
+        unique(
+            "secretaries",
+            cells.iter().map(|c| c.secretary.clone()).collect(),
+        );
         // The small province is the first six cells of every committee, unchanged.
         let small = demo_cells_at(DemoScale::Small);
         assert_eq!(small.len(), 36);
@@ -375,7 +393,11 @@ mod tests {
 
     #[test]
     fn every_demo_meeting_of_the_full_province_passes_validation() {
-        for meeting in demo_meetings().unwrap() {
+        let meetings = demo_meetings().unwrap();
+        let ids: std::collections::BTreeSet<String> =
+            meetings.iter().map(|m| m.doc_id.to_string()).collect();
+        assert_eq!(ids.len(), meetings.len(), "document ids repeat");
+        for meeting in meetings {
             let record = meeting.doc.record().unwrap();
             let errors: Vec<_> = sync_core::validate::validate(&record)
                 .into_iter()

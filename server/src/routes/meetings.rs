@@ -1,6 +1,7 @@
-//! The audit of a meeting: `GET /api/v1/meetings/{doc_id}/history` and
-//! `GET /api/v1/meetings/{doc_id}/at?heads=h1,h2`. Both answer only devices that may read the
-//! document under the sync rule; anyone else gets the same 404 as for a missing document.
+//! The audit of a meeting: `GET /api/v1/meetings/{doc_id}/history`,
+//! `GET /api/v1/meetings/{doc_id}/at?heads=h1,h2` and `GET /api/v1/meetings/{doc_id}/authors`.
+//! They answer only devices that may read the document under the sync rule; anyone else gets
+//! the same 404 as for a missing document.
 
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
@@ -91,6 +92,31 @@ pub async fn history(
         changes,
         violations,
     }))
+}
+
+/// `GET /api/v1/meetings/{doc_id}/authors`: the user and device behind every actor that wrote
+/// the document (hex actor id → author), for naming the authors of conflicting values.
+#[tracing::instrument(skip_all, fields(device.id = %device.id()))]
+pub async fn authors(
+    device: AuthenticatedDevice,
+    path: web::Path<String>,
+    store: web::Data<Store>,
+    hub: web::Data<HubHandle>,
+) -> Result<HttpResponse, ApiError> {
+    let doc_id = path.into_inner();
+    let hub = hub.get_ref().clone();
+    let device_id = device.id().to_owned();
+    let found = run_blocking(store.pool(), move |conn| {
+        let access = hub.access();
+        access.refresh_device(conn, &device_id)?;
+        if !audit::may_read(conn, access, &device_id, &doc_id)? {
+            return Ok(None);
+        }
+        audit::authors(conn, &doc_id).map(Some)
+    })
+    .await
+    .map_err(api_error)?;
+    Ok(HttpResponse::Ok().json(found.ok_or(ApiError::NotFound)?))
 }
 
 /// The meeting record as it was at `heads`.

@@ -160,7 +160,7 @@ async fn rollup(
     config: web::Data<RatingsConfig>,
     q: web::Query<Params>,
 ) -> Result<HttpResponse, ApiError> {
-    let (committee, year) = (q.committee(), q.year()?);
+    let (committee, year, as_of) = (q.committee(), q.year()?, q.as_of()?);
     let config = config.get_ref().clone();
     authorize(
         &device,
@@ -170,7 +170,7 @@ async fn rollup(
     )
     .await?;
     let view = db(&store, move |c| {
-        queries::rollup(c, &TreeCells, committee.as_deref(), year, &config)
+        queries::rollup(c, &TreeCells, committee.as_deref(), year, as_of, &config)
     })
     .await?;
     Ok(HttpResponse::Ok().json(view))

@@ -62,9 +62,13 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(backend: Backend, customize: impl FnOnce(&mut Settings)) -> TestApp {
+    spawn_app_on(TestDb::new(backend), customize).await
+}
+
+/// A running server on `db` (a fixture copied with [`TestDb::from_template`], say).
+pub async fn spawn_app_on(db: TestDb, customize: impl FnOnce(&mut Settings)) -> TestApp {
     LazyLock::force(&TRACING);
     install_crypto_provider();
-    let db = TestDb::new(backend);
     let mut settings = test_settings(&db);
     customize(&mut settings);
     let tls = settings.server.tls_cert.is_some();

@@ -4,13 +4,12 @@
 use std::time::{Duration, Instant};
 
 use diesel::prelude::*;
-use server::db::schema::meeting_facts;
+use server::db::schema::{documents, meeting_facts};
 use server::ratings::catch_up::unprojected_documents;
-use server::startup::Application;
 
-use crate::helpers::{Backend, spawn_app_with, test_settings};
+use crate::helpers::{Backend, spawn_app_on};
 use crate::on_both_backends;
-use crate::ratings_support::{demo_meetings, rebuild_all, seed_demo};
+use crate::ratings_support::{demo_db, demo_meetings, projected_demo_db};
 
 on_both_backends!(
     documents_stored_without_a_projection_are_projected_when_the_server_starts,
@@ -28,9 +27,8 @@ fn projected_meetings(pool: &server::db::DbPool) -> i64 {
 async fn documents_stored_without_a_projection_are_projected_when_the_server_starts(
     backend: Backend,
 ) {
-    let app = spawn_app_with(backend, |_| {}).await;
-    let pool = app.store.pool().clone();
-    seed_demo(&pool);
+    let db = demo_db(backend);
+    let pool = db.pool();
     let meetings = demo_meetings().len() as i64;
     assert_eq!(projected_meetings(&pool), 0, "the seed projects nothing");
     let waiting = unprojected_documents(&mut pool.get().unwrap()).expect("list");
@@ -39,11 +37,8 @@ async fn documents_stored_without_a_projection_are_projected_when_the_server_sta
         "every seeded meeting awaits projection"
     );
 
-    // A second server on the same database: its start projects what the first did not.
-    let restarted = Application::build(test_settings(&app.db))
-        .await
-        .expect("application builds");
-    tokio::spawn(restarted.run_until_stopped());
+    // A server started on that database projects what the seed did not.
+    let _app = spawn_app_on(db, |_| {}).await;
     let deadline = Instant::now() + Duration::from_secs(120);
     while projected_meetings(&pool) < meetings {
         assert!(
@@ -56,12 +51,16 @@ async fn documents_stored_without_a_projection_are_projected_when_the_server_sta
 }
 
 async fn a_rebuilt_store_has_no_meeting_awaiting_projection(backend: Backend) {
-    let app = spawn_app_with(backend, |_| {}).await;
-    let pool = app.store.pool().clone();
-    seed_demo(&pool);
+    // The template is the seeded demo after `rebuild_all`.
+    let db = projected_demo_db(backend);
+    let pool = db.pool();
     let mut conn = pool.get().unwrap();
-    let report = rebuild_all(&mut conn);
     let waiting = unprojected_documents(&mut conn).expect("list");
-    // Only documents that are not meetings (rosters) have no projection row.
-    assert_eq!(waiting.len(), report.skipped, "{waiting:?}");
+    // Only documents that are not meetings have no projection row.
+    let stored: i64 = documents::table
+        .count()
+        .get_result(&mut pool.get().unwrap())
+        .expect("count");
+    let not_meetings = stored as usize - demo_meetings().len();
+    assert_eq!(waiting.len(), not_meetings, "{waiting:?}");
 }

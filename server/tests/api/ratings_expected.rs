@@ -5,8 +5,10 @@
 use chrono::NaiveDate;
 use server::org::UnitKind;
 use server::org::units::{NewUnit, close_unit, create_unit, move_unit, rename_unit};
+use server::ratings::RatingsConfig;
 use server::ratings::expected::{ExpectedCells, TreeCells};
-use server::ratings::queries::{MonthState, grid};
+use server::ratings::queries::{self, MonthState, grid};
+use sync_core::rubric::{Level, MonthDue};
 
 use crate::helpers::{Backend, TestDb};
 use crate::on_both_backends;
@@ -109,4 +111,42 @@ async fn cells_are_expected_only_in_the_months_they_are_under_the_committee_in_t
     assert_eq!(row("cb-gone"), expect(1..=6));
     assert_eq!(row("cb-moved"), expect(1..=7));
     assert_eq!(g.rows.len(), 4);
+
+    // The roll-up counts a month against a cell only where the grid shows it missing.
+    let config = RatingsConfig::default();
+    let rollup = queries::rollup(
+        c,
+        &TreeCells,
+        Some("du-a"),
+        2026,
+        day(2026, 11, 26),
+        &config,
+    )
+    .unwrap();
+    let counted = |code: &str| {
+        let cell = rollup.cells.iter().find(|x| x.cell_id == code).unwrap();
+        let months = &cell.rollup.as_ref().unwrap().months;
+        (1..=12)
+            .zip(months)
+            .filter(|(_, m)| m.counted_as == Some(Level::Kem))
+            .map(|(n, _)| n)
+            .collect::<Vec<u32>>()
+    };
+    assert_eq!(counted("cb-always"), (1..=11).collect::<Vec<_>>());
+    assert_eq!(
+        counted("cb-new"),
+        (5..=11).collect::<Vec<_>>(),
+        "not before May"
+    );
+    assert_eq!(counted("cb-gone"), (1..=6).collect::<Vec<_>>());
+    let new = rollup.cells.iter().find(|x| x.cell_id == "cb-new").unwrap();
+    let new = new.rollup.as_ref().unwrap();
+    assert_eq!(new.months[0].due, MonthDue::NotExpected);
+    assert_eq!(new.months[11].due, MonthDue::Future);
+    assert!(new.provisional);
+    assert!(
+        new.reasons.iter().any(|r| r.contains("2026-04")),
+        "{:?}",
+        new.reasons
+    );
 }

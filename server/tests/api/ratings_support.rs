@@ -20,6 +20,8 @@ use server::store::{self, ChangeMeta, DocWrite};
 use sync_core::doc::{MeetingDoc, MeetingOp};
 use sync_core::record::MeetingRecord;
 
+use crate::helpers::{Backend, TestDb};
+
 /// The day the demo data is looked at: after November's meetings, with January–September
 /// confirmed (and auto-locked 30 days after their month).
 pub fn demo_today() -> NaiveDate {
@@ -39,6 +41,25 @@ pub fn ctx(config: &RatingsConfig) -> ProjectContext<'_> {
 pub fn seed_demo(pool: &DbPool) {
     let mut conn = pool.get().expect("connection");
     demo::seed_with(&mut conn, DemoScale::Small).expect("seed demo");
+}
+
+/// A new database holding the small demo province as seeded, with nothing projected (copied
+/// from a template built once per test process).
+pub fn demo_db(backend: Backend) -> TestDb {
+    TestDb::from_template(backend, "demo-small", seed_demo)
+}
+
+/// A new database holding the small demo province, seeded and projected by [`rebuild_all`]
+/// (copied from a template built once per test process).
+pub fn projected_demo_db(backend: Backend) -> TestDb {
+    TestDb::from_template_on(
+        backend,
+        "demo-small-projected",
+        || demo_db(backend),
+        |pool| {
+            rebuild_all(&mut pool.get().expect("connection"));
+        },
+    )
 }
 
 /// The small demo province's meetings, as generated.

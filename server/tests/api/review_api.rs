@@ -7,9 +7,9 @@ use serde_json::{Value, json};
 use server::org::access::Role;
 use sync_core::rubric::{Rule, presets};
 
-use crate::helpers::{Backend, TestApp, spawn_app_with};
+use crate::helpers::{Backend, TestApp, spawn_app_on};
 use crate::on_both_backends;
-use crate::ratings_support::{rebuild_all, seed_demo, token_with_role};
+use crate::ratings_support::{projected_demo_db, token_with_role};
 
 on_both_backends!(
     a_committee_confirmation_changes_the_official_level_in_the_grid,
@@ -47,10 +47,8 @@ async fn post_review(app: &TestApp, token: &str, doc_id: &str, body: Value) -> (
 
 /// The demo province, its projections, and a committee member over the district committee.
 async fn setup(backend: Backend) -> (TestApp, String) {
-    let app = spawn_app_with(backend, |_| {}).await;
+    let app = spawn_app_on(projected_demo_db(backend), |_| {}).await;
     let pool = app.store.pool().clone();
-    seed_demo(&pool);
-    rebuild_all(&mut pool.get().unwrap());
     let token = token_with_role(&pool, Role::CommitteeMember, COMMITTEE);
     (app, token)
 }

@@ -117,6 +117,20 @@ impl RollupRule {
     }
 }
 
+/// Whether a cell owes a meeting for a month of the year being rolled up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MonthDue {
+    /// The cell owes a meeting: without a rated one, the rubric's `missing_month` applies.
+    #[default]
+    Due,
+    /// The cell was not under the committee then (founded later, dissolved or moved): a month
+    /// without a meeting is left out, never counted against the cell.
+    NotExpected,
+    /// Not over yet: a month without a meeting is left out and the roll-up is provisional.
+    Future,
+}
+
 /// One month of the roll-up.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MonthEntry {
@@ -126,6 +140,8 @@ pub struct MonthEntry {
     pub level: Option<Level>,
     /// Level it counts as (`None`: ignored).
     pub counted_as: Option<Level>,
+    /// Whether the cell owed a meeting that month.
+    pub due: MonthDue,
 }
 
 /// The year's level, or why it cannot be determined.
@@ -147,12 +163,26 @@ pub struct YearRollup {
     pub reasons: Vec<String>,
     /// Periods that were malformed, of another year or repeated (ignored).
     pub problems: Vec<String>,
+    /// Whether months of the year are still to come ([`MonthDue::Future`] without a level): the
+    /// level is that of the months so far, not the year's.
+    pub provisional: bool,
 }
 
 /// Rolls up monthly levels (`(YYYY-MM, level)`, `None` = no rated meeting) into the year's
 /// level under `rubric`'s roll-up rule. The year is that of the first valid period; months of the
 /// year that are not listed count as missing.
 pub fn rollup_year<S: AsRef<str>>(rubric: &Rubric, months: &[(S, Option<Level>)]) -> YearRollup {
+    rollup_year_due(rubric, months, |_| MonthDue::Due)
+}
+
+/// [`rollup_year`] where `due(month)` (1–12) tells which months the cell owed a meeting for: a
+/// month without a rated meeting counts as missing only when it was [`MonthDue::Due`]. A level
+/// given for a month that was not due still counts (the cell met).
+pub fn rollup_year_due<S: AsRef<str>>(
+    rubric: &Rubric,
+    months: &[(S, Option<Level>)],
+    due: impl Fn(u32) -> MonthDue,
+) -> YearRollup {
     let mut out = YearRollup {
         rubric: rubric.key(),
         year: None,
@@ -162,6 +192,7 @@ pub fn rollup_year<S: AsRef<str>>(rubric: &Rubric, months: &[(S, Option<Level>)]
         counts: BTreeMap::new(),
         reasons: Vec::new(),
         problems: Vec::new(),
+        provisional: false,
     };
     let mut given: [Option<Option<Level>>; 12] = [None; 12];
     for (period, level) in months {
@@ -192,23 +223,47 @@ pub fn rollup_year<S: AsRef<str>>(rubric: &Rubric, months: &[(S, Option<Level>)]
         out.undetermined = Some("undetermined: rubric has no yearly roll-up rule".to_owned());
         return out;
     };
-    for (i, level) in given.iter().enumerate() {
+    for (month, level) in (1..=12).zip(given.iter()) {
         let level = level.flatten();
-        let counted_as = match (level, rule.missing_month) {
-            (Some(l), _) => Some(l),
-            (None, MissingMonth::CountAs(l)) => Some(l),
-            (None, MissingMonth::Ignore) => None,
+        let due = due(month);
+        let counted_as = match (level, due, rule.missing_month) {
+            (Some(l), _, _) => Some(l),
+            (None, MonthDue::Due, MissingMonth::CountAs(l)) => Some(l),
+            (None, MonthDue::Due, MissingMonth::Ignore) => None,
+            (None, MonthDue::NotExpected | MonthDue::Future, _) => None,
         };
+        out.provisional |= level.is_none() && due == MonthDue::Future;
         if let Some(l) = counted_as {
             *out.counts.entry(l).or_default() += 1;
         }
         out.months.push(MonthEntry {
-            period: format!("{year:04}-{:02}", i + 1),
+            period: format!("{year:04}-{month:02}"),
             level,
             counted_as,
+            due,
         });
     }
     decide(rule, &mut out);
+    let left_out = |due: MonthDue| {
+        out.months
+            .iter()
+            .filter(|m| m.level.is_none() && m.due == due)
+            .map(|m| m.period.clone())
+            .collect::<Vec<_>>()
+    };
+    let (not_expected, future) = (left_out(MonthDue::NotExpected), left_out(MonthDue::Future));
+    if !not_expected.is_empty() {
+        out.reasons.push(format!(
+            "left out, the cell was not under the committee: {}",
+            not_expected.join(", ")
+        ));
+    }
+    if !future.is_empty() {
+        out.reasons.push(format!(
+            "provisional, months still to come: {}",
+            future.join(", ")
+        ));
+    }
     out
 }
 
@@ -224,6 +279,7 @@ fn parse_period(p: &str) -> Option<(i64, u32)> {
 fn describe(m: &MonthEntry) -> String {
     match (m.level, m.counted_as) {
         (Some(l), _) => format!("{} {}", m.period, l.label()),
+        (None, None) if m.due != MonthDue::Due => format!("{} not due", m.period),
         (None, Some(l)) => format!("{} missing → {}", m.period, l.label()),
         (None, None) => format!("{} missing", m.period),
     }

@@ -30,20 +30,38 @@ fn collator() -> Option<&'static CollatorBorrowed<'static>> {
 /// Compares two strings under Vietnamese (CLDR `vi`) collation. Both are normalised first, so
 /// NFD input and Đ homoglyphs compare as their clean forms.
 pub fn compare_vi(a: &str, b: &str) -> Ordering {
-    let (a, b) = (super::normalize(a), super::normalize(b));
+    compare_normalized(&super::normalize(a), &super::normalize(b))
+}
+
+/// [`compare_vi`] of strings already normalised.
+fn compare_normalized(a: &str, b: &str) -> Ordering {
     match collator() {
-        Some(collator) => collator.compare(&a, &b),
-        None => a.cmp(&b),
+        Some(collator) => collator.compare(a, b),
+        None => a.cmp(b),
     }
+}
+
+/// Sorts items by the string `key_of` returns, under `vi` collation, normalising each key once
+/// rather than on every comparison (a 300-row sort makes thousands). Stable: items whose keys
+/// collate equal keep their order.
+pub fn sort_vi_by<T>(items: &mut [T], key_of: impl Fn(&T) -> &str) {
+    let keys: Vec<String> = items
+        .iter()
+        .map(|item| super::normalize(key_of(item)))
+        .collect();
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by(|&i, &j| compare_normalized(&keys[i], &keys[j]));
+    apply_permutation(items, order);
 }
 
 /// Orders names the Vietnamese way: by given name (tên), then middle name (tên đệm), then family
 /// name (họ), each under `vi` collation; names equal under collation are ordered by their full
-/// string (code points) so the order is total and stable across devices.
+/// string (code points) so the order is total and stable across devices. The names are those
+/// [`PersonName::parse`] makes, whose parts are normalised: they are not normalised again.
 pub fn compare_names(a: &PersonName, b: &PersonName) -> Ordering {
-    compare_vi(&a.ten, &b.ten)
-        .then_with(|| compare_vi(&a.ten_dem, &b.ten_dem))
-        .then_with(|| compare_vi(&a.ho, &b.ho))
+    compare_normalized(&a.ten, &b.ten)
+        .then_with(|| compare_normalized(&a.ten_dem, &b.ten_dem))
+        .then_with(|| compare_normalized(&a.ho, &b.ho))
         .then_with(|| a.full().cmp(&b.full()))
 }
 

@@ -337,26 +337,58 @@ async fn forged_superior_score_is_flagged(
     );
     assert_eq!(answer.json()["record"]["status"], "nhap");
 
+    // Who wrote it, per actor: the user and the device (the field app names the authors of
+    // conflicting values with these).
+    let answer = http(
+        server.port,
+        "GET",
+        &format!("/api/v1/meetings/{id_a}/authors"),
+        &[("Authorization", &bearer)],
+        None,
+    )
+    .await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let authors = answer.json();
+    let named: Vec<(&str, &str)> = authors
+        .as_object()
+        .expect("actor → author")
+        .values()
+        .map(|a| {
+            (
+                a["displayName"].as_str().unwrap_or(""),
+                a["deviceName"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    for author in [
+        ("bithu.a", "Điện thoại bí thư A"),
+        ("uyvien.k", "Máy ủy viên"),
+    ] {
+        assert!(named.contains(&author), "{author:?} in {named:?}");
+    }
+
     // Cell B's secretary cannot read cell A's audit: the same 404 as a missing meeting.
     let other = format!("Bearer {}", sec_b.token);
-    let denied = http(
-        server.port,
-        "GET",
-        &format!("/api/v1/meetings/{id_a}/history"),
-        &[("Authorization", &other)],
-        None,
-    )
-    .await;
-    let missing = http(
-        server.port,
-        "GET",
-        &format!("/api/v1/meetings/{}/history", new_doc_id()),
-        &[("Authorization", &other)],
-        None,
-    )
-    .await;
-    assert_eq!(denied.status, 404);
-    assert_eq!((denied.status, denied.body), (missing.status, missing.body));
+    for view in ["history", "authors"] {
+        let denied = http(
+            server.port,
+            "GET",
+            &format!("/api/v1/meetings/{id_a}/{view}"),
+            &[("Authorization", &other)],
+            None,
+        )
+        .await;
+        let missing = http(
+            server.port,
+            "GET",
+            &format!("/api/v1/meetings/{}/{view}", new_doc_id()),
+            &[("Authorization", &other)],
+            None,
+        )
+        .await;
+        assert_eq!(denied.status, 404, "{view}");
+        assert_eq!((denied.status, denied.body), (missing.status, missing.body));
+    }
 
     // The live server projected the rating after the commit: the forged value is listed as a
     // violation and the meeting gets no official level, although the committee confirmed it.

@@ -14,7 +14,8 @@ export async function cellView(cell, year) {
   return h("div", {},
     h("p", {}, h("a", { href: "#/" }, "← ", t("back"))),
     h("h1", {}, t("cellYearTitle", { cell: y.cell_name, year: y.year })),
-    h("p", { class: "year-level" }, `${t("yearLevel")}: `, h("strong", {}, level ? t(level) : t("undetermined"))),
+    h("p", { class: "year-level" }, `${t("yearLevel")}: `, h("strong", {}, level ? t(level) : t("undetermined")),
+      y.rollup?.provisional ? ` (${t("provisional")})` : ""),
     h("figure", { class: "card" }, h("figcaption", {}, t("trendTitle")),
       lineChart(t("trendTitle"), [
         { name: t("selfScore"), cls: "self", values: series("self_percent") },

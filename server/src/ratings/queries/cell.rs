@@ -8,7 +8,7 @@ use sync_core::rubric::YearRollup;
 use super::super::{RatingsConfig, RatingsError};
 use super::grid::MonthState;
 use super::stats::{Bucket, Scope, StatRow, stats};
-use super::trend::rollup_months;
+use super::trend::{month_due, rollup_months};
 use super::{REGULAR_TYPES, period_of};
 use crate::db::schema::{meeting_facts as f, meeting_scores as s};
 use crate::db::{DbConnection, with_conn};
@@ -134,7 +134,7 @@ pub fn cell_year(
         .filter(|m| m.valid && REGULAR_TYPES.contains(&m.meeting_type.as_str()))
         .map(|m| (m.period.clone(), m.official_level.clone()))
         .collect();
-    let rollup = rollup_months(config, year, &official);
+    let rollup = rollup_months(config, year, &official, |m| month_due(year, m, as_of, true));
     Ok(CellYear {
         cell_id: cell_id.to_owned(),
         cell_name,

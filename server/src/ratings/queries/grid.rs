@@ -188,10 +188,9 @@ pub fn grid(
         slot.locked = locked;
         slot.amended_after_lock = amended;
     }
-    out.sort_by(|a, b| {
-        sync_core::text::compare_vi(&a.cell_name, &b.cell_name)
-            .then_with(|| a.cell_id.cmp(&b.cell_id))
-    });
+    // By name under Vietnamese collation; equal names by code.
+    out.sort_by(|a, b| a.cell_id.cmp(&b.cell_id));
+    sync_core::text::sort_vi_by(&mut out, |row| &row.cell_name);
     Ok(Grid {
         committee_id: committee_id.to_owned(),
         year,

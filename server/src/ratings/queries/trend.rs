@@ -1,14 +1,15 @@
 //! Roll-ups and rankings: the yearly roll-up per cell, the national committee × month view, the
 //! bottom cells of a committee-month, a cell's trend and the confirmation queue.
 
+use chrono::NaiveDate;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Double, Nullable, Text};
 use serde::Serialize;
-use sync_core::rubric::{self, Level, YearRollup};
+use sync_core::rubric::{self, Level, MonthDue, YearRollup};
 
 use super::super::expected::ExpectedCells;
 use super::super::{RatingsConfig, RatingsError};
-use super::{REGULAR_TYPES, placeholders};
+use super::{REGULAR_TYPES, period_of, placeholders};
 use crate::db::schema::{meeting_facts as f, meeting_scores as s};
 use crate::db::{DbConnection, with_conn};
 
@@ -17,12 +18,14 @@ pub fn level_of(code: &str) -> Option<Level> {
     Level::BEST_FIRST.into_iter().find(|l| l.code() == code)
 }
 
-/// Rolls up `(period, official level)` pairs of one cell's year with the configured rubric;
-/// `None` when that rubric is unknown.
+/// Rolls up `(period, official level)` pairs of one cell's year with the configured rubric,
+/// `due(month)` telling which months the cell owed a meeting for; `None` when that rubric is
+/// unknown.
 pub fn rollup_months(
     config: &RatingsConfig,
     year: i64,
     months: &[(String, Option<String>)],
+    due: impl Fn(u32) -> MonthDue,
 ) -> Option<YearRollup> {
     let rubric = rubric::preset(&config.rollup_rubric)?;
     let mut input: Vec<(String, Option<Level>)> = (1..=12)
@@ -35,7 +38,7 @@ pub fn rollup_months(
             slot.1 = level.as_deref().and_then(level_of);
         }
     }
-    Some(rubric::rollup_year(&rubric, &input))
+    Some(rubric::rollup_year_due(&rubric, &input, due))
 }
 
 /// One cell's year-end roll-up.
@@ -62,12 +65,26 @@ pub struct Rollup {
     pub cells: Vec<CellRollup>,
 }
 
-/// The yearly roll-up of each cell under `committee_id` (all cells when `None`).
+/// Whether a cell owed a meeting for `month` of `year`, seen on `as_of`.
+pub fn month_due(year: i64, month: u32, as_of: NaiveDate, expected: bool) -> MonthDue {
+    if format!("{year:04}-{month:02}") > period_of(as_of) {
+        MonthDue::Future
+    } else if expected {
+        MonthDue::Due
+    } else {
+        MonthDue::NotExpected
+    }
+}
+
+/// The yearly roll-up of each cell under `committee_id` (all cells when `None`), as of
+/// `as_of`: months the cell was not expected in are left out, months after `as_of` make the
+/// roll-up provisional.
 pub fn rollup(
     conn: &mut DbConnection,
     expected: &dyn ExpectedCells,
     committee_id: Option<&str>,
     year: i64,
+    as_of: NaiveDate,
     config: &RatingsConfig,
 ) -> Result<Rollup, RatingsError> {
     let rows: Vec<(String, String, Option<String>)> = with_conn!(&mut *conn, |c| {
@@ -94,14 +111,17 @@ pub fn rollup(
                 .map(|(_, p, l)| (p.clone(), l.clone()))
                 .collect();
             CellRollup {
-                rollup: rollup_months(config, year, &months),
+                rollup: rollup_months(config, year, &months, |m| {
+                    month_due(year, m, as_of, cell.expected_in(m))
+                }),
                 cell_id: cell.cell_id,
                 cell_name: cell.cell_name,
                 committee_id: cell.committee_id,
             }
         })
         .collect();
-    cells.sort_by(|a, b| sync_core::text::compare_vi(&a.cell_name, &b.cell_name));
+    cells.sort_by(|a, b| a.cell_id.cmp(&b.cell_id));
+    sync_core::text::sort_vi_by(&mut cells, |cell| &cell.cell_name);
     Ok(Rollup {
         year,
         rubric: config.rollup_rubric.clone(),
