@@ -26,6 +26,7 @@ async fn closed_within(peer: &mut RawPeer, limit: Duration) -> Duration {
 }
 
 async fn revoking_a_device_or_its_role_cuts_the_live_connection_within_a_second(backend: Backend) {
+    let _timed = crate::support::NOT_BESIDE_HEAVY_LOAD.lock().await;
     let db = TestDb::new(backend);
     // The database watcher polls every 500 ms by default; on this shared 2-core test machine
     // a poll can be scheduled late, so the test polls more often to keep the bound honest

@@ -107,6 +107,7 @@ async fn a_peer_that_never_answers_pings_is_closed_after_the_idle_timeout() {
 async fn ten_thousand_connections_opened_and_dropped_leave_the_server_serving() {
     const TOTAL: usize = 10_000;
     const BATCH: usize = 250;
+    let _alone = crate::support::NOT_BESIDE_HEAVY_LOAD.lock().await;
     let db = TestDb::new(Backend::Sqlite);
     let server = TestServer::start(&db, |_| {}).await;
     let (_, token) = server.device("churn").await;
