@@ -45,6 +45,18 @@ fn api_error(e: AuditError) -> ApiError {
     }
 }
 
+/// Whether `device_id` may read `doc_id` under the sync rule, with its rights refreshed first.
+fn may_read(
+    conn: &mut crate::db::DbConnection,
+    hub: &HubHandle,
+    device_id: &str,
+    doc_id: &str,
+) -> Result<bool, AuditError> {
+    let access = hub.access();
+    access.refresh_device(conn, device_id)?;
+    audit::may_read(conn, access, device_id, doc_id)
+}
+
 /// Loads the document if `device` may read it.
 fn readable_doc(
     conn: &mut crate::db::DbConnection,
@@ -52,9 +64,7 @@ fn readable_doc(
     device_id: &str,
     doc_id: &str,
 ) -> Result<Option<automerge::Automerge>, AuditError> {
-    let access = hub.access();
-    access.refresh_device(conn, device_id)?;
-    if !audit::may_read(conn, access, device_id, doc_id)? {
+    if !may_read(conn, hub, device_id, doc_id)? {
         return Ok(None);
     }
     audit::load_doc(conn, doc_id)
@@ -107,9 +117,7 @@ pub async fn authors(
     let hub = hub.get_ref().clone();
     let device_id = device.id().to_owned();
     let found = run_blocking(store.pool(), move |conn| {
-        let access = hub.access();
-        access.refresh_device(conn, &device_id)?;
-        if !audit::may_read(conn, access, &device_id, &doc_id)? {
+        if !may_read(conn, &hub, &device_id, &doc_id)? {
             return Ok(None);
         }
         audit::authors(conn, &doc_id).map(Some)

@@ -49,9 +49,7 @@ pub fn sort_vi_by<T>(items: &mut [T], key_of: impl Fn(&T) -> &str) {
         .iter()
         .map(|item| super::normalize(key_of(item)))
         .collect();
-    let mut order: Vec<usize> = (0..items.len()).collect();
-    order.sort_by(|&i, &j| compare_normalized(&keys[i], &keys[j]));
-    apply_permutation(items, order);
+    sort_by_keys(items, &keys, |a, b| compare_normalized(a, b));
 }
 
 /// Orders names the Vietnamese way: by given name (tên), then middle name (tên đệm), then family
@@ -68,13 +66,18 @@ pub fn compare_names(a: &PersonName, b: &PersonName) -> Ordering {
 /// Sorts items by the person name `name_of` returns (a full name, family name first), in member
 /// list order: given name, then middle name, then family name. Each name is parsed once.
 pub fn sort_by_given_name<T>(items: &mut [T], name_of: impl Fn(&T) -> &str) {
-    // Decorate, sort the permutation, then apply it: parsing once per item, not per comparison.
     let names: Vec<PersonName> = items
         .iter()
         .map(|item| PersonName::parse(name_of(item)))
         .collect();
+    sort_by_keys(items, &names, compare_names);
+}
+
+/// Sorts `items` by `keys` (one per item, same order) under `compare`, stably: decorate, sort
+/// the permutation, then apply it, so each key is made once rather than per comparison.
+fn sort_by_keys<T, K>(items: &mut [T], keys: &[K], compare: impl Fn(&K, &K) -> Ordering) {
     let mut order: Vec<usize> = (0..items.len()).collect();
-    order.sort_by(|&i, &j| compare_names(&names[i], &names[j]));
+    order.sort_by(|&i, &j| compare(&keys[i], &keys[j]));
     apply_permutation(items, order);
 }
 
