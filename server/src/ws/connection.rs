@@ -11,7 +11,7 @@ use sync_core::sync::{ConnId, Message};
 
 use super::config::HubConfig;
 use super::hub::{Command, HubHandle};
-use super::outbox::{Inbox, Outbound, outbox};
+use super::outbox::{Inbox, Outbound, Stop, outbox};
 use crate::metrics::{Direction, Metrics};
 
 /// Why a connection ended.
@@ -219,27 +219,29 @@ async fn forward(
     }
 }
 
-/// Writes queued frames; ends after a close, or at once when the hub kills the connection.
+/// Writes queued frames; ends after a close, or at once when the hub stops the connection
+/// (with a close frame when it asks for one, never with what was still queued).
 async fn write(mut inbox: Inbox, metrics: &Metrics, mut session: Session) -> End {
     let mut kill = inbox.kill.clone();
-    // The hub dropping its end without killing means "no more frames", not "stop now".
-    let killed = async move {
-        if kill.wait_for(|k| *k).await.is_err() {
-            std::future::pending::<()>().await;
+    // The hub dropping its end without stopping means "no more frames", not "stop now".
+    let stopped = async move {
+        match kill.wait_for(Option::is_some).await {
+            Ok(stop) => (*stop).unwrap_or(Stop::Drop),
+            Err(_) => std::future::pending().await,
         }
     };
-    tokio::pin!(killed);
+    tokio::pin!(stopped);
     loop {
         let next = tokio::select! {
             biased;
-            () = &mut killed => return End::Dropped,
+            stop = &mut stopped => return stop_now(stop, session).await,
             next = inbox.rx.recv() => next,
         };
         match next {
             Some(Outbound::Frame(bytes)) => {
                 let len = bytes.len();
                 let sent = tokio::select! {
-                    () = &mut killed => return End::Dropped,
+                    stop = &mut stopped => return stop_now(stop, session).await,
                     sent = session.binary(bytes) => sent,
                 };
                 inbox.written(len);
@@ -253,6 +255,16 @@ async fn write(mut inbox: Inbox, metrics: &Metrics, mut session: Session) -> End
                 return End::ClosedByServer;
             }
             None => return End::Dropped,
+        }
+    }
+}
+
+async fn stop_now(stop: Stop, session: Session) -> End {
+    match stop {
+        Stop::Drop => End::Dropped,
+        Stop::Close(why) => {
+            let _ = session.close(Some(reason(CloseCode::Policy, why))).await;
+            End::ClosedByServer
         }
     }
 }

@@ -320,7 +320,7 @@ impl HubState {
     }
 
     /// Closes every connection of `device_ids` (their access was revoked): queued frames are
-    /// dropped, so they receive nothing more.
+    /// dropped, so they receive nothing more, and a close frame tells them why at once.
     fn close_devices(&mut self, device_ids: &[String]) {
         for device_id in device_ids {
             let closed = self
@@ -328,7 +328,7 @@ impl HubState {
                 .close_identity(&PeerIdentity(device_id.clone()), "access revoked");
             for conn in &closed {
                 if let Some(entry) = self.conns.remove(conn) {
-                    entry.outbox.kill();
+                    entry.outbox.cut("access revoked");
                 }
             }
             if !closed.is_empty() {

@@ -28,8 +28,18 @@ pub(super) struct Outbox {
     /// Bytes queued and not yet written; the writer subtracts what it wrote.
     queued: Arc<AtomicUsize>,
     budget: usize,
-    /// Set to `true` to stop the connection at once, without flushing.
-    kill: watch::Sender<bool>,
+    /// Set to stop the connection at once, without flushing.
+    kill: watch::Sender<Option<Stop>>,
+}
+
+/// How the hub stops a connection at once, discarding what is still queued.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Stop {
+    /// Drop the socket without a word (the peer stopped reading, so nothing more is written).
+    Drop,
+    /// Write a close frame with this reason, then stop (access revoked): the peer learns at once
+    /// that it was cut instead of waiting for the socket to be torn down.
+    Close(&'static str),
 }
 
 /// The connection's end: what its writer reads.
@@ -38,15 +48,15 @@ pub(super) struct Inbox {
     pub(super) rx: mpsc::Receiver<Outbound>,
     /// Shared byte count (see [`Outbox`]).
     pub(super) queued: Arc<AtomicUsize>,
-    /// Becomes `true` when the hub drops the connection at once.
-    pub(super) kill: watch::Receiver<bool>,
+    /// Becomes `Some` when the hub stops the connection at once.
+    pub(super) kill: watch::Receiver<Option<Stop>>,
 }
 
 /// A connected pair with a budget of `budget` queued bytes.
 pub(super) fn outbox(budget: usize) -> (Outbox, Inbox) {
     let (tx, rx) = mpsc::channel(OUTBOUND_QUEUE_FRAMES);
     let queued = Arc::new(AtomicUsize::new(0));
-    let (kill, kill_rx) = watch::channel(false);
+    let (kill, kill_rx) = watch::channel(None);
     (
         Outbox {
             tx,
@@ -85,9 +95,14 @@ impl Outbox {
         }
     }
 
-    /// Stops the connection without flushing.
+    /// Stops the connection without flushing or a close frame.
     pub(super) fn kill(self) {
-        let _ = self.kill.send(true);
+        let _ = self.kill.send(Some(Stop::Drop));
+    }
+
+    /// Stops the connection without flushing what is queued, with a close frame giving `reason`.
+    pub(super) fn cut(self, reason: &'static str) {
+        let _ = self.kill.send(Some(Stop::Close(reason)));
     }
 }
 
