@@ -42,8 +42,11 @@ try {
 
   // Drill down: a cell's year, then one of its meetings.
   const cellName = await page.$eval("#heatmap tbody tr th a", (a) => a.textContent);
+  const monthStates = (sel) => page.$$eval(sel, (tds) => tds.map((td) => `${td.dataset.state}:${td.dataset.level}`));
+  const heatRow = await monthStates("#heatmap tbody tr:first-child td.heat");
   await page.click("#heatmap tbody tr th a");
   await page.waitForSelector("#meetings tbody tr");
+  const cellMonths = await monthStates("#months td.heat");
   await page.waitForSelector("svg.line-chart path.series.self");
   await page.screenshot({ path: `${shots}/dashboard-cell-year.png`, fullPage: true });
   await page.click("#meetings tbody tr th a");
@@ -102,7 +105,7 @@ try {
   await phone.page.screenshot({ path: `${shots}/dashboard-heatmap-360.png`, fullPage: true });
   await phone.context.close();
 
-  result({ rows, states, charts, exportLinks, cellName, scoreRows, queued, docId, awarded, before, after, official, englishTitle, overflow });
+  result({ rows, states, charts, exportLinks, cellName, heatRow, cellMonths, scoreRows, queued, docId, awarded, before, after, official, englishTitle, overflow });
 } catch (e) {
   console.error(e);
   process.exitCode = 1;

@@ -138,6 +138,27 @@ impl Device {
             self.peer = Some(RawPeer::connect(&self.url).await.expect("device connects"));
             self.engine.connect();
         }
+        self.exchange_until(timeout, ClientEngine::all_in_sync)
+            .await
+    }
+
+    /// Stays online and starts nothing: reads what the server pushes (answering it as the
+    /// engine does) until `done` holds; returns the events seen. Panics after `timeout` or
+    /// when offline.
+    pub async fn listen_until(
+        &mut self,
+        timeout: Duration,
+        done: impl Fn(&ClientEngine) -> bool,
+    ) -> Vec<ClientEvent> {
+        assert!(self.peer.is_some(), "listening needs a live connection");
+        self.exchange_until(timeout, done).await
+    }
+
+    async fn exchange_until(
+        &mut self,
+        timeout: Duration,
+        done: impl Fn(&ClientEngine) -> bool,
+    ) -> Vec<ClientEvent> {
         let deadline = tokio::time::Instant::now() + timeout;
         let mut events = Vec::new();
         loop {
@@ -146,7 +167,7 @@ impl Device {
                 peer.send(frame).await;
             }
             events.extend(self.engine.poll_events());
-            if self.engine.all_in_sync() {
+            if done(&self.engine) {
                 return events;
             }
             let left = deadline.saturating_duration_since(tokio::time::Instant::now());

@@ -26,6 +26,11 @@ async fn a_committee_member_sees_the_heatmap_drills_down_and_confirms_a_meeting_
     assert!(states.contains(&"unconfirmed"), "{states:?}");
     assert_eq!(out["charts"], 2, "level distribution and self vs committee");
     assert_eq!(out["exportLinks"].as_array().map(Vec::len), Some(4));
+    assert_eq!(
+        out["cellMonths"], out["heatRow"],
+        "the cell's year shows its months as its heatmap row does"
+    );
+    assert_eq!(out["cellMonths"].as_array().map(Vec::len), Some(12));
     assert!(out["scoreRows"].as_u64().unwrap_or(0) > 0);
     assert!(out["queued"].as_u64().unwrap_or(0) > 0);
     assert_eq!(out["before"]["state"], "unconfirmed", "{out}");

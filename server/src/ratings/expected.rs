@@ -47,6 +47,15 @@ pub trait ExpectedCells: Send + Sync {
         committee_id: Option<&str>,
         year: i64,
     ) -> Result<Vec<ExpectedCell>, RatingsError>;
+
+    /// The months (1–12) of `year` in which `cell_id` is expected to meet, under whichever
+    /// committee: the cell's own view of its year.
+    fn cell_months(
+        &self,
+        conn: &mut DbConnection,
+        cell_id: &str,
+        year: i64,
+    ) -> Result<Vec<u32>, RatingsError>;
 }
 
 /// The effective-dated organisation tree: see the module documentation.
@@ -66,6 +75,13 @@ type VersionRow = (
 
 fn first_of(year: i64, month: u32) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, 1)
+}
+
+/// The months of `year` whose first day falls in `[from, to)`.
+fn months_in_force(year: i64, from: NaiveDate, to: Option<NaiveDate>) -> Vec<u32> {
+    (1..=12)
+        .filter(|&m| first_of(year, m).is_some_and(|d| from <= d && to.is_none_or(|to| d < to)))
+        .collect()
 }
 
 impl ExpectedCells for TreeCells {
@@ -135,11 +151,7 @@ impl ExpectedCells for TreeCells {
             if committee_id.is_some_and(|want| want != parent_code) {
                 continue;
             }
-            let months: Vec<u32> = (1..=12)
-                .filter(|&m| {
-                    first_of(year, m).is_some_and(|d| *from <= d && to.is_none_or(|to| d < to))
-                })
-                .collect();
+            let months = months_in_force(year, *from, *to);
             if months.is_empty() {
                 continue;
             }
@@ -157,6 +169,34 @@ impl ExpectedCells for TreeCells {
             entry.months.dedup();
         }
         Ok(cells.into_values().collect())
+    }
+
+    fn cell_months(
+        &self,
+        conn: &mut DbConnection,
+        cell_id: &str,
+        year: i64,
+    ) -> Result<Vec<u32>, RatingsError> {
+        let (Some(first), Some(last)) = (first_of(year, 1), first_of(year, 12)) else {
+            return Ok(Vec::new());
+        };
+        let versions: Vec<(String, NaiveDate, Option<NaiveDate>)> = with_conn!(conn, |c| {
+            u::table
+                .inner_join(v::table.on(v::unit_id.eq(u::id)))
+                .filter(u::code.eq(cell_id))
+                .filter(v::valid_from.le(last))
+                .filter(v::valid_to.is_null().or(v::valid_to.gt(first)))
+                .select((u::kind, v::valid_from, v::valid_to))
+                .load(c)?
+        });
+        let mut months: Vec<u32> = versions
+            .into_iter()
+            .filter(|(kind, ..)| UnitKind::parse(kind).is_some_and(UnitKind::is_cell))
+            .flat_map(|(_, from, to)| months_in_force(year, from, to))
+            .collect();
+        months.sort_unstable();
+        months.dedup();
+        Ok(months)
     }
 }
 
@@ -206,5 +246,14 @@ impl ExpectedCells for KnownCells {
             });
         }
         Ok(out)
+    }
+
+    fn cell_months(
+        &self,
+        _conn: &mut DbConnection,
+        _cell_id: &str,
+        _year: i64,
+    ) -> Result<Vec<u32>, RatingsError> {
+        Ok((1..=12).collect())
     }
 }

@@ -129,7 +129,7 @@ async fn cell_year(
     authorize(&device, &store, &hub, ReadScope::Unit(cell.clone())).await?;
     let config = config.get_ref().clone();
     let view = db(&store, move |c| {
-        queries::cell_year(c, &cell, year, as_of, &config)
+        queries::cell_year(c, &TreeCells, &cell, year, as_of, &config)
     })
     .await?;
     Ok(HttpResponse::Ok().json(view))

@@ -149,4 +149,12 @@ async fn cells_are_expected_only_in_the_months_they_are_under_the_committee_in_t
         "{:?}",
         new.reasons
     );
+
+    // The cell's own year view agrees; a cell that changed committee owed every month.
+    let as_of = day(2026, 11, 26);
+    let year = queries::cell_year(c, &TreeCells, "cb-new", 2026, as_of, &config).unwrap();
+    assert_eq!(year.months, expect(5..=11));
+    assert_eq!(year.rollup.as_ref(), Some(new));
+    let moved = queries::cell_year(c, &TreeCells, "cb-moved", 2026, as_of, &config).unwrap();
+    assert_eq!(moved.months, expect(1..=11));
 }

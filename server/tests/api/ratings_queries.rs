@@ -176,8 +176,15 @@ async fn the_year_rolls_up_by_the_rubric_with_a_missing_month_counting_against_i
     assert_eq!(weak.months[11].counted_as, None);
     assert!(weak.provisional);
     // The same roll-up is what the cell's year view shows.
-    let year =
-        queries::cell_year(&mut conn, "du-hoa-lu-cb06", 2026, demo_today(), &config).unwrap();
+    let year = queries::cell_year(
+        &mut conn,
+        &KnownCells,
+        "du-hoa-lu-cb06",
+        2026,
+        demo_today(),
+        &config,
+    )
+    .unwrap();
     assert_eq!(year.rollup.as_ref(), Some(weak));
     assert_eq!(year.months[6], MonthState::Missing);
     assert_eq!(

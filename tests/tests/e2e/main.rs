@@ -13,5 +13,6 @@ mod bad_input;
 mod connections;
 mod devices;
 mod interop;
+mod review_push;
 mod shutdown;
 mod support;

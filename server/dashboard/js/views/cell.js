@@ -1,10 +1,26 @@
-// A cell's year: the trend chart (self vs committee, by month), the year's level by the
-// roll-up rule, and every meeting with a link to it.
+// A cell's year: its twelve months as in the heatmap (missing, not expected and future months
+// included), the trend chart (self vs committee, by month), the year's level by the roll-up
+// rule, and every meeting with a link to it.
 
 import * as api from "../api.js";
 import { h } from "../dom.js";
 import { t, num } from "../i18n.js";
 import { lineChart } from "../charts.js";
+import { heatCell } from "./home.js";
+
+/// The year's months in one heatmap row: the regular meeting's level, or why there is none.
+function monthsRow(y, regular) {
+  const row = { cell_id: y.cell_id, cell_name: y.cell_name };
+  const months = y.months.map((state, i) => {
+    const m = regular(i);
+    return { month: i + 1, state, level: m?.official_level || null, doc_id: m?.doc_id || null,
+      locked: m?.status === "khoa", amended_after_lock: Boolean(m?.amended_after_lock) };
+  });
+  return h("div", { class: "scroll" }, h("table", { class: "heatmap", id: "months" },
+    h("caption", {}, t("monthsTitle")),
+    h("thead", {}, h("tr", {}, Array.from({ length: 12 }, (_, i) => h("th", { scope: "col" }, h("abbr", { title: `${t("month")} ${i + 1}` }, t("monthShort", { m: i + 1 })))))),
+    h("tbody", {}, h("tr", { "data-cell": y.cell_id }, months.map((m) => heatCell(row, m, y.year))))));
+}
 
 export async function cellView(cell, year) {
   const y = await api.cellYear(cell, year);
@@ -16,6 +32,7 @@ export async function cellView(cell, year) {
     h("h1", {}, t("cellYearTitle", { cell: y.cell_name, year: y.year })),
     h("p", { class: "year-level" }, `${t("yearLevel")}: `, h("strong", {}, level ? t(level) : t("undetermined")),
       y.rollup?.provisional ? ` (${t("provisional")})` : ""),
+    monthsRow(y, regular),
     h("figure", { class: "card" }, h("figcaption", {}, t("trendTitle")),
       lineChart(t("trendTitle"), [
         { name: t("selfScore"), cls: "self", values: series("self_percent") },

@@ -50,7 +50,7 @@ function stateLabel(m) {
   return extra.length ? `${base} (${extra.join(", ")})` : base;
 }
 
-function heatCell(row, m, year) {
+export function heatCell(row, m, year) {
   const cls = m.state === "rated" ? `lv-${m.level}` : `st-${m.state}`;
   const text = m.state === "rated" ? SHORT[m.level] || "" : { missing: "✕", unconfirmed: "?", invalid: "!", future: "", not_expected: "–" }[m.state];
   const label = `${row.cell_name}, ${t("month")} ${m.month}/${year}: ${stateLabel(m)}`;

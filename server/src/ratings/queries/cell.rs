@@ -5,6 +5,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 use sync_core::rubric::YearRollup;
 
+use super::super::expected::ExpectedCells;
 use super::super::{RatingsConfig, RatingsError};
 use super::grid::MonthState;
 use super::stats::{Bucket, Scope, StatRow, stats};
@@ -71,9 +72,11 @@ pub struct CellYear {
     pub rollup: Option<YearRollup>,
 }
 
-/// The year of `cell_id`.
+/// The year of `cell_id`: a month without its regular meeting is missing where `expected`
+/// says the cell owed one, not expected elsewhere, and future after `as_of`.
 pub fn cell_year(
     conn: &mut DbConnection,
+    expected: &dyn ExpectedCells,
     cell_id: &str,
     year: i64,
     as_of: NaiveDate,
@@ -111,6 +114,7 @@ pub fn cell_year(
     let cell_name = rows.last().map(|(n, _)| n.clone()).unwrap_or_default();
     let meetings: Vec<CellMonth> = rows.into_iter().map(|(_, m)| m).collect();
     let as_of_period = period_of(as_of);
+    let owed = expected.cell_months(conn, cell_id, year)?;
     let months = (1..=12)
         .map(|m| {
             let period = format!("{year:04}-{m:02}");
@@ -122,7 +126,8 @@ pub fn cell_year(
                 Some(x) if x.official_level.is_some() => MonthState::Rated,
                 Some(_) => MonthState::Unconfirmed,
                 None if period > as_of_period => MonthState::Future,
-                None => MonthState::Missing,
+                None if owed.contains(&m) => MonthState::Missing,
+                None => MonthState::NotExpected,
             }
         })
         .collect();
@@ -134,7 +139,9 @@ pub fn cell_year(
         .filter(|m| m.valid && REGULAR_TYPES.contains(&m.meeting_type.as_str()))
         .map(|m| (m.period.clone(), m.official_level.clone()))
         .collect();
-    let rollup = rollup_months(config, year, &official, |m| month_due(year, m, as_of, true));
+    let rollup = rollup_months(config, year, &official, |m| {
+        month_due(year, m, as_of, owed.contains(&m))
+    });
     Ok(CellYear {
         cell_id: cell_id.to_owned(),
         cell_name,
