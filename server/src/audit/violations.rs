@@ -80,12 +80,16 @@ pub fn violations(
         .remove(doc_id)
         .map(|e| e.owner);
     let registered = actors_of(conn, doc_id)?;
-    let mut verdicts: HashMap<(String, Option<String>), Verdict> = HashMap::new();
+    // A verdict depends on the actor and on when the change arrived, not on the change itself:
+    // the changes of one upload share their arrival time, so a document of hundreds of changes
+    // asks for the writers' roles once per actor and upload, not once per change.
+    let mut verdicts: HashMap<(String, Option<NaiveDateTime>), Verdict> = HashMap::new();
     let mut out = Vec::new();
     for field in fields {
         for writer in &field.writers {
             let change = writer.change.map(|h| h.to_string());
-            let key = (writer.actor.clone(), change.clone());
+            let at = registered.received_at(&writer.actor, change.as_deref());
+            let key = (writer.actor.clone(), at);
             let verdict = match verdicts.get(&key) {
                 Some(v) => v.clone(),
                 None => {
@@ -93,7 +97,7 @@ pub fn violations(
                         conn,
                         &registered,
                         &writer.actor,
-                        change.as_deref(),
+                        at,
                         cell_unit.as_deref(),
                         &tree,
                         owner.as_deref(),
@@ -149,6 +153,20 @@ struct Registered {
     received: HashMap<String, NaiveDateTime>,
 }
 
+impl Registered {
+    /// When `change` of `actor` reached the server: its own arrival time, else when the actor
+    /// was first seen; `None` for an actor that was never registered.
+    fn received_at(&self, actor: &str, change: Option<&str>) -> Option<NaiveDateTime> {
+        let (_, _, first_seen) = self.actors.get(actor)?;
+        Some(
+            change
+                .and_then(|h| self.received.get(h))
+                .copied()
+                .unwrap_or(*first_seen),
+        )
+    }
+}
+
 fn actors_of(conn: &mut DbConnection, doc_id: &str) -> Result<Registered, AuditError> {
     type ActorRow = (String, String, Option<String>, NaiveDateTime);
     let (rows, received): (Vec<ActorRow>, Vec<(String, NaiveDateTime)>) = with_conn!(conn, |c| {
@@ -181,16 +199,17 @@ fn actors_of(conn: &mut DbConnection, doc_id: &str) -> Result<Registered, AuditE
     })
 }
 
+/// What `actor` could write with the roles its user held at `at` (when its change arrived).
 fn judge(
     conn: &mut DbConnection,
     registered: &Registered,
     actor: &str,
-    change: Option<&str>,
+    at: Option<NaiveDateTime>,
     cell_unit: Option<&str>,
     tree: &crate::org::OrgTree,
     doc_owner: Option<&str>,
 ) -> Result<Verdict, AuditError> {
-    let Some((device_id, user_id, first_seen)) = registered.actors.get(actor) else {
+    let (Some((device_id, user_id, _)), Some(at)) = (registered.actors.get(actor), at) else {
         return Ok(Verdict {
             device_id: None,
             user_id: None,
@@ -208,10 +227,7 @@ fn judge(
             committee: false,
         },
         (Some(user), Some(unit)) => {
-            let at = change
-                .and_then(|h| registered.received.get(h))
-                .unwrap_or(first_seen);
-            let roles: Vec<_> = roles_of_user_at(conn, user, *at)?
+            let roles: Vec<_> = roles_of_user_at(conn, user, at)?
                 .iter()
                 .map(|h| h.grant())
                 .collect();
