@@ -2,7 +2,7 @@
 //! connection's outbound queue to the socket), run together; when either ends, both do.
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use actix_ws::{
     AggregatedMessage, AggregatedMessageStream, CloseCode, CloseReason, ProtocolError, Session,
@@ -259,12 +259,19 @@ async fn write(mut inbox: Inbox, metrics: &Metrics, mut session: Session) -> End
     }
 }
 
+/// How long a close frame may wait for room in a socket whose peer is not reading.
+const CLOSE_FRAME_WAIT: Duration = Duration::from_secs(1);
+
 async fn stop_now(stop: Stop, session: Session) -> End {
     match stop {
         Stop::Drop => End::Dropped,
         Stop::Close(why) => {
-            let _ = session.close(Some(reason(CloseCode::Policy, why))).await;
-            End::ClosedByServer
+            let close = session.close(Some(reason(CloseCode::Policy, why)));
+            match tokio::time::timeout(CLOSE_FRAME_WAIT, close).await {
+                Ok(_) => End::ClosedByServer,
+                // The peer stopped reading as well: drop the socket without the frame.
+                Err(_) => End::Dropped,
+            }
         }
     }
 }
