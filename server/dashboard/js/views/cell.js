@@ -6,7 +6,7 @@ import * as api from "../api.js";
 import { h } from "../dom.js";
 import { t, num } from "../i18n.js";
 import { lineChart } from "../charts.js";
-import { heatCell } from "./home.js";
+import { heatCell, monthHeads } from "./home.js";
 
 /// The year's months in one heatmap row: the regular meeting's level, or why there is none.
 function monthsRow(y, regular) {
@@ -18,7 +18,7 @@ function monthsRow(y, regular) {
   });
   return h("div", { class: "scroll" }, h("table", { class: "heatmap", id: "months" },
     h("caption", {}, t("monthsTitle")),
-    h("thead", {}, h("tr", {}, Array.from({ length: 12 }, (_, i) => h("th", { scope: "col" }, h("abbr", { title: `${t("month")} ${i + 1}` }, t("monthShort", { m: i + 1 })))))),
+    h("thead", {}, h("tr", {}, monthHeads())),
     h("tbody", {}, h("tr", { "data-cell": y.cell_id }, months.map((m) => heatCell(row, m, y.year))))));
 }
 

@@ -60,13 +60,17 @@ export function heatCell(row, m, year) {
   return h("td", { class: `heat ${cls}${m.locked ? " locked" : ""}`, "data-state": m.state, "data-level": m.level || "" }, content);
 }
 
+/// The twelve month column headers of a heatmap.
+export function monthHeads() {
+  return Array.from({ length: 12 }, (_, i) => h("th", { scope: "col" }, h("abbr", { title: `${t("month")} ${i + 1}` }, t("monthShort", { m: i + 1 }))));
+}
+
 export function heatmap(grid, unitName) {
   const year = grid.year;
   return h("div", {}, h("p", { class: "note", "aria-hidden": "true" }, t("heatmapCaption", { unit: unitName, year })), h("div", { class: "scroll" },
     h("table", { class: "heatmap", id: "heatmap" },
       h("caption", {}, t("heatmapCaption", { unit: unitName, year })),
-      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("cell")),
-        Array.from({ length: 12 }, (_, i) => h("th", { scope: "col" }, h("abbr", { title: `${t("month")} ${i + 1}` }, t("monthShort", { m: i + 1 })))))),
+      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("cell")), monthHeads())),
       h("tbody", {}, grid.rows.map((row) =>
         h("tr", { "data-cell": row.cell_id },
           h("th", { scope: "row" }, h("a", { href: `#/cell/${encodeURIComponent(row.cell_id)}/${year}` }, row.cell_name)),
