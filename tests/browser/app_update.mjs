@@ -23,8 +23,12 @@ const nextVersion = (sw) => {
 const server = http.createServer((req, res) => {
   const isSw = new URL(req.url, base).pathname === "/app/sw.js";
   const headers = { ...req.headers };
+  delete headers.connection;
   if (isSw) { delete headers["if-none-match"]; delete headers["if-modified-since"]; headers["accept-encoding"] = "identity"; }
-  const up = http.request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers }, (r) => {
+  // A fresh upstream connection per request: Node's keep-alive agent may reuse a socket the
+  // server has just closed as idle, and the request then fails (a 502 here) for no reason of
+  // the app's.
+  const up = http.request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers, agent: false }, (r) => {
     if (!(isSw && proxy.version === 2 && r.statusCode === 200)) {
       res.writeHead(r.statusCode, r.headers);
       r.pipe(res);
@@ -59,6 +63,12 @@ server.on("upgrade", (req, socket, head) => {
 await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
 const origin = `http://127.0.0.1:${server.address().port}`;
 
+/** The registration's workers and their states: what an update is waiting for. */
+const workers = (page) => page.evaluate(async () => {
+  const r = await navigator.serviceWorker.getRegistration();
+  const state = (w) => w?.state ?? null;
+  return { installing: state(r?.installing), waiting: state(r?.waiting), active: state(r?.active), controlled: navigator.serviceWorker.controller !== null };
+});
 const appCaches = (page) => page.evaluate(async () => (await caches.keys()).filter((k) => k.startsWith("chibo-app-")).sort());
 
 try {
@@ -103,12 +113,26 @@ try {
     proxy.version = 2;
     await context.setOffline(false);
     await page.evaluate(() => window.dispatchEvent(new Event("online")));
-    await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()).update());
+    // As a browser does on its next update check: an install that failed (a shell file could not
+    // be fetched just after the network came back) leaves no installing or waiting worker, and is
+    // tried again; a stuck install or activation is reported with the workers' states.
+    const checkForUpdate = () => page.evaluate(async () => (await navigator.serviceWorker.getRegistration()).update().then(() => "", (e) => String(e)));
+    const updateErrors = [];
+    const firstError = await checkForUpdate();
+    if (firstError) updateErrors.push(firstError);
     let cachesAfter = [];
-    for (let i = 0; ; i++) {
+    let retries = 0;
+    for (let i = 1; ; i++) {
       cachesAfter = await appCaches(page);
       if (cachesAfter.length === 1 && cachesAfter[0].endsWith("-next")) break;
-      if (i > 300) throw new Error(`the new version did not activate: caches ${JSON.stringify(cachesAfter)}`);
+      const sw = await workers(page);
+      if (i > 600) throw new Error(`the new version did not activate in 60 s: caches ${JSON.stringify(cachesAfter)}, workers ${JSON.stringify(sw)}, update retries ${retries}, update errors ${JSON.stringify(updateErrors)}`);
+      if (i % 20 === 0 && !sw.installing && !sw.waiting && retries < 5) {
+        retries += 1;
+        console.error(`no new worker installing or waiting after ${i / 10} s (workers ${JSON.stringify(sw)}): checking for the update again`);
+        const error = await checkForUpdate();
+        if (error) updateErrors.push(error);
+      }
       await page.waitForTimeout(100);
     }
     // Open the app again: the new version's worker serves it.
