@@ -10,6 +10,7 @@ mod ratings;
 mod ratings_access;
 mod review;
 mod session;
+mod units;
 
 use actix_web::web;
 
@@ -17,7 +18,8 @@ use actix_web::web;
 /// `/api/v1/session` (POST log in, DELETE log out), `/api/v1/me`, the meeting audit
 /// `/api/v1/meetings/{doc_id}/history` and `/api/v1/meetings/{doc_id}/at?heads=`, the field
 /// app's `/api/v1/genesis/meeting` and `/api/v1/cells/{code}/members`, the WebSocket `/sync`, the
-/// ratings API and the field app itself under `/app/`.
+/// committees the caller may read (`/api/v1/units`), the ratings API and the field app itself
+/// under `/app/`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz))
@@ -43,6 +45,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/api/v1/cells/{code}/members",
             web::get().to(app_api::cell_members),
         )
+        .route("/api/v1/units", web::get().to(units::units))
         .route("/sync", web::get().to(crate::ws::sync_socket))
         .configure(ratings::configure)
         .configure(review::configure)

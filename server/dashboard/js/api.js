@@ -32,6 +32,7 @@ export const logout = () => api("/api/v1/session", { method: "DELETE" }).catch((
 export const me = () => api("/api/v1/me");
 const q = (params) =>
   new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined && v !== "")).toString();
+export const units = (as_of) => api(`/api/v1/units?${q({ as_of })}`);
 export const grid = (committee, year) => api(`/api/v1/ratings/grid?${q({ committee, year })}`);
 export const stats = (committee, year) => api(`/api/v1/ratings/stats?${q({ committee, year, by: "month" })}`);
 export const rollup = (committee, year) => api(`/api/v1/ratings/rollup?${q({ committee, year })}`);

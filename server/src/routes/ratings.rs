@@ -49,12 +49,7 @@ struct Params {
 
 impl Params {
     fn as_of(&self) -> Result<NaiveDate, ApiError> {
-        match &self.as_of {
-            None => Ok((Utc::now() + Duration::hours(7)).date_naive()),
-            Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
-                ApiError::BadRequest(format!("`as_of` must be YYYY-MM-DD, got `{d}`"))
-            }),
-        }
+        parse_as_of(self.as_of.as_deref())
     }
 
     fn year(&self) -> Result<i64, ApiError> {
@@ -85,6 +80,15 @@ fn check_year(year: i64) -> Result<i64, ApiError> {
         Ok(year)
     } else {
         Err(ApiError::BadRequest(format!("`year` out of range: {year}")))
+    }
+}
+
+/// An `as_of` query parameter (`YYYY-MM-DD`); today in Vietnam (UTC+7) when absent.
+pub(super) fn parse_as_of(value: Option<&str>) -> Result<NaiveDate, ApiError> {
+    match value {
+        None => Ok((Utc::now() + Duration::hours(7)).date_naive()),
+        Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d")
+            .map_err(|_| ApiError::BadRequest(format!("`as_of` must be YYYY-MM-DD, got `{d}`"))),
     }
 }
 

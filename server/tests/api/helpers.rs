@@ -105,6 +105,38 @@ impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{path}", self.port)
     }
+
+    /// `GET path` with `token` as the bearer credential: the status and the JSON body.
+    pub async fn get_json_as(&self, token: &str, path: &str) -> (u16, serde_json::Value) {
+        let response = self
+            .client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap())
+    }
+}
+
+/// A calendar day.
+pub fn day(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+/// A unit named `Đơn vị {code}` for `create_unit`.
+pub fn new_unit(
+    code: &str,
+    kind: server::org::UnitKind,
+    parent: Option<&str>,
+) -> server::org::units::NewUnit {
+    server::org::units::NewUnit {
+        code: code.into(),
+        kind,
+        name: format!("Đơn vị {code}"),
+        parent_code: parent.map(Into::into),
+    }
 }
 
 /// A meeting-like document edited `edits` times, one change per edit.

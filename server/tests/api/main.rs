@@ -23,3 +23,4 @@ mod review_api;
 mod startup;
 mod store;
 mod tls;
+mod units_api;

@@ -22,15 +22,9 @@ on_both_backends!(
 );
 
 async fn get_json(app: &crate::helpers::TestApp, token: &str, path: &str) -> serde_json::Value {
-    let response = app
-        .client
-        .get(app.url(path))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200, "{path}");
-    response.json().await.unwrap()
+    let (status, body) = app.get_json_as(token, path).await;
+    assert_eq!(status, 200, "{path}");
+    body
 }
 
 async fn the_json_views_answer_from_the_projection(backend: Backend) {

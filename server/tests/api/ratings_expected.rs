@@ -2,31 +2,17 @@
 //! but without a meeting shows as missing; before it was founded, after it was dissolved and
 //! after it moved to another committee it is not expected.
 
-use chrono::NaiveDate;
 use server::org::UnitKind;
-use server::org::units::{NewUnit, close_unit, create_unit, move_unit, rename_unit};
+use server::org::units::{close_unit, create_unit, move_unit, rename_unit};
 use server::ratings::RatingsConfig;
 use server::ratings::expected::{ExpectedCells, TreeCells};
 use server::ratings::queries::{self, MonthState, grid};
 use sync_core::rubric::{Level, MonthDue};
 
-use crate::helpers::{Backend, TestDb};
+use crate::helpers::{Backend, TestDb, day, new_unit};
 use crate::on_both_backends;
 
 on_both_backends!(cells_are_expected_only_in_the_months_they_are_under_the_committee_in_the_tree,);
-
-fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap()
-}
-
-fn unit(code: &str, kind: UnitKind, parent: Option<&str>) -> NewUnit {
-    NewUnit {
-        code: code.into(),
-        kind,
-        name: format!("Đơn vị {code}"),
-        parent_code: parent.map(Into::into),
-    }
-}
 
 async fn cells_are_expected_only_in_the_months_they_are_under_the_committee_in_the_tree(
     backend: Backend,
@@ -35,26 +21,36 @@ async fn cells_are_expected_only_in_the_months_they_are_under_the_committee_in_t
     let mut conn = db.pool().get().unwrap();
     let c = &mut conn;
     let old = day(2025, 7, 1);
-    create_unit(c, &unit("tinh", UnitKind::DangBoTinh, None), old).unwrap();
+    create_unit(c, &new_unit("tinh", UnitKind::DangBoTinh, None), old).unwrap();
     for committee in ["du-a", "du-b"] {
-        create_unit(c, &unit(committee, UnitKind::DangUy, Some("tinh")), old).unwrap();
+        create_unit(c, &new_unit(committee, UnitKind::DangUy, Some("tinh")), old).unwrap();
     }
     // Always there; founded mid-April; dissolved mid-June; moved to du-b on 1 August;
     // dissolved the year before; and a committee-level unit (not a cell).
-    create_unit(c, &unit("cb-always", UnitKind::ChiBo, Some("du-a")), old).unwrap();
     create_unit(
         c,
-        &unit("cb-new", UnitKind::ChiBo, Some("du-a")),
+        &new_unit("cb-always", UnitKind::ChiBo, Some("du-a")),
+        old,
+    )
+    .unwrap();
+    create_unit(
+        c,
+        &new_unit("cb-new", UnitKind::ChiBo, Some("du-a")),
         day(2026, 4, 10),
     )
     .unwrap();
-    create_unit(c, &unit("cb-gone", UnitKind::ChiBo, Some("du-a")), old).unwrap();
+    create_unit(c, &new_unit("cb-gone", UnitKind::ChiBo, Some("du-a")), old).unwrap();
     close_unit(c, "cb-gone", day(2026, 6, 15)).unwrap();
-    create_unit(c, &unit("cb-moved", UnitKind::ChiBo, Some("du-a")), old).unwrap();
+    create_unit(c, &new_unit("cb-moved", UnitKind::ChiBo, Some("du-a")), old).unwrap();
     move_unit(c, "cb-moved", Some("du-b"), day(2026, 8, 1)).unwrap();
-    create_unit(c, &unit("cb-old", UnitKind::ChiBo, Some("du-a")), old).unwrap();
+    create_unit(c, &new_unit("cb-old", UnitKind::ChiBo, Some("du-a")), old).unwrap();
     close_unit(c, "cb-old", day(2025, 12, 1)).unwrap();
-    create_unit(c, &unit("dbbp", UnitKind::DangBoBoPhan, Some("du-a")), old).unwrap();
+    create_unit(
+        c,
+        &new_unit("dbbp", UnitKind::DangBoBoPhan, Some("du-a")),
+        old,
+    )
+    .unwrap();
     rename_unit(c, "cb-always", "Chi bộ Mới Tên", day(2026, 9, 1)).unwrap();
 
     let cells = TreeCells.cells(c, Some("du-a"), 2026).unwrap();

@@ -21,15 +21,9 @@ on_both_backends!(
 const COMMITTEE: &str = "du-gia-vien";
 
 async fn get(app: &TestApp, token: &str, path: &str) -> Value {
-    let response = app
-        .client
-        .get(app.url(path))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200, "{path}");
-    response.json().await.unwrap()
+    let (status, body) = app.get_json_as(token, path).await;
+    assert_eq!(status, 200, "{path}");
+    body
 }
 
 async fn post_review(app: &TestApp, token: &str, doc_id: &str, body: Value) -> (u16, Value) {

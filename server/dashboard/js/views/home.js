@@ -9,19 +9,16 @@ import { session } from "../main.js";
 
 const SHORT = { tot: "T", kha: "K", trung_binh: "TB", kem: "Kém" };
 
-/// The units the user may pick: their own and the committees found under them.
+/// The committees the user may read, as the tree stood at the end of `year` (today for this
+/// year), with their depth below the highest one; the user's own units when they read none.
 export async function unitChoices(year) {
-  const own = (session.me?.units || []).map((u) => ({ code: u.code, name: u.name }));
-  const found = new Map(own.map((u) => [u.code, u.name]));
-  for (const u of own) {
-    try {
-      const r = await api.rollup(u.code, year);
-      for (const c of r.cells) if (!found.has(c.committee_id)) found.set(c.committee_id, c.committee_id);
-    } catch {
-      /* a unit without ratings adds nothing */
-    }
+  const asOf = year < currentYear() ? `${year}-12-31` : undefined;
+  const r = await api.units(asOf).catch(() => ({ units: [] }));
+  if (r.units.length) {
+    const top = Math.min(...r.units.map((u) => u.depth));
+    return r.units.map((u) => ({ code: u.code, name: u.name, depth: u.depth - top }));
   }
-  return [...found].map(([code, name]) => ({ code, name }));
+  return (session.me?.units || []).map((u) => ({ code: u.code, name: u.name, depth: 0 }));
 }
 
 export function currentYear() {
@@ -30,7 +27,7 @@ export function currentYear() {
 
 export function filters(units, unit, year, target) {
   const unitSel = h("select", { id: "unit", name: "unit" },
-    units.map((u) => h("option", { value: u.code, selected: u.code === unit }, u.name === u.code ? u.code : `${u.name}`)));
+    units.map((u) => h("option", { value: u.code, selected: u.code === unit }, `${"\u00a0\u00a0\u00a0".repeat(u.depth || 0)}${u.name}`)));
   const years = [0, 1, 2].map((d) => currentYear() - d);
   const yearSel = h("select", { id: "year", name: "year" }, years.map((y) => h("option", { value: y, selected: y === Number(year) }, y)));
   const form = h("form", { class: "filters", role: "search" },
