@@ -37,7 +37,7 @@ pub use model::{
 };
 pub use presets::{preset, presets};
 pub use rollup::{
-    MissingMonth, MonthDue, MonthEntry, RollupRule, YearRollup, YearRule, rollup_year,
+    MissingMonth, MonthDue, MonthEntry, RollupNote, RollupRule, YearRollup, YearRule, rollup_year,
     rollup_year_due,
 };
 pub use score::{CapApplied, CriterionScore, GateFailure, GroupScore, Score, ScoreProblem, score};

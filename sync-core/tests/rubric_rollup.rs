@@ -227,3 +227,37 @@ fn the_roll_up_serialises_with_level_codes() {
     assert_eq!(json["counts"]["tot"], 12);
     assert_eq!(json["rubric"], "phu-tho-2019@1");
 }
+
+#[test]
+fn each_reason_is_also_given_as_data_a_client_can_word_in_its_own_language() {
+    // Eleven Tốt months, August missing (counts as Kém), December still to come.
+    let mut levels = [Some(Tot); 12];
+    levels[7] = None;
+    levels[11] = None;
+    let y = rollup_year_due(&hd42(), &year(levels), |m| {
+        if m == 12 {
+            MonthDue::Future
+        } else {
+            MonthDue::Due
+        }
+    });
+    assert_eq!(y.notes.len(), y.reasons.len());
+    for (note, reason) in y.notes.iter().zip(&y.reasons) {
+        assert_eq!(&note.english(), reason);
+    }
+    let json = serde_json::to_value(&y.notes).unwrap();
+    assert_eq!(json[0]["kind"], "below", "{json}");
+    assert_eq!(json[0]["level"], "tot");
+    assert_eq!(json[0]["months"][0]["period"], "2024-08");
+    assert_eq!(json[0]["months"][0]["counted_as"], "kem");
+    let last = &json[json.as_array().unwrap().len() - 1];
+    assert_eq!(last["kind"], "provisional");
+    assert_eq!(last["months"], serde_json::json!(["2024-12"]));
+    assert!(
+        json.as_array()
+            .unwrap()
+            .iter()
+            .any(|n| ["holds", "otherwise", "too_few"].contains(&n["kind"].as_str().unwrap())),
+        "{json}"
+    );
+}

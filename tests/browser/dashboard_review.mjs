@@ -38,6 +38,7 @@ try {
   const states = await page.$$eval("#heatmap td.heat", (tds) => [...new Set(tds.map((td) => td.dataset.state))].sort());
   const charts = await page.$$eval("svg.chart", (svgs) => svgs.length);
   const exportLinks = await page.$$eval(".exports a", (as) => as.map((a) => a.getAttribute("href")));
+  const units = await page.$$eval("#unit option", (os) => os.map((o) => ({ code: o.value, name: o.textContent.trim() })));
   await page.screenshot({ path: `${shots}/dashboard-heatmap-desktop.png`, fullPage: true });
 
   // Drill down: a cell's year, then one of its meetings.
@@ -47,6 +48,7 @@ try {
   await page.click("#heatmap tbody tr th a");
   await page.waitForSelector("#meetings tbody tr");
   const cellMonths = await monthStates("#months td.heat");
+  const rollupNotes = await page.$$eval("#rollup-notes li", (lis) => lis.map((li) => ({ kind: li.dataset.kind, text: li.textContent })));
   await page.waitForSelector("svg.line-chart path.series.self");
   await page.screenshot({ path: `${shots}/dashboard-cell-year.png`, fullPage: true });
   await page.click("#meetings tbody tr th a");
@@ -105,7 +107,7 @@ try {
   await phone.page.screenshot({ path: `${shots}/dashboard-heatmap-360.png`, fullPage: true });
   await phone.context.close();
 
-  result({ rows, states, charts, exportLinks, cellName, heatRow, cellMonths, scoreRows, queued, docId, awarded, before, after, official, englishTitle, overflow });
+  result({ rows, units, states, charts, exportLinks, cellName, heatRow, cellMonths, rollupNotes, scoreRows, queued, docId, awarded, before, after, official, englishTitle, overflow });
 } catch (e) {
   console.error(e);
   process.exitCode = 1;

@@ -17,6 +17,12 @@ async fn a_committee_member_sees_the_heatmap_drills_down_and_confirms_a_meeting_
     let out = run_script("dashboard_review.mjs", server.port, &[]).await;
 
     assert!(out["rows"].as_u64().unwrap_or(0) > 0, "{out}");
+    // The unit filter names the committees the member may read (from `/api/v1/units`).
+    assert_eq!(
+        out["units"],
+        serde_json::json!([{ "code": "du-hoa-lu", "name": "Đảng ủy phường Hoa Lư" }]),
+        "{out}"
+    );
     let states: Vec<&str> = out["states"]
         .as_array()
         .expect("states")
@@ -31,6 +37,22 @@ async fn a_committee_member_sees_the_heatmap_drills_down_and_confirms_a_meeting_
         "the cell's year shows its months as its heatmap row does"
     );
     assert_eq!(out["cellMonths"].as_array().map(Vec::len), Some(12));
+    // The year's level comes with its reasons, worded in Vietnamese from the API's notes.
+    let notes = out["rollupNotes"].as_array().expect("rollupNotes");
+    assert!(!notes.is_empty(), "{out}");
+    for note in notes {
+        let text = note["text"].as_str().unwrap_or_default();
+        assert!(!text.is_empty() && text != note["kind"], "{note}");
+        for english in ["month", "every", "needs", "holds", "provisional"] {
+            assert!(!text.contains(english), "English left in {note}");
+        }
+        if note["kind"] == "provisional" {
+            assert!(
+                text.starts_with("Tạm tính, các tháng chưa đến: tháng "),
+                "{note}"
+            );
+        }
+    }
     assert!(out["scoreRows"].as_u64().unwrap_or(0) > 0);
     assert!(out["queued"].as_u64().unwrap_or(0) > 0);
     assert_eq!(out["before"]["state"], "unconfirmed", "{out}");

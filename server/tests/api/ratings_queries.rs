@@ -193,6 +193,30 @@ async fn the_year_rolls_up_by_the_rubric_with_a_missing_month_counting_against_i
         "a struggling cell holds no thematic meeting"
     );
     assert_eq!(year.quarters.len(), 4);
+    // A cell's meetings within a month are in the order they were held, not by id.
+    let busy = queries::cell_year(
+        &mut conn,
+        &KnownCells,
+        "du-hoa-lu-cb01",
+        2026,
+        demo_today(),
+        &config,
+    )
+    .unwrap();
+    let order: Vec<(String, bool, Option<String>)> = busy
+        .meetings
+        .iter()
+        .map(|m| (m.period.clone(), m.held_on.is_none(), m.held_on.clone()))
+        .collect();
+    let mut by_day = order.clone();
+    by_day.sort();
+    assert_eq!(order, by_day);
+    assert!(
+        busy.meetings
+            .windows(2)
+            .any(|w| w[0].period == w[1].period && w[0].held_on != w[1].held_on),
+        "a month with two meetings held on different days"
+    );
 }
 
 async fn members_are_flagged_for_long_excused_runs_and_three_unexcused_months(backend: Backend) {

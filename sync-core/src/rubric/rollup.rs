@@ -159,8 +159,10 @@ pub struct YearRollup {
     pub months: Vec<MonthEntry>,
     /// Counted months per level.
     pub counts: BTreeMap<Level, u32>,
-    /// How each rule was decided, best level first.
+    /// How each rule was decided, best level first, in English (the same as `notes`).
     pub reasons: Vec<String>,
+    /// How each rule was decided, best level first, as data a client words in its language.
+    pub notes: Vec<RollupNote>,
     /// Periods that were malformed, of another year or repeated (ignored).
     pub problems: Vec<String>,
     /// Whether months of the year are still to come ([`MonthDue::Future`] without a level): the
@@ -191,6 +193,7 @@ pub fn rollup_year_due<S: AsRef<str>>(
         months: Vec::new(),
         counts: BTreeMap::new(),
         reasons: Vec::new(),
+        notes: Vec::new(),
         problems: Vec::new(),
         provisional: false,
     };
@@ -253,17 +256,14 @@ pub fn rollup_year_due<S: AsRef<str>>(
     };
     let (not_expected, future) = (left_out(MonthDue::NotExpected), left_out(MonthDue::Future));
     if !not_expected.is_empty() {
-        out.reasons.push(format!(
-            "left out, the cell was not under the committee: {}",
-            not_expected.join(", ")
-        ));
+        out.notes.push(RollupNote::NotExpected {
+            months: not_expected,
+        });
     }
     if !future.is_empty() {
-        out.reasons.push(format!(
-            "provisional, months still to come: {}",
-            future.join(", ")
-        ));
+        out.notes.push(RollupNote::Provisional { months: future });
     }
+    out.reasons = out.notes.iter().map(RollupNote::english).collect();
     out
 }
 
@@ -285,22 +285,107 @@ fn describe(m: &MonthEntry) -> String {
     }
 }
 
+/// One step of the roll-up's decision, as data: clients word it in their own language
+/// ([`RollupNote::english`] is the English wording of [`YearRollup::reasons`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RollupNote {
+    /// Not `level`: every counted month must be at least `floor`; these are below.
+    Below {
+        /// The level ruled out.
+        level: Level,
+        /// The floor of its rule.
+        floor: Level,
+        /// The months below it (a missing month with the level it counts as).
+        months: Vec<MonthEntry>,
+    },
+    /// Not `level`: it needs `need` months at `count_level` or better; the year has `have`.
+    TooFew {
+        /// The level ruled out.
+        level: Level,
+        /// Months needed.
+        need: u32,
+        /// The level they must reach.
+        count_level: Level,
+        /// Months that do.
+        have: u32,
+    },
+    /// Every condition of `level`'s rule holds: the year's level.
+    Holds {
+        /// The year's level.
+        level: Level,
+    },
+    /// No rule holds: the rubric's `otherwise` level.
+    Otherwise {
+        /// The year's level.
+        level: Level,
+    },
+    /// Months left out: the cell was not under the committee then.
+    NotExpected {
+        /// `YYYY-MM`.
+        months: Vec<String>,
+    },
+    /// Months still to come: the level is that of the months so far.
+    Provisional {
+        /// `YYYY-MM`.
+        months: Vec<String>,
+    },
+}
+
+impl RollupNote {
+    /// The note in English.
+    pub fn english(&self) -> String {
+        let months = |ms: &[String]| ms.join(", ");
+        match self {
+            RollupNote::Below {
+                level,
+                floor,
+                months,
+            } => format!(
+                "not {}: every month must be ≥ {}; below: {}",
+                level.label(),
+                floor.label(),
+                months.iter().map(describe).collect::<Vec<_>>().join(", ")
+            ),
+            RollupNote::TooFew {
+                level,
+                need,
+                count_level,
+                have,
+            } => format!(
+                "not {}: needs ≥ {need} months ≥ {}, has {have}",
+                level.label(),
+                count_level.label()
+            ),
+            RollupNote::Holds { level } => format!("{}: every condition holds", level.label()),
+            RollupNote::Otherwise { level } => format!("no rule holds: {}", level.label()),
+            RollupNote::NotExpected { months: m } => format!(
+                "left out, the cell was not under the committee: {}",
+                months(m)
+            ),
+            RollupNote::Provisional { months: m } => {
+                format!("provisional, months still to come: {}", months(m))
+            }
+        }
+    }
+}
+
 fn decide(rule: &RollupRule, out: &mut YearRollup) {
     for r in &rule.rules {
         let name = r.level.label();
         if let Some(floor) = r.all_at_least {
-            let below: Vec<String> = out
+            let below: Vec<MonthEntry> = out
                 .months
                 .iter()
                 .filter(|m| m.counted_as.is_some_and(|l| l < floor))
-                .map(describe)
+                .cloned()
                 .collect();
             if !below.is_empty() {
-                out.reasons.push(format!(
-                    "not {name}: every month must be ≥ {}; below: {}",
-                    floor.label(),
-                    below.join(", ")
-                ));
+                out.notes.push(RollupNote::Below {
+                    level: r.level,
+                    floor,
+                    months: below,
+                });
                 continue;
             }
         }
@@ -318,21 +403,22 @@ fn decide(rule: &RollupRule, out: &mut YearRollup) {
                 return;
             };
             if have < usize::try_from(need).unwrap_or(usize::MAX) {
-                out.reasons.push(format!(
-                    "not {name}: needs ≥ {need} months ≥ {}, has {have}",
-                    count_level.label()
-                ));
+                out.notes.push(RollupNote::TooFew {
+                    level: r.level,
+                    need,
+                    count_level,
+                    have: u32::try_from(have).unwrap_or(u32::MAX),
+                });
                 continue;
             }
         }
-        out.reasons.push(format!("{name}: every condition holds"));
+        out.notes.push(RollupNote::Holds { level: r.level });
         out.level = Some(r.level);
         return;
     }
     match rule.otherwise {
         Some(level) => {
-            out.reasons
-                .push(format!("no rule holds: {}", level.label()));
+            out.notes.push(RollupNote::Otherwise { level });
             out.level = Some(level);
         }
         None => {

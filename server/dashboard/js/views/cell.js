@@ -22,6 +22,34 @@ function monthsRow(y, regular) {
     h("tbody", {}, h("tr", { "data-cell": y.cell_id }, months.map((m) => heatCell(row, m, y.year))))));
 }
 
+/// A `YYYY-MM` period in words.
+function monthName(period) {
+  return t("monthOf", { m: Number(period.slice(5, 7)), y: period.slice(0, 4) });
+}
+
+/// One step of the roll-up's decision (the API's `rollup.notes`) in the page's language.
+export function noteText(n) {
+  const months = (ms) => ms.map(monthName).join(", ");
+  switch (n.kind) {
+    case "below":
+      return t("noteBelow", { level: t(n.level), floor: t(n.floor), months: n.months.map((m) => m.level
+        ? t("monthLevel", { month: monthName(m.period), level: t(m.level) })
+        : t("monthMissingAs", { month: monthName(m.period), level: t(m.counted_as) })).join(", ") });
+    case "too_few":
+      return t("noteTooFew", { level: t(n.level), need: n.need, count: t(n.count_level), have: n.have });
+    case "holds":
+      return t("noteHolds", { level: t(n.level) });
+    case "otherwise":
+      return t("noteOtherwise", { level: t(n.level) });
+    case "not_expected":
+      return t("noteNotExpected", { months: months(n.months) });
+    case "provisional":
+      return t("noteProvisional", { months: months(n.months) });
+    default:
+      return n.kind;
+  }
+}
+
 export async function cellView(cell, year) {
   const y = await api.cellYear(cell, year);
   const regular = (i) => y.meetings.find((m) => Number(m.period.slice(5, 7)) === i + 1 && ["thuong_ky", "ket_hop"].includes(m.meeting_type));
@@ -32,6 +60,10 @@ export async function cellView(cell, year) {
     h("h1", {}, t("cellYearTitle", { cell: y.cell_name, year: y.year })),
     h("p", { class: "year-level" }, `${t("yearLevel")}: `, h("strong", {}, level ? t(level) : t("undetermined")),
       y.rollup?.provisional ? ` (${t("provisional")})` : ""),
+    y.rollup?.notes?.length
+      ? h("details", { class: "why", id: "rollup-notes" }, h("summary", {}, t("rollupWhy")),
+        h("ul", {}, y.rollup.notes.map((n) => h("li", { "data-kind": n.kind }, noteText(n)))))
+      : null,
     monthsRow(y, regular),
     h("figure", { class: "card" }, h("figcaption", {}, t("trendTitle")),
       lineChart(t("trendTitle"), [

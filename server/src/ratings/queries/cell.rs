@@ -87,7 +87,14 @@ pub fn cell_year(
             .inner_join(s::table.on(s::doc_id.eq(f::doc_id)))
             .filter(f::cell_id.eq(cell_id))
             .filter(f::year.eq(year))
-            .order((f::period.asc(), f::doc_id.asc()))
+            // Within a month, by the day held (else the scheduled day), then by id.
+            .order((
+                f::period.asc(),
+                f::held_on.is_null().asc(),
+                f::held_on.asc(),
+                f::scheduled_date.asc(),
+                f::doc_id.asc(),
+            ))
             .select((
                 f::cell_name,
                 (
