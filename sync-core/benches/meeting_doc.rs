@@ -201,6 +201,10 @@ fn bench(c: &mut Criterion) {
     c.bench_function("history5000/record", |b| {
         b.iter(|| black_box(big.record().unwrap()))
     });
+    // The server's authorship check walks every value's writers on each projection.
+    c.bench_function("history5000/field_authors", |b| {
+        b.iter(|| black_box(big.field_authors()))
+    });
 }
 
 criterion_group! {

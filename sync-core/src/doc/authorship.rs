@@ -158,26 +158,41 @@ fn is_empty(s: &ScalarValue) -> bool {
 }
 
 fn writer(doc: &AutoCommit, id: &ObjId) -> Writer {
-    let actor = match id {
-        ObjId::Id(_, actor, _) => actor.to_hex_string(),
-        ObjId::Root => String::new(),
-    };
     Writer {
-        actor,
+        actor: actor_hex(id),
         change: hash_of(doc, id),
     }
 }
 
-/// The distinct writers of the characters a text holds now, in order of first appearance.
+/// The distinct writers of the characters a text holds now, in order of first appearance. Each
+/// character is its own operation: its change is looked up, but an actor is written out in hex
+/// only once per distinct (actor, change), not once per character.
 fn text_writers(doc: &AutoCommit, text: &ObjId) -> Vec<Writer> {
+    let mut seen: Vec<(usize, Option<ChangeHash>)> = Vec::new();
     let mut writers: Vec<Writer> = Vec::new();
     for item in doc.list_range(text, ..) {
-        let w = writer(doc, &item.id());
-        if !writers.contains(&w) {
-            writers.push(w);
+        let id = item.id();
+        let actor = match &id {
+            ObjId::Id(_, _, index) => *index,
+            ObjId::Root => usize::MAX,
+        };
+        let key = (actor, hash_of(doc, &id));
+        if !seen.contains(&key) {
+            seen.push(key);
+            writers.push(Writer {
+                actor: actor_hex(&id),
+                change: key.1,
+            });
         }
     }
     writers
+}
+
+fn actor_hex(id: &ObjId) -> String {
+    match id {
+        ObjId::Id(_, actor, _) => actor.to_hex_string(),
+        ObjId::Root => String::new(),
+    }
 }
 
 fn hash_of(doc: &AutoCommit, id: &ObjId) -> Option<ChangeHash> {
