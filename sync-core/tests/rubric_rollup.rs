@@ -72,6 +72,13 @@ fn six_tot_fail_the_tot_count_and_the_unset_kha_count_leaves_the_year_undetermin
         why.starts_with("undetermined: rule count not configured"),
         "{why}"
     );
+    // The same, as data: Khá's rule has no count; all twelve months are Khá or better.
+    let last = serde_json::to_value(y.notes.last().unwrap()).unwrap();
+    assert_eq!(
+        last,
+        serde_json::json!({"kind": "count_not_configured", "level": "kha", "count_level": "kha", "have": 12})
+    );
+    assert_eq!(y.notes.last().unwrap().english(), why);
 }
 
 #[test]

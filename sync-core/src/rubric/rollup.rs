@@ -310,6 +310,18 @@ pub enum RollupNote {
         /// Months that do.
         have: u32,
     },
+    /// The rubric gives no count for `level`'s rule (its source does not say how many months
+    /// at `count_level` it needs): the year is undetermined.
+    CountNotConfigured {
+        /// The level whose rule has no count.
+        level: Level,
+        /// The level its months must reach.
+        count_level: Level,
+        /// Months that do.
+        have: u32,
+    },
+    /// No rule holds and the rubric names no `otherwise` level: the year is undetermined.
+    NoLevel,
     /// Every condition of `level`'s rule holds: the year's level.
     Holds {
         /// The year's level.
@@ -357,6 +369,18 @@ impl RollupNote {
                 level.label(),
                 count_level.label()
             ),
+            RollupNote::CountNotConfigured {
+                level,
+                count_level,
+                have,
+            } => format!(
+                "undetermined: rule count not configured ({} needs ? months ≥ {}; this year has {have})",
+                level.label(),
+                count_level.label()
+            ),
+            RollupNote::NoLevel => {
+                "undetermined: no rule holds and no `otherwise` level is configured".to_owned()
+            }
             RollupNote::Holds { level } => format!("{}: every condition holds", level.label()),
             RollupNote::Otherwise { level } => format!("no rule holds: {}", level.label()),
             RollupNote::NotExpected { months: m } => format!(
@@ -372,7 +396,6 @@ impl RollupNote {
 
 fn decide(rule: &RollupRule, out: &mut YearRollup) {
     for r in &rule.rules {
-        let name = r.level.label();
         if let Some(floor) = r.all_at_least {
             let below: Vec<MonthEntry> = out
                 .months
@@ -396,10 +419,13 @@ fn decide(rule: &RollupRule, out: &mut YearRollup) {
                 .filter(|m| m.counted_as.is_some_and(|l| l >= count_level))
                 .count();
             let Some(need) = r.at_least_count else {
-                out.undetermined = Some(format!(
-                    "undetermined: rule count not configured ({name} needs ? months ≥ {}; this year has {have})",
-                    count_level.label()
-                ));
+                let note = RollupNote::CountNotConfigured {
+                    level: r.level,
+                    count_level,
+                    have: u32::try_from(have).unwrap_or(u32::MAX),
+                };
+                out.undetermined = Some(note.english());
+                out.notes.push(note);
                 return;
             };
             if have < usize::try_from(need).unwrap_or(usize::MAX) {
@@ -422,9 +448,8 @@ fn decide(rule: &RollupRule, out: &mut YearRollup) {
             out.level = Some(level);
         }
         None => {
-            out.undetermined = Some(
-                "undetermined: no rule holds and no `otherwise` level is configured".to_owned(),
-            );
+            out.undetermined = Some(RollupNote::NoLevel.english());
+            out.notes.push(RollupNote::NoLevel);
         }
     }
 }

@@ -37,6 +37,10 @@ export function noteText(n) {
         : t("monthMissingAs", { month: monthName(m.period), level: t(m.counted_as) })).join(", ") });
     case "too_few":
       return t("noteTooFew", { level: t(n.level), need: n.need, count: t(n.count_level), have: n.have });
+    case "count_not_configured":
+      return t("noteCountNotConfigured", { level: t(n.level), count: t(n.count_level), have: n.have });
+    case "no_level":
+      return t("noteNoLevel");
     case "holds":
       return t("noteHolds", { level: t(n.level) });
     case "otherwise":
@@ -61,7 +65,7 @@ export async function cellView(cell, year) {
     h("p", { class: "year-level" }, `${t("yearLevel")}: `, h("strong", {}, level ? t(level) : t("undetermined")),
       y.rollup?.provisional ? ` (${t("provisional")})` : ""),
     y.rollup?.notes?.length
-      ? h("details", { class: "why", id: "rollup-notes" }, h("summary", {}, t("rollupWhy")),
+      ? h("details", { class: "why", id: "rollup-notes", open: true }, h("summary", {}, t("rollupWhy")),
         h("ul", {}, y.rollup.notes.map((n) => h("li", { "data-kind": n.kind }, noteText(n)))))
       : null,
     monthsRow(y, regular),
