@@ -26,6 +26,7 @@ mod level;
 mod model;
 mod presets;
 mod rollup;
+mod rollup_note;
 mod score;
 mod share;
 

@@ -8,6 +8,7 @@ use actix_web::web;
 use crate::auth::AuthenticatedDevice;
 use crate::db::run_blocking;
 use crate::error::ApiError;
+use crate::org::access::{Access, AccessSnapshot};
 use crate::store::Store;
 use crate::ws::HubHandle;
 
@@ -20,6 +21,11 @@ pub enum ReadScope {
     Everything,
     /// One meeting document.
     Meeting(String),
+}
+
+/// Whether `device_id` may read the ratings of the unit `code` (a cell or a committee).
+pub fn reads_unit(snapshot: &AccessSnapshot, device_id: &str, code: &str) -> bool {
+    snapshot.decision(device_id, code).access > Access::Denied
 }
 
 /// `Ok` when `device` may read `scope`, else `ApiError::NotFound`.
@@ -36,9 +42,7 @@ pub async fn authorize(
         access.refresh_device(conn, &device_id)?;
         let snapshot = access.snapshot();
         Ok::<bool, anyhow::Error>(match &scope {
-            ReadScope::Unit(code) => {
-                snapshot.decision(&device_id, code).access > crate::org::access::Access::Denied
-            }
+            ReadScope::Unit(code) => reads_unit(&snapshot, &device_id, code),
             ReadScope::Everything => snapshot.reads_whole_tree(&device_id),
             ReadScope::Meeting(doc_id) => crate::audit::may_read(conn, access, &device_id, doc_id)?,
         })

@@ -11,13 +11,13 @@ use serde::{Deserialize, Serialize};
 use crate::auth::AuthenticatedDevice;
 use crate::db::run_blocking;
 use crate::error::ApiError;
-use crate::org::access::Access;
 use crate::org::units::tree_as_of;
 use crate::org::{OrgTree, UnitKind};
 use crate::store::Store;
 use crate::ws::HubHandle;
 
 use super::ratings::parse_as_of;
+use super::ratings_access::reads_unit;
 
 #[derive(Debug, Deserialize)]
 pub struct UnitsQuery {
@@ -61,7 +61,7 @@ pub async fn units(
         let snapshot = access.snapshot();
         let tree = tree_as_of(conn, as_of)?;
         Ok::<_, anyhow::Error>(readable_committees(&tree, |code| {
-            snapshot.decision(&device_id, code).access > Access::Denied
+            reads_unit(&snapshot, &device_id, code)
         }))
     })
     .await
