@@ -5,6 +5,7 @@
 //! - [`units`]: creating, renaming, moving, merging, splitting and closing units in the database;
 //!   every change adds a version from a date and closes the previous one, never rewriting the
 //!   past. [`units::tree_as_of`] loads an [`OrgTree`].
+//! - [`cell_types`]: each cell's type (residential, agency, …), for its agenda template.
 //! - [`people`]: members (`ho`/`ten_dem`/`ten`, party status) and their cell over time.
 //! - [`table`]: reading CSV/XLSX (UTF-8 only, legacy encodings refused naming the row) and
 //!   writing CSV (UTF-8 with BOM) or XLSX.
@@ -17,6 +18,7 @@
 //! name.
 
 pub mod access;
+pub mod cell_types;
 pub mod import;
 pub mod people;
 pub mod roster;

@@ -43,8 +43,8 @@ use std::path::Path;
 
 pub use example::EXAMPLE_TOML;
 pub use sections::{
-    CompactionSettings, DatabaseSettings, LogFormat, MetricsSettings, ServerSettings, SyncSettings,
-    TelemetrySettings,
+    CompactionSettings, DatabaseSettings, LogFormat, MetricsSettings, RosterSettings,
+    ServerSettings, SyncSettings, TelemetrySettings,
 };
 
 /// All settings of the server.
@@ -59,6 +59,8 @@ pub struct Settings {
     pub sync: SyncSettings,
     /// Background compaction.
     pub compaction: CompactionSettings,
+    /// The cells' roster documents.
+    pub rosters: RosterSettings,
     /// Logging.
     pub telemetry: TelemetrySettings,
     /// Metrics.

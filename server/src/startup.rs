@@ -2,8 +2,9 @@
 //!
 //! [`Application::build`] opens the database (running migrations), binds the listener itself
 //! (so port 0 works in tests and [`Application::port`] is known before serving), sets up TLS
-//! and starts the background compactor; [`Application::run_until_stopped`] serves until a
-//! shutdown signal (SIGINT/SIGTERM, or [`ServerHandle::stop`]) and then stops the compactor.
+//! and starts the background compactor and the roster publisher
+//! ([`roster_publisher`](crate::ws::roster_publisher)); [`Application::run_until_stopped`] serves
+//! until a shutdown signal (SIGINT/SIGTERM, or [`ServerHandle::stop`]) and then stops them.
 
 mod tls;
 
@@ -30,7 +31,7 @@ use crate::settings::Settings;
 use crate::store::Store;
 use crate::store::compactor::{CompactorConfig, spawn_compactor};
 use crate::telemetry::RedactedRootSpan;
-use crate::ws::{CommitListener, Hub, HubConfig};
+use crate::ws::{CommitListener, Hub, HubConfig, roster_publisher};
 
 /// A built, not yet running server.
 pub struct Application {
@@ -42,6 +43,7 @@ pub struct Application {
     accounts: Accounts,
     hub: Hub,
     compactor: Option<(watch::Sender<bool>, JoinHandle<()>)>,
+    rosters: Option<(watch::Sender<bool>, JoinHandle<()>)>,
 }
 
 impl Application {
@@ -91,6 +93,12 @@ impl Application {
             Some(on_commit),
         )?;
         let hub_data = web::Data::new(hub.handle());
+        let rosters = settings.rosters.publish.then(|| {
+            let (stop, stopped) = watch::channel(false);
+            let every = Duration::from_secs(settings.rosters.interval_secs.max(1));
+            let task = roster_publisher::spawn(hub.handle(), store.clone(), every, stopped);
+            (stop, task)
+        });
 
         let addrs = settings.bind_addrs()?;
         let listener = TcpListener::bind(addrs.as_slice())
@@ -156,6 +164,7 @@ impl Application {
             accounts,
             hub,
             compactor,
+            rosters,
         })
     }
 
@@ -194,6 +203,10 @@ impl Application {
     /// and stops the compactor after the round it is in.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let result = self.server.await;
+        if let Some((stop, task)) = self.rosters {
+            let _ = stop.send(true);
+            let _ = task.await;
+        }
         self.hub.shutdown().await;
         if let Some((stop, task)) = self.compactor {
             let _ = stop.send(true);

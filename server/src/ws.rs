@@ -21,6 +21,7 @@ mod hub;
 pub mod local_peer;
 mod outbox;
 pub mod revocation;
+pub mod roster_publisher;
 mod storage;
 
 pub use committer::CommitListener;

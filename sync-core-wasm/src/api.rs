@@ -2,7 +2,7 @@
 //! returns a value or an error message.
 
 use serde::Serialize;
-use sync_core::doc_id::{DocumentId, MEETING_NAMESPACE};
+use sync_core::doc_id::{DocumentId, MEETING_NAMESPACE, ROSTER_NAMESPACE};
 use sync_core::record::{MeetingRecord, MeetingType};
 use sync_core::rubric::{self, Rubric, Score};
 use sync_core::validate::{self, Problem};
@@ -95,6 +95,12 @@ pub fn regular_meeting_id(cell: &str, period: &str) -> String {
         MeetingType::ThuongKy.code()
     );
     DocumentId::derive(MEETING_NAMESPACE, &name).to_string()
+}
+
+/// The automerge-repo document id of `cell`'s roster: `DocumentId::derive("chibo/roster/v1",
+/// "<cell>")` over the normalised code, as `RosterDoc::genesis` derives it.
+pub fn roster_id(cell: &str) -> String {
+    DocumentId::derive(ROSTER_NAMESPACE, &sync_core::text::normalize(cell)).to_string()
 }
 
 #[cfg(test)]

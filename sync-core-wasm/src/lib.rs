@@ -58,6 +58,20 @@ pub fn regular_meeting_id(cell: &str, period: &str) -> String {
     api::regular_meeting_id(cell, period)
 }
 
+/// The automerge-repo document id of `cell`'s roster (the members the server keeps there).
+#[wasm_bindgen(js_name = rosterId)]
+pub fn roster_id(cell: &str) -> String {
+    api::roster_id(cell)
+}
+
+/// The agenda items (JSON array of `{id, title, part, done}`) a new regular meeting of a cell of
+/// `cell_type` starts from (`thon_to_dan_pho`, `co_quan`, …; unknown or empty: the common one).
+#[wasm_bindgen(js_name = agendaTemplate)]
+pub fn agenda_template(cell_type: &str) -> String {
+    let cell_type = sync_core::record::CellType::parse(cell_type).unwrap_or_default();
+    to_json(Ok(sync_core::record::agenda_template(cell_type)))
+}
+
 fn to_json<T: serde::Serialize>(value: Result<T, String>) -> String {
     match value.and_then(|v| serde_json::to_string(&v).map_err(|e| e.to_string())) {
         Ok(text) => text,

@@ -10,12 +10,14 @@
 //! Strings are plain `String`s here. In the document, prose is Automerge `Text` and identifiers,
 //! enums and times are scalar strings; both read back as `String`.
 
+mod agenda_template;
 mod derived;
 mod items;
 mod normalize;
 mod people;
 mod score;
 
+pub use agenda_template::{CellType, agenda_template};
 pub use derived::AttendanceSummary;
 pub use items::{
     AgendaItem, AgendaPart, BriefedDocument, Contribution, Criticism, CriticismKind, FollowUp,

@@ -25,8 +25,8 @@ export async function phone(browser) {
 
 export const ready = (page) => page.waitForSelector("body[data-ready='1']", { timeout: 30000 });
 
-/** Logs in through the form and waits until the service worker controls the page and every
- * month of the list has been looked up (so those documents are on the device). */
+/** Logs in through the form and waits until the service worker controls the page, every month
+ * of the list has been looked up and the cell's roster has arrived (so they are on the device). */
 export async function loginOnline(page, user = "bithu.hoalu1", password = "demo-bithu-hoalu1", origin = base) {
   await page.goto(`${origin}/app/`);
   await ready(page);
@@ -38,9 +38,14 @@ export async function loginOnline(page, user = "bithu.hoalu1", password = "demo-
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30000 });
   for (let i = 0; ; i++) {
     const cached = await page.evaluate(async () => (await (await caches.open("chibo-data-v1")).keys()).length);
-    const members = await page.evaluate(() => Object.keys(localStorage).some((k) => k.startsWith("members:")));
-    if (cached >= 3 && members) break;
-    if (i > 300) throw new Error("the genesis of the coming months was not cached");
+    // The cell's roster document (the server publishes it shortly after it starts).
+    const roster = await page.evaluate(() => {
+      const { repo, core, session } = window.chibo;
+      const handle = repo?.handles[core.rosterId(session.me.cell.code)];
+      return Boolean(handle?.isReady() && Object.keys(handle.doc()?.members ?? {}).length);
+    });
+    if (cached >= 3 && roster) break;
+    if (i > 600) throw new Error(`not on the phone after 60 s: ${cached < 3 ? "the coming months' genesis" : "the cell's roster"}`);
     await page.waitForTimeout(100);
   }
 }

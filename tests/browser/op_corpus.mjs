@@ -19,10 +19,11 @@ await run(async (browser) => {
     for (const f of files) {
       const g = await fetchGenesis(f.cell, f.period);
       const wasmId = core.regularMeetingId(f.cell, f.period);
+      const rosterWasmId = core.rosterId(f.cell);
       let doc = Automerge.load(g.bytes);
       const resaved = Automerge.save(doc);
       for (const op of f.ops) doc = Automerge.change(doc, (d) => applyOp(d, op));
-      res.push({ name: f.name, serverId: g.docId, wasmId, genesis: b64(g.bytes), genesisResaved: b64(resaved), doc: b64(Automerge.save(doc)), record: toRecord(doc) });
+      res.push({ name: f.name, serverId: g.docId, wasmId, rosterWasmId, genesis: b64(g.bytes), genesisResaved: b64(resaved), doc: b64(Automerge.save(doc)), record: toRecord(doc) });
     }
     return res;
   }, corpus);

@@ -56,6 +56,21 @@ await run(async (browser) => {
     await a.page.waitForTimeout(100);
   }
   if (canon(ra) !== canon(rb)) throw new Error("the two phones did not converge");
+  // Both typed into the resolution: its words merged, and both phones ask for it to be read
+  // again (no other text was edited on both). Phone A taps "read it"; phone B edits the text
+  // instead, an edit made with both in view, which ends it too.
+  for (const p of [a, b]) await p.page.waitForSelector(".merged[data-merged='resolution']", { timeout: 10000 });
+  const mergedShown = await a.page.$$eval(".merged", (els) => els.map((e) => e.dataset.merged));
+  await a.page.screenshot({ path: `${shots}/2-merged-text-a.png`, fullPage: true });
+  await a.page.click(".merged[data-merged='resolution'] button");
+  await a.page.waitForSelector(".merged", { state: "detached", timeout: 5000 });
+  const readAgain = `${await b.page.$eval("textarea[data-field='resolution']", (e) => e.value)} Đã đọc lại.`;
+  await b.page.fill("textarea[data-field='resolution']", readAgain);
+  await b.page.press("textarea[data-field='resolution']", "Tab");
+  await b.page.waitForSelector(".merged", { state: "detached", timeout: 5000 });
+  await waitSent(b.page, 30000);
+  await a.page.waitForFunction((text) => document.querySelector("textarea[data-field='resolution']")?.value === text, readAgain, { timeout: 20000 });
+  if (await a.page.$(".merged")) throw new Error("phone A shows the merged text again after B's edit");
   const path = `selfScore.awarded.${criterion}`;
   const entry = `attendance.${members[2]}`;
   for (const p of [a, b]) for (const x of [path, entry]) await p.page.waitForSelector(`.conflict[data-path='${x}']`, { timeout: 10000 });
@@ -89,5 +104,5 @@ await run(async (browser) => {
   }
   if (canon(picked) !== canon(rb)) throw new Error("the two phones did not converge after the pick");
   const docId = await a.page.$eval("#meeting", (e) => e.dataset.docId);
-  result({ docId, record: ra, members, criterion, choices, shown, saved, picked });
+  result({ docId, record: ra, members, criterion, choices, shown, saved, picked, mergedShown });
 });

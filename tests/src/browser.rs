@@ -63,7 +63,8 @@ pub async fn demo_server(ratings: Ratings) -> (TestDb, TestServer) {
     })
     .await
     .expect("seed task");
-    let server = TestServer::start(&db, |_| {}).await;
+    // The field app prefills new meetings from the cells' roster documents.
+    let server = TestServer::start(&db, |s| s.rosters.publish = true).await;
     (db, server)
 }
 

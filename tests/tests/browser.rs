@@ -9,7 +9,7 @@ use std::time::Duration;
 use e2e::browser::{ONE_BROWSER_AT_A_TIME, Ratings, demo_server, repo_root, run_script};
 use e2e::server::TestServer;
 use serde_json::Value;
-use sync_core::doc::MeetingDoc;
+use sync_core::doc::{MeetingDoc, RosterDoc};
 use sync_core::record::{AttendanceStatus, MeetingRecord, ReviewStatus};
 use sync_core::rubric;
 
@@ -87,6 +87,28 @@ async fn a_meeting_made_offline_reaches_the_server_and_scores_as_the_server_does
         "the server has exactly what the phone had"
     );
     assert!(stored.attendance.len() >= 2 && !stored.contributions.is_empty());
+    // The roster was prefilled offline from the cell's roster document, which the server keeps
+    // equal to the members on record: every member, under their member code and name.
+    let on_record = {
+        let mut conn = server.store.pool().get().expect("a connection");
+        let today = chrono::Utc::now().date_naive();
+        server::org::people::members_of(&mut conn, "du-hoa-lu-cb01", today).expect("members")
+    };
+    assert!(!on_record.is_empty());
+    // A residential cell's agenda template, from sync-core through the wasm.
+    assert_eq!(
+        stored.agenda,
+        sync_core::record::agenda_template(sync_core::record::CellType::ThonToDanPho)
+    );
+    for member in &on_record {
+        let entry = stored.roster.get(&member.person.member_code);
+        assert_eq!(
+            entry.map(|e| e.full_name.as_str()),
+            Some(member.person.name.full().as_str()),
+            "{} is on the new meeting's roster",
+            member.person.member_code
+        );
+    }
     assert_eq!(stored.tasks.len(), 1);
     // (3) the score the app showed and computed equals the server's for the same record.
     let expected = server_score(&stored);
@@ -156,6 +178,14 @@ async fn the_apps_edit_functions_and_sync_cores_typed_ops_give_the_same_records(
         let period = spec["period"].as_str().expect("period");
         let (id, genesis) = MeetingDoc::regular_genesis(cell, period).expect("genesis");
         assert_eq!(file["wasmId"], id.to_string(), "{name}: wasm id == Rust id");
+        assert_eq!(
+            file["rosterWasmId"],
+            RosterDoc::genesis(cell)
+                .expect("roster genesis")
+                .0
+                .to_string(),
+            "{name}: the roster's wasm id == Rust id"
+        );
         assert_eq!(
             file["serverId"],
             id.to_string(),
@@ -233,6 +263,11 @@ async fn two_phones_editing_one_meeting_offline_converge_and_see_the_conflicting
     let members: Vec<String> = serde_json::from_value(out["members"].clone()).expect("members");
     assert!(merged.resolution.contains("máy A") && merged.resolution.contains("máy B"));
     assert_eq!(
+        out["mergedShown"],
+        serde_json::json!(["resolution"]),
+        "only the text both phones typed into is to be read again"
+    );
+    assert_eq!(
         merged.attendance[&members[0]].status,
         AttendanceStatus::VangCoLyDo
     );
@@ -305,6 +340,10 @@ async fn two_phones_editing_one_meeting_offline_converge_and_see_the_conflicting
         AttendanceStatus::Mien
     );
     assert!(picked.resolution.contains("máy A") && picked.resolution.contains("máy B"));
+    assert!(
+        picked.resolution.ends_with("Đã đọc lại."),
+        "phone B's edit after the merge"
+    );
     let on_server = e2e::server::eventually(
         "the picked values on the server",
         Duration::from_secs(10),

@@ -5,7 +5,7 @@ import { IndexedDBStorageAdapter } from "@automerge/automerge-repo-storage-index
 import { WebSocketClientAdapter } from "@automerge/automerge-repo-network-websocket";
 import * as core from "./wasm/core.js";
 import { applyOp, toRecord } from "./edit.js";
-import { conflicts as findConflicts, pick } from "./conflicts.js";
+import { conflicts as findConflicts, pick, textMerges } from "./conflicts.js";
 
 const BASE = import.meta.env.BASE_URL; // "/app/"
 export const api = (path) => new URL(path, location.origin).toString();
@@ -23,10 +23,25 @@ export async function login(username, password) {
     body: JSON.stringify({ username, password, device_name: `Field app ${navigator.platform || ""}`.trim() }),
   });
   if (!res.ok) throw new Error(`login ${res.status}`);
-  const me = await (await fetch(api("/api/v1/me"), { credentials: "same-origin" })).json();
-  const cell = me.units?.find((u) => me.roles?.some((r) => r.unit_id === u.id)) ?? me.units?.[0];
-  session.me = { user: me.user, cell: cell ? { code: cell.code, name: cell.name, path: cell.path } : null };
+  session.me = meOf(await (await fetch(api("/api/v1/me"), { credentials: "same-origin" })).json());
   return session.me;
+}
+
+/** What the app keeps of `/api/v1/me`: the user and their cell (code, name, path, type). */
+function meOf(me) {
+  const cell = me.units?.find((u) => me.roles?.some((r) => r.unit_id === u.id)) ?? me.units?.[0];
+  return { user: me.user, cell: cell ? { code: cell.code, name: cell.name, path: cell.path, cellType: cell.cell_type ?? "" } : null };
+}
+
+/** While online, takes what the server now says of the user's cell (its name, place in the tree
+ * and type may have changed since the login); the same cell only, else nothing changes. */
+export async function refreshMe() {
+  try {
+    const res = await fetch(api("/api/v1/me"), { credentials: "same-origin" });
+    if (!res.ok) return;
+    const fresh = meOf(await res.json());
+    if (fresh.cell && fresh.cell.code === session.me?.cell?.code) session.me = fresh;
+  } catch { /* offline */ }
 }
 
 /** The one repo of the page. */
@@ -171,12 +186,25 @@ export async function prefetchGenesis(cell) {
   for (const p of periods().slice(0, 3)) { try { await fetchGenesis(cell, p); } catch { /* offline */ } }
 }
 
-/** Keeps the cell's members (for rosters of new meetings) on the device while online. */
-export async function prefetchMembers(cell) {
-  try {
-    const res = await fetch(api(`/api/v1/cells/${encodeURIComponent(cell)}/members`), { credentials: "same-origin" });
-    if (res.ok) localStorage.setItem(`members:${cell}`, JSON.stringify(await res.json()));
-  } catch { /* offline: keep the last list */ }
+/** Follows the cell's roster document (the members on record, which the server keeps there)
+ * so it is on this phone for offline use and later changes arrive. The server writes it shortly
+ * after it starts, so while online a missing roster is asked for again a few times. */
+export async function followRoster(cell) {
+  const docId = core.rosterId(cell);
+  for (let i = 0; i < 6; i++) {
+    const handle = await lookup(docId).catch(() => null);
+    if (handle?.isReady()) return handle;
+    if (!navigator.onLine) return null;
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
+  return null;
+}
+
+/** The cell's members from its roster document on this phone (`[]` if it never arrived). */
+export async function rosterMembers(cell) {
+  const handle = await lookup(core.rosterId(cell)).catch(() => null);
+  const members = (handle?.isReady() && handle.doc()?.members) || {};
+  return Object.entries(members).map(([memberId, m]) => ({ memberId, fullName: String(m.fullName ?? ""), category: String(m.category ?? "") }));
 }
 
 /** The meeting of `period` if this device (or the server) has it, else null. */
@@ -187,7 +215,8 @@ export async function findMeeting(cell, period) {
 
 /** Starts the regular meeting of `period`: imports the deterministic genesis under the derived
  * id when `repo.find` says it is not there (never re-import over stored history), then prefills
- * it from last month (roster, chair, follow-ups of its tasks) and the agenda template. */
+ * it from the cell's roster document, last month (chair, follow-ups of its tasks, what the cell
+ * decided about its roster) and the agenda template of the cell's type. */
 export async function startMeeting(cell, period) {
   const docId = core.regularMeetingId(cell, period);
   const existing = await lookup(docId);
@@ -196,31 +225,19 @@ export async function startMeeting(cell, period) {
   if (genesis.docId !== docId) throw new Error(`genesis id ${genesis.docId} differs from ${docId}`);
   const handle = repo.import(genesis.bytes, { docId });
   const prev = await findMeeting(cell, previousPeriod(period)).catch(() => null);
-  const members = JSON.parse(localStorage.getItem(`members:${cell}`) || "[]");
+  const members = await rosterMembers(cell);
   edit(handle, ...prefillOps(prev ? toRecord(prev.doc()) : null, session.me?.cell, members));
   return handle;
 }
-
-const AGENDA = [
-  ["a1", "mo_dau", "Tuyên bố lý do, giới thiệu đại biểu, thông qua chương trình"],
-  ["a2", "noi_dung", "Đánh giá kết quả thực hiện nhiệm vụ tháng trước"],
-  ["a3", "noi_dung", "Phương hướng, nhiệm vụ tháng tới"],
-  ["a4", "noi_dung", "Thảo luận, phát biểu ý kiến"],
-  ["a5", "ket_thuc", "Thông qua biên bản, kết luận, bế mạc"],
-];
 
 /** The template ops of a new regular meeting. */
 export function prefillOps(prev, cell, members = []) {
   const ops = [];
   if (cell?.name) ops.push({ op: "replaceText", field: "cellName", value: cell.name });
   if (cell?.path?.length) ops.push({ op: "setOrgPathSnapshot", entries: cell.path.map((p) => ({ unitId: p.code ?? p.id ?? "", name: p.name ?? "" })) });
-  for (const [id, part, title] of AGENDA) ops.push({ op: "addAgendaItem", item: { id, part, title, done: false } });
-  const prevRoster = Object.entries(prev?.roster ?? {});
-  if (prevRoster.length) {
-    for (const [memberId, e] of prevRoster) ops.push({ op: "setRosterEntry", memberId, fullName: e.fullName, category: e.category });
-  } else {
-    for (const m of members) ops.push({ op: "setRosterEntry", memberId: m.memberId, fullName: m.fullName, category: m.category });
-  }
+  // The agenda template of the cell's type, from sync-core (`record::agenda_template`).
+  for (const item of JSON.parse(core.agendaTemplate(cell?.cellType ?? ""))) ops.push({ op: "addAgendaItem", item });
+  for (const entry of rosterOps(prev?.roster ?? {}, members)) ops.push({ op: "setRosterEntry", ...entry });
   if (prev) {
     for (const k of ["chairMemberId", "chairRole", "recorderMemberId"]) if (prev[k]) ops.push({ op: "setScalar", field: k, value: prev[k] });
     if (prev.location) ops.push({ op: "replaceText", field: "location", value: prev.location });
@@ -231,11 +248,51 @@ export function prefillOps(prev, cell, members = []) {
   return ops;
 }
 
+/** Categories the cell decides (not on record on the server): kept from last month. */
+const CELL_DECIDED = new Set(["mien_sinh_hoat", "dac_biet"]);
+
+/** A new meeting's roster: the members on record (the roster document), each in last month's
+ * category when the cell had exempted them, plus last month's temporarily attached members
+ * (sinh hoạt tạm thời: on another cell's record). Without a roster document on this phone,
+ * last month's roster as it was. */
+export function rosterOps(prevRoster, members) {
+  const carried = Object.entries(prevRoster).map(([memberId, e]) => ({ memberId, fullName: String(e.fullName ?? ""), category: String(e.category ?? "") }));
+  if (!members.length) return carried;
+  const onRecord = new Set(members.map((m) => m.memberId));
+  return [
+    ...members.map((m) => {
+      const before = prevRoster[m.memberId]?.category;
+      return { ...m, category: CELL_DECIDED.has(before) ? before : m.category };
+    }),
+    ...carried.filter((e) => !onRecord.has(e.memberId) && e.category === "sinh_hoat_tam_thoi"),
+  ];
+}
+
 /** Every conflict of the document (the set of sync-core's `MeetingDoc::conflicts()`), each value
  * with its Automerge actor and whether this phone wrote it (names: `knownAuthors`). */
 export function conflictsOf(doc) {
   const me = Automerge.getActorId(doc);
   return findConflicts(doc).map((c) => ({ ...c, values: c.values.map((v) => ({ ...v, mine: v.actor === me })) }));
+}
+
+const mergeTrackers = new Map(); // docId -> textMerges() of that document
+const merged = new WeakMap(); // document version -> its merged texts
+
+/** The text fields of the meeting whose words two phones merged (see `textMerges`), by path;
+ * the ones this phone was told were read again are left out. Computed once per version. */
+export function mergedTextsOf(handle) {
+  const doc = handle.doc();
+  if (!mergeTrackers.has(handle.documentId)) mergeTrackers.set(handle.documentId, textMerges());
+  if (!merged.has(doc)) merged.set(doc, mergeTrackers.get(handle.documentId)(doc));
+  const read = readAgain(handle.documentId);
+  return new Map(merged.get(doc).filter((m) => read[m.path] !== m.key).map((m) => [m.path, m]));
+}
+
+const readAgain = (docId) => { try { return JSON.parse(localStorage.getItem(`readAgain:${docId}`) || "{}"); } catch { return {}; } };
+
+/** Remembers on this phone that the merged text was read again (until another merge). */
+export function markReadAgain(docId, m) {
+  localStorage.setItem(`readAgain:${docId}`, JSON.stringify({ ...readAgain(docId), [m.path]: m.key }));
 }
 
 /** The people behind a document's actors (hex actor id → `{displayName, deviceName}`), as the

@@ -24,6 +24,8 @@ const VI = {
   thisPhone: "Máy này", otherDevice: "Thiết bị khác", fixReturned: "Sửa và gửi lại",
   fixing: "Hãy sửa biên bản theo lý do trả lại, rồi bấm Gửi lại.", fixedReady: "Đã sửa. Bấm Gửi lại để gửi cấp ủy.",
   resubmit: "Gửi lại",
+  mergedText: "Hai máy đã sửa đoạn này cùng lúc và các chữ đã được ghép lại. Hãy đọc lại, sửa nếu cần.",
+  readAgain: "Đã đọc lại",
   co_mat: "Có mặt", vang_co_ly_do: "Vắng có lý do", vang_khong_ly_do: "Vắng không lý do", mien: "Miễn sinh hoạt",
 };
 const EN = {
@@ -50,6 +52,8 @@ const EN = {
   thisPhone: "This phone", otherDevice: "Another device", fixReturned: "Edit and resubmit",
   fixing: "Edit the minutes as the reason asks, then press Resubmit.", fixedReady: "Edited. Press Resubmit to send it to the committee.",
   resubmit: "Resubmit",
+  mergedText: "Two phones edited this text at the same time and their words were merged. Read it again and correct it if needed.",
+  readAgain: "Read it",
   co_mat: "Present", vang_co_ly_do: "Excused", vang_khong_ly_do: "Absent", mien: "Exempt",
 };
 const DICTS = { vi: VI, en: EN };

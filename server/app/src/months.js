@@ -23,7 +23,7 @@ export function renderMonths() {
   root().replaceChildren(header(me.cell?.name ?? t("title")), syncBar(), h("h2", {}, t("months")), list);
   const months = app.periods();
   for (const period of months) list.append(h("li", { "data-period": period }, h("span", { class: "period" }, period), h("span", { class: "st" }, "…")));
-  if (navigator.onLine) { app.prefetchGenesis(cell); app.prefetchMembers(cell); }
+  if (navigator.onLine) { app.prefetchGenesis(cell); app.followRoster(cell); app.refreshMe(); }
   const slot = (period) => list.querySelector(`li[data-period='${period}'] > :last-child`);
   let stop = null, stopped = false;
   (async () => {

@@ -44,7 +44,16 @@ const newId = (p) => `${p}-${Date.now().toString(36)}${Math.random().toString(36
 
 function textField(handle, label, field, value, multiline) {
   const attrs = { "data-field": field, onchange: (e) => app.edit(handle, { op: "replaceText", field, value: e.target.value }) };
-  return h("label", {}, label, multiline ? h("textarea", { ...attrs, rows: 3 }, s(value)) : h("input", { ...attrs, value: s(value) }));
+  const input = multiline ? h("textarea", { ...attrs, rows: 3 }, s(value)) : h("input", { ...attrs, value: s(value) });
+  return h("div", { class: "field" }, h("label", {}, label, input), mergedNotice(handle, field));
+}
+
+/** Asks for a text two phones edited at the same time to be read again (their words merged). */
+function mergedNotice(handle, field) {
+  const m = app.mergedTextsOf(handle).get(field);
+  if (!m) return null;
+  return h("div", { class: "merged", "data-merged": field }, h("p", {}, t("mergedText")),
+    h("button", { onclick: (e) => { app.markReadAgain(handle.documentId, m); e.target.closest(".merged").remove(); } }, t("readAgain")));
 }
 function scalarField(handle, label, field, value, type) {
   return h("label", {}, label, h("input", { type, "data-field": field, value: s(value),

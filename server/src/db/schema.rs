@@ -90,6 +90,7 @@ diesel::table! {
         code -> Text,
         kind -> Text,
         created_at -> Timestamp,
+        cell_type -> Nullable<Text>,
     }
 }
 

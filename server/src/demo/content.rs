@@ -8,7 +8,7 @@ use sync_core::record::{
     FollowUpStatus, OrgPathEntry, Task, Vote, VoteMethod,
 };
 
-use super::generator::{DemoCell, scalar, text};
+use super::generator::{DemoCell, member_code, scalar, text};
 use super::province::PROVINCE;
 
 /// Topics of thematic meetings, one per quarter.
@@ -87,11 +87,14 @@ pub(super) fn header(
         None => "Hội trường".to_owned(),
     };
     ops.push(text("location", &place));
-    ops.push(scalar("chairMemberId", "m01"));
+    ops.push(scalar("chairMemberId", member_code(&cell.id, 1)));
     ops.push(scalar("chairRole", "bi_thu"));
-    ops.push(scalar("recorderMemberId", "m02"));
+    ops.push(scalar("recorderMemberId", member_code(&cell.id, 2)));
     if rng.random_bool(q) {
-        ops.push(scalar("preparation.preparedByMemberId", "m01"));
+        ops.push(scalar(
+            "preparation.preparedByMemberId",
+            member_code(&cell.id, 1),
+        ));
         ops.push(scalar(
             "preparation.chiUyMeetingDate",
             format!("{period}-01"),
@@ -203,7 +206,7 @@ pub(super) fn content(
     if rng.random_bool(q) {
         let item = Criticism {
             id: "k1".into(),
-            member_id: "m03".into(),
+            member_id: member_code(&cell.id, 3),
             kind: CriticismKind::BieuDuong,
             note: "Hoàn thành tốt công tác vận động".into(),
         };
@@ -215,7 +218,7 @@ pub(super) fn content(
     ));
     let task = Task {
         id: "t1".into(),
-        assignee_member_id: "m03".into(),
+        assignee_member_id: member_code(&cell.id, 3),
         task: "Tổng vệ sinh môi trường khu dân cư".into(),
         due: format!("2026-{:02}-25", month.min(12)),
     };

@@ -7,7 +7,7 @@ use automerge::{ActorId, ChangeHash};
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use sync_core::doc::{MeetingDoc, MeetingOp};
 use sync_core::doc_id::DocumentId;
-use sync_core::record::{AttendanceStatus, MemberCategory};
+use sync_core::record::{AttendanceStatus, CellType, MemberCategory};
 
 use super::content::{content, header};
 use super::names::full_name;
@@ -56,6 +56,8 @@ pub struct DemoCell {
     pub secretary: String,
     /// Roster: (member id, full name, category).
     pub members: Vec<(String, String, MemberCategory)>,
+    /// Residential (a place's cells) or agency (the provincial agencies' committee).
+    pub cell_type: CellType,
 }
 
 /// One demo meeting document.
@@ -79,6 +81,12 @@ pub struct DemoMeeting {
     pub reviewed: bool,
 }
 
+/// The member code (party card number, the roster key) of the `i`th member of `cell_id`:
+/// `du-hoa-lu-cb01-m05`. Unique in the province, as the server's member list requires.
+pub fn member_code(cell_id: &str, i: usize) -> String {
+    format!("{cell_id}-m{i:02}")
+}
+
 /// The secretary's username of the `n`th cell of `committee` (`bithu.hoalu1`).
 pub(crate) fn secretary_of(committee: &Committee, n: usize) -> String {
     format!("bithu.{}{n}", committee.short)
@@ -97,6 +105,7 @@ pub fn demo_cells_at(scale: DemoScale) -> Vec<DemoCell> {
             } else {
                 rng.random_range(9..=24)
             };
+            let cell_id = format!("{}-cb{n:02}", committee.code);
             let members = (1..=size)
                 .map(|i| {
                     let category = match i {
@@ -104,7 +113,7 @@ pub fn demo_cells_at(scale: DemoScale) -> Vec<DemoCell> {
                         _ if i + 2 >= size => MemberCategory::DuBi,
                         _ => MemberCategory::ChinhThuc,
                     };
-                    (format!("m{i:02}"), full_name(&mut rng), category)
+                    (member_code(&cell_id, i), full_name(&mut rng), category)
                 })
                 .collect();
             let name = match committee.place {
@@ -117,7 +126,7 @@ pub fn demo_cells_at(scale: DemoScale) -> Vec<DemoCell> {
                 _ => 1,
             };
             cells.push(DemoCell {
-                id: format!("{}-cb{n:02}", committee.code),
+                id: cell_id,
                 name,
                 committee: (committee.code.to_owned(), committee.name.to_owned()),
                 quality,
@@ -125,6 +134,11 @@ pub fn demo_cells_at(scale: DemoScale) -> Vec<DemoCell> {
                 founded,
                 secretary: secretary_of(committee, n),
                 members,
+                cell_type: if big {
+                    CellType::CoQuan
+                } else {
+                    CellType::ThonToDanPho
+                },
             });
         }
     }
@@ -278,7 +292,9 @@ fn attendance<'a>(cell: &'a DemoCell, rng: &mut StdRng, ops: &mut Vec<MeetingOp>
                 AttendanceStatus::Mien,
                 "Miễn sinh hoạt theo quyết định của cấp ủy",
             )
-        } else if id == "m01" || id == "m02" || rng.random_bool(0.8 + 0.2 * cell.quality) {
+        } else if [1, 2].map(|i| member_code(&cell.id, i)).contains(id)
+            || rng.random_bool(0.8 + 0.2 * cell.quality)
+        {
             (AttendanceStatus::CoMat, "")
         } else if rng.random_bool(0.6 + 0.4 * cell.quality) {
             (

@@ -18,7 +18,10 @@ use crate::db::schema::{device_credentials as d, users as u};
 use crate::db::{DbConnection, with_conn};
 use crate::org::UnitKind;
 use crate::org::access::Role;
+use crate::org::people::{self, PartyStatus};
 use crate::org::units::{NewUnit, create_unit, unit_by_code};
+use sync_core::record::MemberCategory;
+use sync_core::text::PersonName;
 
 /// A demo login.
 #[derive(Debug, Clone)]
@@ -115,6 +118,7 @@ pub(crate) fn device_of(username: &str) -> String {
 pub fn seed_org(conn: &mut DbConnection, scale: DemoScale) -> anyhow::Result<()> {
     let cells = demo_cells_at(scale);
     seed_units(conn, &cells)?;
+    seed_members(conn, &cells)?;
     // (username, display name, role, unit)
     let mut accounts: Vec<(String, String, Role, String)> = vec![(
         "uyvien.tinh".into(),
@@ -143,6 +147,28 @@ pub fn seed_org(conn: &mut DbConnection, scale: DemoScale) -> anyhow::Result<()>
         roles::grant_role(conn, username, *role, unit)
             .with_context(|| format!("demo role of `{username}`"))?;
         register_device(conn, username)?;
+    }
+    Ok(())
+}
+
+/// The cells' types and members on record (people and their cell from the cell's founding),
+/// keyed by the same member codes as the minutes' rosters; skips members already there.
+fn seed_members(conn: &mut DbConnection, cells: &[DemoCell]) -> anyhow::Result<()> {
+    for cell in cells {
+        let (unit_id, _) =
+            unit_by_code(conn, &cell.id)?.with_context(|| format!("demo cell `{}`", cell.id))?;
+        crate::org::cell_types::set_cell_type(conn, &cell.id, Some(cell.cell_type))?;
+        for (code, name, category) in &cell.members {
+            if people::person_by_code(conn, code)?.is_some() {
+                continue;
+            }
+            let status = match category {
+                MemberCategory::DuBi => PartyStatus::DuBi,
+                _ => PartyStatus::ChinhThuc,
+            };
+            let person = people::create_person(conn, code, &PersonName::parse(name), status)?;
+            people::assign_cell(conn, &person.id, &unit_id, in_force_from(cell.founded))?;
+        }
     }
     Ok(())
 }

@@ -1,7 +1,9 @@
 //! Importing and exporting the organisation tree.
 //!
 //! A tree file has the columns `code`, `name`, `kind` and `parent_code` (empty for a root) and
-//! describes units as they are on the import date (`--as-of`, default today). Import first
+//! describes units as they are on the import date (`--as-of`, default today). An optional
+//! `cell_type` column gives a cell's type (its agenda template, see [`super::cell_types`]); types
+//! are not effective-dated, so they are set after the plan and are not part of it. Import first
 //! builds a [`Plan`] against the tree in force on that date; any problem (duplicate codes,
 //! unknown parents, cycles, names that collide after normalisation, legacy encodings) refuses
 //! the whole file, naming the rows. Applying the plan writes every change dated from the import
@@ -18,6 +20,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use diesel::Connection;
+use sync_core::record::CellType;
 
 use super::OrgError;
 use super::table::{Format, Table, write_table};
@@ -26,7 +29,7 @@ use super::units::{insert_unit, set_version, tree_as_of, unit_by_code};
 use crate::db::DbConnection;
 
 /// Header row of tree files.
-pub const TREE_HEADERS: [&str; 4] = ["code", "name", "kind", "parent_code"];
+pub const TREE_HEADERS: [&str; 5] = ["code", "name", "kind", "parent_code", "cell_type"];
 
 /// Every unit code ever created, with its kind.
 pub fn known_units(conn: &mut DbConnection) -> Result<HashMap<String, UnitKind>, OrgError> {
@@ -65,6 +68,11 @@ pub fn import_tree(
         let plan = plan_tree_import(conn, table, date)?;
         if !dry_run {
             apply(conn, &plan)?;
+            for row in parse_tree_rows(table)? {
+                if let Some(t) = row.cell_type {
+                    super::cell_types::set_cell_type(conn, &row.code, Some(t))?;
+                }
+            }
         }
         Ok(plan)
     })
@@ -131,13 +139,19 @@ pub fn export_tree(
     format: Format,
 ) -> Result<Vec<u8>, ImportError> {
     let tree = tree_as_of(conn, date)?;
-    let rows = tree_rows(&tree);
+    let types = super::cell_types::cell_types(conn)?;
+    let rows = tree_rows(&tree, &types);
     Ok(write_table(format, &TREE_HEADERS, &rows)?)
 }
 
-/// The rows of [`export_tree`].
-pub fn tree_rows(tree: &OrgTree) -> Vec<Vec<String>> {
-    fn visit(tree: &OrgTree, units: Vec<&super::TreeUnit>, out: &mut Vec<Vec<String>>) {
+/// The rows of [`export_tree`], with the cells' `types`.
+pub fn tree_rows(tree: &OrgTree, types: &HashMap<String, CellType>) -> Vec<Vec<String>> {
+    fn visit(
+        tree: &OrgTree,
+        types: &HashMap<String, CellType>,
+        units: Vec<&super::TreeUnit>,
+        out: &mut Vec<Vec<String>>,
+    ) {
         let mut units = units;
         units.sort_by(|a, b| {
             sync_core::text::compare_vi(&a.name, &b.name).then_with(|| a.code.cmp(&b.code))
@@ -154,11 +168,15 @@ pub fn tree_rows(tree: &OrgTree) -> Vec<Vec<String>> {
                 u.name.clone(),
                 u.kind.to_string(),
                 parent,
+                types
+                    .get(&u.code)
+                    .map(|t| t.code().to_owned())
+                    .unwrap_or_default(),
             ]);
-            visit(tree, tree.children(&u.id).collect(), out);
+            visit(tree, types, tree.children(&u.id).collect(), out);
         }
     }
     let mut out = Vec::new();
-    visit(tree, tree.roots().collect(), &mut out);
+    visit(tree, types, tree.roots().collect(), &mut out);
     out
 }

@@ -207,12 +207,24 @@ pub fn members_of(
     unit_code: &str,
     date: NaiveDate,
 ) -> Result<Vec<Member>, OrgError> {
-    type Row = (PersonRow, NaiveDate);
+    members_on(conn, date, Some(unit_code))
+}
+
+/// Every membership in force on `date`, all units at once (one query), in member-list order.
+pub fn all_members(conn: &mut DbConnection, date: NaiveDate) -> Result<Vec<Member>, OrgError> {
+    members_on(conn, date, None)
+}
+
+fn members_on(
+    conn: &mut DbConnection,
+    date: NaiveDate,
+    unit_code: Option<&str>,
+) -> Result<Vec<Member>, OrgError> {
+    type Row = (PersonRow, String, NaiveDate);
     let rows: Vec<Row> = with_conn!(conn, |c| {
-        m::table
+        let mut query = m::table
             .inner_join(p::table.on(p::id.eq(m::person_id)))
             .inner_join(u::table.on(u::id.eq(m::unit_id)))
-            .filter(u::code.eq(unit_code))
             .filter(m::valid_from.le(date))
             .filter(m::valid_to.is_null().or(m::valid_to.gt(date)))
             .select((
@@ -224,16 +236,21 @@ pub fn members_of(
                     p::ten,
                     p::party_status,
                 ),
+                u::code,
                 m::valid_from,
             ))
-            .load(c)?
+            .into_boxed();
+        if let Some(code) = unit_code {
+            query = query.filter(u::code.eq(code.to_owned()));
+        }
+        query.load(c)?
     });
     let mut members = rows
         .into_iter()
-        .map(|(row, since)| {
+        .map(|(row, unit_code, since)| {
             Ok(Member {
                 person: person(row)?,
-                unit_code: unit_code.to_owned(),
+                unit_code,
                 since,
             })
         })

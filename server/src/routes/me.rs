@@ -2,6 +2,7 @@
 
 use actix_web::{HttpResponse, web};
 use serde::Serialize;
+use sync_core::record::CellType;
 
 use crate::accounts::AccountsError;
 use crate::accounts::roles::{HeldRole, roles_of_user};
@@ -13,13 +14,16 @@ use crate::org::PathEntry;
 use crate::org::units::tree_as_of;
 use crate::store::Store;
 
-/// A unit the user holds a role on, with its path from the root as of today.
+/// A unit the user holds a role on, with its path from the root as of today and, for a cell,
+/// its type (which agenda template the field app starts its meetings from).
 #[derive(Debug, Serialize)]
 struct UnitView {
     id: String,
     code: String,
     name: String,
     path: Vec<PathEntry>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cell_type: Option<CellType>,
 }
 
 #[derive(Debug, Serialize)]
@@ -51,11 +55,16 @@ pub async fn me(
                 continue;
             }
             if let Some(unit) = tree.get(&role.unit_id) {
+                let cell_type = match unit.kind.is_cell() {
+                    true => Some(crate::org::cell_types::cell_type_of(conn, &unit.code)?),
+                    false => None,
+                };
                 units.push(UnitView {
                     id: unit.id.clone(),
                     code: unit.code.clone(),
                     name: unit.name.clone(),
                     path: tree.ancestor_path(&unit.id),
+                    cell_type,
                 });
             }
         }

@@ -198,7 +198,7 @@ async fn review(
     let scorer = device.user_id.clone().unwrap_or_default();
     let scores = request.superior_scores;
     let edit = move |doc: &mut MeetingDoc| apply(doc, action, &scores, reason, &scorer);
-    match edit_as(&hub, device.id(), id, REVIEW_TIMEOUT, edit).await {
+    match edit_as(&hub, device.id(), id, None, REVIEW_TIMEOUT, edit).await {
         Ok(()) => {}
         Err(LocalEditError::Refused(Refusal::Invalid(m))) => return Err(ApiError::BadRequest(m)),
         Err(LocalEditError::Refused(Refusal::WrongState(m))) => return Err(ApiError::Conflict(m)),

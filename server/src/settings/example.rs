@@ -34,6 +34,12 @@ interval_secs = 300
 min_chunks = 64
 docs_per_round = 100
 
+[rosters]
+# Mirror each cell's members on record into its roster document (the field app prefills a new
+# meeting's roster from it, offline); a roster import reaches phones within interval_secs.
+publish = true
+interval_secs = 60
+
 [telemetry]
 # "pretty" or "json"; RUST_LOG overrides filter.
 format = "pretty"

@@ -127,6 +127,25 @@ impl Default for CompactionSettings {
     }
 }
 
+/// The cells' roster documents, mirrored from the members on record.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RosterSettings {
+    /// Keep each cell's roster document equal to its members (for the field app).
+    pub publish: bool,
+    /// Seconds between rounds (a roster import shows on phones within this time).
+    pub interval_secs: u64,
+}
+
+impl Default for RosterSettings {
+    fn default() -> Self {
+        Self {
+            publish: true,
+            interval_secs: 60,
+        }
+    }
+}
+
 /// Log output format.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]

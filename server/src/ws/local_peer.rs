@@ -1,13 +1,13 @@
-//! [`edit_as`]: an in-process sync peer, so a request handler can edit a stored meeting as a
-//! device, through the hub, exactly as a phone does. The edit arrives as a sync message on a
+//! [`edit_as`]: an in-process sync peer, so the server can edit a stored document (a meeting, a
+//! cell's roster) as a device, through the hub, exactly as a phone does. The edit arrives as a sync message on a
 //! connection whose identity is the device, so the engine's access rule, the [`CellGuard`]
 //! (`super::guard`), the actor registration, the durable commit, the ratings projector and
 //! the push to every connected phone all happen on the same path as a synced change.
 
 use std::time::{Duration, Instant};
 
-use automerge::{ActorId, AutoCommit};
-use sync_core::doc::MeetingDoc;
+use automerge::{ActorId, AutoCommit, Automerge};
+use sync_core::doc::{DocError, MeetingDoc, RosterDoc};
 use sync_core::doc_id::DocumentId;
 use sync_core::sync::{ClientEngine, ClientEvent, ConnId};
 
@@ -23,48 +23,84 @@ pub enum LocalEditError<E: std::fmt::Display> {
     /// The edit itself refused (bad input, wrong state); nothing was sent.
     #[error("{0}")]
     Refused(E),
-    /// The stored document is not a meeting.
-    #[error("the document is not a meeting: {0}")]
-    NotAMeeting(String),
+    /// The stored document is not of the kind edited (not a meeting, say).
+    #[error("the document is not of the kind edited: {0}")]
+    WrongKind(String),
     /// The hub stopped, closed the connection or did not answer in time.
     #[error("the sync hub did not complete the edit: {0}")]
     Hub(String),
 }
 
+/// A document kind the server edits through [`edit_as`].
+pub trait LocalDoc: Sized {
+    /// Wraps a document fetched from the hub, checking it is of this kind.
+    fn wrap(doc: AutoCommit) -> Result<Self, DocError>;
+    /// The Automerge document.
+    fn automerge(&mut self) -> &mut AutoCommit;
+}
+
+impl LocalDoc for MeetingDoc {
+    fn wrap(doc: AutoCommit) -> Result<Self, DocError> {
+        MeetingDoc::from_automerge(doc)
+    }
+    fn automerge(&mut self) -> &mut AutoCommit {
+        self.inner_mut()
+    }
+}
+
+impl LocalDoc for RosterDoc {
+    fn wrap(doc: AutoCommit) -> Result<Self, DocError> {
+        RosterDoc::from_automerge(doc)
+    }
+    fn automerge(&mut self) -> &mut AutoCommit {
+        self.inner_mut()
+    }
+}
+
 /// Fetches `doc_id` through the hub as `device_id`, applies `edit` to it with a fresh actor and
 /// pushes the resulting change; returns once the server holds it durably (the client is in
-/// sync). `edit` returning `Err` sends nothing. A change the engine refuses (no write access,
-/// guard refusal) never reaches the in-sync state and ends as [`LocalEditError::Hub`].
-pub async fn edit_as<F, E>(
+/// sync). With a `genesis` (a deterministic first change, as [`RosterDoc::genesis`] makes), the
+/// peer starts from it, so the hub creates the document if it has none. `edit` returning `Err`
+/// sends nothing; an edit that changes nothing sends nothing either. A change the engine
+/// refuses (no write access, guard refusal) never reaches the in-sync state and ends as
+/// [`LocalEditError::Hub`].
+pub async fn edit_as<D, F, E>(
     hub: &HubHandle,
     device_id: &str,
     doc_id: DocumentId,
+    genesis: Option<&[u8]>,
     timeout: Duration,
     edit: F,
 ) -> Result<(), LocalEditError<E>>
 where
-    F: FnOnce(&mut MeetingDoc) -> Result<(), E>,
+    D: LocalDoc,
+    F: FnOnce(&mut D) -> Result<(), E>,
     E: std::fmt::Display,
 {
     let deadline = Instant::now() + timeout;
     let mut peer = Peer::connect(hub, device_id)?;
     let mut client = ClientEngine::new(format!("server-edit-{}", peer.conn.0), None);
+    match genesis {
+        Some(bytes) => {
+            let doc =
+                Automerge::load(bytes).map_err(|e| LocalEditError::WrongKind(e.to_string()))?;
+            client.insert_doc(doc_id, doc);
+        }
+        None => client.want(doc_id),
+    }
     client.connect();
-    client.want(doc_id);
     peer.pump(&mut client, doc_id, deadline).await?;
 
     let bytes = client
         .doc(&doc_id)
         .map(|d| d.save())
         .ok_or(LocalEditError::Unavailable)?;
-    let loaded =
-        AutoCommit::load(&bytes).map_err(|e| LocalEditError::NotAMeeting(e.to_string()))?;
-    let mut meeting = MeetingDoc::from_automerge(loaded)
-        .map_err(|e| LocalEditError::NotAMeeting(e.to_string()))?;
-    meeting.set_actor(ActorId::random());
-    let before = meeting.heads();
-    edit(&mut meeting).map_err(LocalEditError::Refused)?;
-    let changes: Vec<automerge::Change> = meeting.inner_mut().get_changes(&before);
+    let loaded = AutoCommit::load(&bytes).map_err(|e| LocalEditError::WrongKind(e.to_string()))?;
+    let mut doc = D::wrap(loaded).map_err(|e| LocalEditError::WrongKind(e.to_string()))?;
+    doc.automerge().set_actor(ActorId::random());
+    let before = doc.automerge().get_heads();
+    edit(&mut doc).map_err(LocalEditError::Refused)?;
+    let changes: Vec<automerge::Change> = doc.automerge().get_changes(&before);
     if changes.is_empty() {
         return Ok(());
     }

@@ -98,6 +98,7 @@ pub fn test_settings(db: &TestDb) -> Settings {
     settings.database.url = db.url.clone().into();
     settings.database.pool_size = 4;
     settings.compaction.enabled = false;
+    settings.rosters.publish = false;
     settings
 }
 

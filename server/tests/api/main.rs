@@ -20,6 +20,7 @@ mod ratings_projection;
 mod ratings_queries;
 mod ratings_support;
 mod review_api;
+mod roster_documents;
 mod startup;
 mod store;
 mod tls;

@@ -183,7 +183,10 @@ async fn the_tree_round_trips_through_xlsx_and_csv(backend: Backend) {
     let mut conn = pool.get().unwrap();
     let xlsx = export_tree(&mut conn, d(2025, 1, 1), Format::Xlsx).unwrap();
     let table = read_xlsx(&xlsx).unwrap();
-    assert_eq!(table.headers, ["code", "name", "kind", "parent_code"]);
+    assert_eq!(
+        table.headers,
+        ["code", "name", "kind", "parent_code", "cell_type"]
+    );
     let plan = import_tree(&mut conn, &table, d(2025, 1, 1), false).unwrap();
     assert!(plan.is_noop(), "{plan}");
 
@@ -252,7 +255,59 @@ async fn rosters_import_idempotently_and_export_by_given_name(backend: Backend) 
     );
 }
 
+async fn cell_types_come_in_and_go_out_with_the_tree_file(backend: Backend) {
+    use server::org::cell_types::cell_type_of;
+    use sync_core::record::CellType;
+    let db = TestDb::new(backend);
+    let pool = db.pool();
+    let typed = "code,name,kind,parent_code,cell_type\n\
+        T,Đảng bộ tỉnh Ninh Bình,dang_bo_tinh,,\n\
+        K,Đảng ủy Khối,dang_uy,T,\n\
+        C1,Chi bộ Văn phòng,chi_bo,K,Cơ quan\n\
+        C2,Chi bộ Thôn Đông,chi_bo,K,thon_to_dan_pho\n";
+    import(&pool, typed, d(2025, 1, 1), false).unwrap();
+    let mut conn = pool.get().unwrap();
+    let type_of = |conn: &mut _, code| cell_type_of(conn, code).unwrap();
+    assert_eq!(type_of(&mut conn, "C1"), CellType::CoQuan);
+    assert_eq!(type_of(&mut conn, "C2"), CellType::ThonToDanPho);
+    assert_eq!(type_of(&mut conn, "K"), CellType::Khac);
+
+    // A type on a committee, or an unknown type, refuses the file and changes nothing.
+    let bad = "code,name,kind,parent_code,cell_type\n\
+        K,Đảng ủy Khối,dang_uy,T,co_quan\n\
+        C1,Chi bộ Văn phòng,chi_bo,K,trường học\n";
+    let err = problems(import(&pool, bad, d(2025, 2, 1), false).unwrap_err());
+    assert_eq!(err.len(), 2, "{err:?}");
+    assert!(err[0].1.contains("not a cell"), "{err:?}");
+    assert!(err[1].1.contains("unknown cell_type"), "{err:?}");
+    assert_eq!(type_of(&mut conn, "C1"), CellType::CoQuan);
+
+    // The export carries the types; importing it again changes nothing.
+    let csv = export_tree(&mut conn, d(2025, 3, 1), Format::Csv).unwrap();
+    let text = String::from_utf8(csv[3..].to_vec()).unwrap();
+    assert!(
+        text.starts_with("code,name,kind,parent_code,cell_type"),
+        "{text}"
+    );
+    assert!(
+        text.contains("C1,Chi bộ Văn phòng,chi_bo,K,co_quan"),
+        "{text}"
+    );
+    assert!(
+        text.contains("K,Đảng ủy Khối,dang_uy,T,\n")
+            || text.contains("K,Đảng ủy Khối,dang_uy,T,\r\n"),
+        "{text}"
+    );
+    assert!(
+        import(&pool, &text, d(2025, 3, 1), false)
+            .unwrap()
+            .is_noop()
+    );
+    assert_eq!(type_of(&mut conn, "C2"), CellType::ThonToDanPho);
+}
+
 on_both_backends!(
+    cell_types_come_in_and_go_out_with_the_tree_file,
     import_is_idempotent_and_dry_run_changes_nothing,
     bad_files_are_refused_naming_the_rows_and_change_nothing,
     the_tree_round_trips_through_xlsx_and_csv,

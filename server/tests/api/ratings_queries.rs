@@ -247,12 +247,12 @@ async fn members_are_flagged_for_long_excused_runs_and_three_unexcused_months(ba
         let mut ops = Vec::new();
         // Both members are present except: m05 excused Feb–May, m06 unexcused Jun, Aug, Sep.
         ops.push(match month {
-            2..=5 => mark("m05", AttendanceStatus::VangCoLyDo, "Ốm"),
-            _ => mark("m05", AttendanceStatus::CoMat, ""),
+            2..=5 => mark(&format!("{cell}-m05"), AttendanceStatus::VangCoLyDo, "Ốm"),
+            _ => mark(&format!("{cell}-m05"), AttendanceStatus::CoMat, ""),
         });
         ops.push(match month {
-            6 | 8 | 9 => mark("m06", AttendanceStatus::VangKhongLyDo, ""),
-            _ => mark("m06", AttendanceStatus::CoMat, ""),
+            6 | 8 | 9 => mark(&format!("{cell}-m06"), AttendanceStatus::VangKhongLyDo, ""),
+            _ => mark(&format!("{cell}-m06"), AttendanceStatus::CoMat, ""),
         });
         // Fewer present than the demo's vote count would make the minutes invalid.
         if !load_meeting(&mut conn, &id)
@@ -271,13 +271,13 @@ async fn members_are_flagged_for_long_excused_runs_and_three_unexcused_months(ba
     rebuild_all(&mut conn);
     let members = member_absences(&mut conn, cell, 2026).unwrap();
     let get = |id: &str| members.iter().find(|m| m.member_id == id).unwrap().clone();
-    let m05 = get("m05");
+    let m05 = get(&format!("{cell}-m05"));
     assert_eq!(m05.longest_excused_run as usize, 4 + thematic_feb_to_may);
     assert_eq!(m05.flags, vec!["consecutive_excused_over_3".to_owned()]);
-    let m06 = get("m06");
+    let m06 = get(&format!("{cell}-m06"));
     assert_eq!(m06.unexcused_months, vec!["2026-06", "2026-08", "2026-09"]);
     assert_eq!(m06.flags, vec!["unexcused_3_months".to_owned()]);
-    let chair = get("m01");
+    let chair = get(&format!("{cell}-m01"));
     assert!(chair.flags.is_empty() && chair.present == chair.meetings);
     assert_eq!(chair.meetings as usize, meetings.len());
     // Ordered by given name.

@@ -43,6 +43,58 @@ pub struct RosterMember {
     pub ten: Option<String>,
 }
 
+impl RosterRecord {
+    /// The ops that make this roster's members exactly `members`: a [`RosterOp::SetMember`]
+    /// for each member missing or written differently (after text normalisation, as the doc
+    /// stores them), a [`RosterOp::RemoveMember`] for each member not in `members`; none when
+    /// they already match. A name part given as `None` is not compared (`SetMember` leaves it
+    /// as it is). How a server mirrors the roster it keeps elsewhere into the document.
+    pub fn ops_towards(&self, members: &BTreeMap<String, RosterMember>) -> Vec<RosterOp> {
+        let norm = |s: &Option<String>| {
+            s.as_deref()
+                .map(crate::text::normalize)
+                .filter(|s| !s.is_empty())
+        };
+        let mut ops = Vec::new();
+        for (id, want) in members {
+            let want = RosterMember {
+                full_name: crate::text::normalize(&want.full_name),
+                category: want.category,
+                ho: norm(&want.ho),
+                ten_dem: norm(&want.ten_dem),
+                ten: norm(&want.ten),
+            };
+            let same = self.members.get(id).is_some_and(|have| {
+                have.full_name == want.full_name
+                    && have.category == want.category
+                    && [
+                        (&have.ho, &want.ho),
+                        (&have.ten_dem, &want.ten_dem),
+                        (&have.ten, &want.ten),
+                    ]
+                    .iter()
+                    .all(|(have, want)| want.is_none() || have == want)
+            });
+            if !same {
+                ops.push(RosterOp::SetMember {
+                    member_id: id.clone(),
+                    full_name: want.full_name,
+                    category: want.category,
+                    ho: want.ho,
+                    ten_dem: want.ten_dem,
+                    ten: want.ten,
+                });
+            }
+        }
+        for id in self.members.keys().filter(|id| !members.contains_key(*id)) {
+            ops.push(RosterOp::RemoveMember {
+                member_id: id.clone(),
+            });
+        }
+        ops
+    }
+}
+
 /// One edit of a roster document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "camelCase", rename_all_fields = "camelCase")]

@@ -5,6 +5,8 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 
+use sync_core::record::CellType;
+
 use super::plan::{Action, Change, ImportError, Plan, RowProblem};
 use crate::org::clean_name;
 use crate::org::table::Table;
@@ -23,6 +25,8 @@ pub struct TreeRow {
     pub kind: UnitKind,
     /// Parent code, if any.
     pub parent_code: Option<String>,
+    /// The cell's type, when the optional `cell_type` column gives one.
+    pub cell_type: Option<CellType>,
 }
 
 /// Cleans the rows of a tree table; every bad row is reported.
@@ -32,6 +36,7 @@ pub fn parse_tree_rows(table: &Table) -> Result<Vec<TreeRow>, ImportError> {
     let name_col = col(&["name", "ten", "tên"], "name")?;
     let kind_col = col(&["kind", "loai", "loại"], "kind")?;
     let parent_col = col(&["parent_code", "parent", "ma_cap_tren"], "parent_code")?;
+    let type_col = table.column(&["cell_type", "loai_hinh", "loại hình"]);
     let mut rows = Vec::new();
     let mut problems = Vec::new();
     for (row, cells) in &table.rows {
@@ -56,12 +61,29 @@ pub fn parse_tree_rows(table: &Table) -> Result<Vec<TreeRow>, ImportError> {
             ));
             continue;
         };
+        let type_cell = type_col.map_or("", cell);
+        let cell_type = match (type_cell.is_empty(), CellType::parse(type_cell)) {
+            (true, _) => None,
+            (false, Some(_)) if !kind.is_cell() => {
+                bad(format!("unit `{code}` is not a cell and has no cell_type"));
+                continue;
+            }
+            (false, Some(t)) => Some(t),
+            (false, None) => {
+                bad(format!(
+                    "unknown cell_type `{type_cell}` (use one of {})",
+                    CellType::ALL.map(CellType::code).join(", ")
+                ));
+                continue;
+            }
+        };
         rows.push(TreeRow {
             row: *row,
             code,
             name,
             kind,
             parent_code: (!parent.is_empty()).then_some(parent),
+            cell_type,
         });
     }
     if problems.is_empty() {
