@@ -38,6 +38,13 @@ struct Args {
     /// Timed runs per query.
     #[arg(long, default_value_t = 200)]
     runs: usize,
+    /// Keep the database afterwards (its URL is printed), e.g. to `EXPLAIN ANALYZE` the queries.
+    #[arg(long)]
+    keep: bool,
+    /// Time the queries on this kept database (same `--meetings`) instead of seeding a new one,
+    /// so two builds can be compared on identical data, alternating.
+    #[arg(long, conflicts_with = "pg")]
+    reuse: Option<String>,
 }
 
 const CELLS_PER_COMMITTEE: usize = 300;
@@ -46,6 +53,9 @@ const ROWS_PER_INSERT: usize = 1000;
 
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
+    if let Some(url) = &args.reuse {
+        return run(&args, url);
+    }
     let (url, cleanup) = match &args.pg {
         Some(base) => fresh_pg(base)?,
         None => {
@@ -56,7 +66,11 @@ fn main() -> anyhow::Result<()> {
         }
     };
     let result = run(&args, &url);
-    cleanup.run();
+    if args.keep {
+        println!("kept the database: {url}");
+    } else {
+        cleanup.run();
+    }
     result
 }
 
@@ -75,17 +89,19 @@ fn run(args: &Args, url: &str) -> anyhow::Result<()> {
         url.backend(),
         args.meetings
     );
-    let started = Instant::now();
-    seed(&mut conn, args.meetings)?;
-    seed_tree(&mut conn, cells, committees)?;
-    println!("seeded rows in {:.1?}", started.elapsed());
-    let started = Instant::now();
-    server::ratings::refresh_all_totals(&mut conn)?;
-    println!(
-        "full rebuild of the committee-month totals and grid cell-months in {:.1?}",
-        started.elapsed()
-    );
-    analyze(&mut conn)?;
+    if args.reuse.is_none() {
+        let started = Instant::now();
+        seed(&mut conn, args.meetings)?;
+        seed_tree(&mut conn, cells, committees)?;
+        println!("seeded rows in {:.1?}", started.elapsed());
+        let started = Instant::now();
+        server::ratings::refresh_all_totals(&mut conn)?;
+        println!(
+            "full rebuild of the committee-month totals and grid cell-months in {:.1?}",
+            started.elapsed()
+        );
+        analyze(&mut conn)?;
+    }
 
     let mut rng = StdRng::seed_from_u64(5);
     let as_of = NaiveDate::from_ymd_opt(2026, 12, 31).context("date")?;

@@ -12,7 +12,50 @@ use sync_core::rubric::{Level, MonthDue};
 use crate::helpers::{Backend, TestDb, day, new_unit};
 use crate::on_both_backends;
 
-on_both_backends!(cells_are_expected_only_in_the_months_they_are_under_the_committee_in_the_tree,);
+on_both_backends!(
+    cells_are_expected_only_in_the_months_they_are_under_the_committee_in_the_tree,
+    a_cell_the_tree_does_not_expect_shows_its_meetings_under_the_name_they_give,
+);
+
+async fn a_cell_the_tree_does_not_expect_shows_its_meetings_under_the_name_they_give(
+    backend: Backend,
+) {
+    use diesel::RunQueryDsl;
+    use server::db::DbConnection;
+    let db = TestDb::new(backend);
+    let mut conn = db.pool().get().unwrap();
+    let c = &mut conn;
+    let old = day(2025, 7, 1);
+    create_unit(c, &new_unit("tinh", UnitKind::DangBoTinh, None), old).unwrap();
+    create_unit(c, &new_unit("du-a", UnitKind::DangUy, Some("tinh")), old).unwrap();
+    create_unit(c, &new_unit("cb-a", UnitKind::ChiBo, Some("du-a")), old).unwrap();
+    // Grid rows of a cell missing from the tree (e.g. its meetings name a code never
+    // imported), as the projection maintains them.
+    let insert = "INSERT INTO meeting_cell_months (committee_id, year, cell_id, month, doc_id, \
+        cell_name, valid, status, amended_after_lock) VALUES \
+        ('du-a', 2026, 'cb-ghost', 5, 'doc-5', 'Chi bộ Ma (tháng 5)', TRUE, 'da_gui', FALSE), \
+        ('du-a', 2026, 'cb-ghost', 3, 'doc-3', 'Chi bộ Ma', TRUE, 'da_gui', FALSE)";
+    match &mut **c {
+        DbConnection::Sqlite(c) => diesel::sql_query(insert).execute(c),
+        DbConnection::Pg(c) => diesel::sql_query(insert).execute(c),
+    }
+    .unwrap();
+    let g = grid(c, &TreeCells, "du-a", 2026, day(2026, 11, 26)).unwrap();
+    let names: Vec<(&str, &str)> = g
+        .rows
+        .iter()
+        .map(|r| (r.cell_id.as_str(), r.cell_name.as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        [("cb-ghost", "Chi bộ Ma"), ("cb-a", "Đơn vị cb-a")],
+        "its first month's name, sorted among the others"
+    );
+    let ghost = &g.rows[0].months;
+    assert_eq!(ghost[2].doc_id.as_deref(), Some("doc-3"));
+    assert_eq!(ghost[4].doc_id.as_deref(), Some("doc-5"));
+    assert_eq!(ghost[0].state, MonthState::NotExpected);
+}
 
 async fn cells_are_expected_only_in_the_months_they_are_under_the_committee_in_the_tree(
     backend: Backend,

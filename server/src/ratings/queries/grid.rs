@@ -86,7 +86,6 @@ pub struct Grid {
 type Row = (
     String,
     String,
-    String,
     Option<i64>,
     bool,
     String,
@@ -103,7 +102,9 @@ pub fn grid(
     as_of: NaiveDate,
 ) -> Result<Grid, RatingsError> {
     // The maintained cell-month rows (`meeting_cell_months`): one primary-key range, already
-    // one row per cell-month (the first regular meeting by id) and in (cell, month) order.
+    // one row per cell-month (the first regular meeting by id) and in (cell, month) order. The
+    // cell's name comes from the tree (it would repeat in each of 3,600 rows); only a cell the
+    // tree does not expect this year has its name read from its rows, afterwards.
     let rows: Vec<Row> = with_conn!(&mut *conn, |c| {
         cm::table
             .filter(cm::committee_id.eq(committee_id))
@@ -112,7 +113,6 @@ pub fn grid(
             .select((
                 cm::doc_id,
                 cm::cell_id,
-                cm::cell_name,
                 cm::month.nullable(),
                 cm::valid,
                 cm::status,
@@ -142,7 +142,8 @@ pub fn grid(
         .enumerate()
         .map(|(i, r)| (r.cell_id.clone(), i))
         .collect();
-    for (doc_id, cell_id, cell_name, month, valid, status, levels, extra) in rows {
+    let mut unnamed: Vec<usize> = Vec::new();
+    for (doc_id, cell_id, month, valid, status, levels, extra) in rows {
         let Some(month) = month
             .and_then(|m| usize::try_from(m).ok())
             .filter(|m| (1..=12).contains(m))
@@ -154,10 +155,11 @@ pub fn grid(
             None => {
                 index_of.insert(cell_id.clone(), out.len());
                 // Meetings of a cell the source does not expect this year.
+                unnamed.push(out.len());
                 out.push(GridRow {
                     months: empty_months(year, &as_of_period, |_| false),
                     cell_id: cell_id.clone(),
-                    cell_name: cell_name.clone(),
+                    cell_name: String::new(),
                 });
                 out.len() - 1
             }
@@ -187,6 +189,28 @@ pub fn grid(
         slot.superior_percent = superior_percent;
         slot.locked = locked;
         slot.amended_after_lock = amended;
+    }
+    if !unnamed.is_empty() {
+        let ids: Vec<String> = unnamed.iter().map(|&i| out[i].cell_id.clone()).collect();
+        let rows: Vec<(String, String)> = with_conn!(&mut *conn, |c| {
+            cm::table
+                .filter(cm::committee_id.eq(committee_id))
+                .filter(cm::year.eq(year))
+                .filter(cm::cell_id.eq_any(ids))
+                .order((cm::cell_id.asc(), cm::month.asc()))
+                .select((cm::cell_id, cm::cell_name))
+                .load(c)?
+        });
+        // The name of the cell's first month, as the rows give it.
+        let mut names: HashMap<String, String> = HashMap::new();
+        for (cell_id, name) in rows {
+            names.entry(cell_id).or_insert(name);
+        }
+        for i in unnamed {
+            if let Some(name) = names.get(&out[i].cell_id) {
+                out[i].cell_name.clone_from(name);
+            }
+        }
     }
     // By name under Vietnamese collation; equal names by code.
     out.sort_by(|a, b| a.cell_id.cmp(&b.cell_id));
