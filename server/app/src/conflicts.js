@@ -42,27 +42,31 @@ function order(entries) {
   return entries.map(([id, v]) => [...parse(id), v]).sort((a, b) => b[0] - a[0] || (a[1] < b[1] ? 1 : a[1] > b[1] ? -1 : 0));
 }
 
-/** Every conflict: `{path, keys, values: [{value, typed, actor}]}`; `keys` locates the field again
- * (strings for map keys, `{id}` for list items with an id, numbers for other list positions). */
+/** Every field of the document, depth first: `{obj, prop, child, path, keys}`. `path` is spelled
+ * as sync-core spells it; `keys` locates the field again (strings for map keys, `{id}` for list
+ * items with an id, numbers for other list positions). */
+function* fields(obj, path = "", keys = []) {
+  const list = Array.isArray(obj);
+  for (const prop of list ? obj.map((_, i) => i) : Object.keys(obj)) {
+    const child = obj[prop];
+    const name = list ? itemName(child) : null;
+    const here = list ? `${path}[${name ?? prop}]` : path ? `${path}.${prop}` : prop;
+    const at = [...keys, list ? (name !== null ? { id: name } : prop) : prop];
+    yield { obj, prop, child, path: here, keys: at };
+    if (isObject(child)) yield* fields(child, here, at);
+  }
+}
+
+/** Every conflict: `{path, keys, values: [{value, typed, actor}]}` (see `fields`). */
 export function conflicts(doc) {
   const out = [];
-  const walk = (obj, path, keys) => {
-    const list = Array.isArray(obj);
-    const props = list ? obj.map((_, i) => i) : Object.keys(obj);
-    for (const prop of props) {
-      const child = obj[prop];
-      const name = list ? itemName(child) : null;
-      const here = list ? `${path}[${name ?? prop}]` : path ? `${path}.${prop}` : prop;
-      const key = list ? (name !== null ? { id: name } : prop) : prop;
-      const all = Automerge.getConflicts(obj, prop);
-      if (all && Object.keys(all).length > 1) {
-        out.push({ path: here, keys: [...keys, key],
-          values: order(Object.entries(all)).map(([, actor, v]) => { const t = typed(v); return { value: plainOf(t), typed: t, actor }; }) });
-      }
-      if (isObject(child)) walk(child, here, [...keys, key]);
+  for (const { obj, prop, path, keys } of fields(doc)) {
+    const all = Automerge.getConflicts(obj, prop);
+    if (all && Object.keys(all).length > 1) {
+      out.push({ path, keys,
+        values: order(Object.entries(all)).map(([, actor, v]) => { const t = typed(v); return { value: plainOf(t), typed: t, actor }; }) });
     }
-  };
-  walk(doc, "", []);
+  }
   return out;
 }
 
@@ -131,19 +135,11 @@ export function textMerges() {
     add((prev ? Automerge.getChanges(prev, doc) : Automerge.getAllChanges(doc)).map(Automerge.decodeChange));
     prev = doc;
     const out = [];
-    const walk = (obj, path) => {
-      const list = Array.isArray(obj);
-      for (const prop of list ? obj.map((_, i) => i) : Object.keys(obj)) {
-        const child = obj[prop];
-        const name = list ? itemName(child) : null;
-        const here = list ? `${path}[${name ?? prop}]` : path ? `${path}.${prop}` : prop;
-        if (typeof child === "string") {
-          const edits = frontier.get(Automerge.getObjectId(obj, prop)) ?? [];
-          if (edits.length > 1) out.push({ path: here, actors: edits.map((e) => e.actor).sort(), key: edits.map((e) => e.hash).sort().join(",") });
-        } else if (isObject(child)) walk(child, here);
-      }
-    };
-    walk(doc, "");
+    for (const { obj, prop, child, path } of fields(doc)) {
+      if (typeof child !== "string") continue;
+      const edits = frontier.get(Automerge.getObjectId(obj, prop)) ?? [];
+      if (edits.length > 1) out.push({ path, actors: edits.map((e) => e.actor).sort(), key: edits.map((e) => e.hash).sort().join(",") });
+    }
     return out;
   };
 }

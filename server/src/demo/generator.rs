@@ -281,7 +281,7 @@ fn apply_all(doc: &mut MeetingDoc, ops: &[MeetingOp]) -> anyhow::Result<()> {
 /// Marks everyone's attendance; returns the members present.
 fn attendance<'a>(cell: &'a DemoCell, rng: &mut StdRng, ops: &mut Vec<MeetingOp>) -> Vec<&'a str> {
     let mut present = Vec::new();
-    for (id, name, category) in &cell.members {
+    for (i, (id, name, category)) in cell.members.iter().enumerate() {
         ops.push(MeetingOp::SetRosterEntry {
             member_id: id.clone(),
             full_name: name.clone(),
@@ -292,9 +292,8 @@ fn attendance<'a>(cell: &'a DemoCell, rng: &mut StdRng, ops: &mut Vec<MeetingOp>
                 AttendanceStatus::Mien,
                 "Miễn sinh hoạt theo quyết định của cấp ủy",
             )
-        } else if [1, 2].map(|i| member_code(&cell.id, i)).contains(id)
-            || rng.random_bool(0.8 + 0.2 * cell.quality)
-        {
+        } else if i < 2 || rng.random_bool(0.8 + 0.2 * cell.quality) {
+            // The first two members chair and record the meeting: always there.
             (AttendanceStatus::CoMat, "")
         } else if rng.random_bool(0.6 + 0.4 * cell.quality) {
             (

@@ -51,10 +51,17 @@ pub fn plan_tree_import(
     table: &Table,
     date: NaiveDate,
 ) -> Result<Plan, ImportError> {
-    let rows = parse_tree_rows(table)?;
+    plan_rows(conn, &parse_tree_rows(table)?, date)
+}
+
+fn plan_rows(
+    conn: &mut DbConnection,
+    rows: &[TreeRow],
+    date: NaiveDate,
+) -> Result<Plan, ImportError> {
     let tree = tree_as_of(conn, date)?;
     let known = known_units(conn)?;
-    plan(&rows, &tree, &known, date)
+    plan(rows, &tree, &known, date)
 }
 
 /// Plans and, unless `dry_run`, applies the import in one transaction; returns the plan.
@@ -64,11 +71,12 @@ pub fn import_tree(
     date: NaiveDate,
     dry_run: bool,
 ) -> Result<Plan, ImportError> {
+    let rows = parse_tree_rows(table)?;
     conn.transaction(|conn| {
-        let plan = plan_tree_import(conn, table, date)?;
+        let plan = plan_rows(conn, &rows, date)?;
         if !dry_run {
             apply(conn, &plan)?;
-            for row in parse_tree_rows(table)? {
+            for row in &rows {
                 if let Some(t) = row.cell_type {
                     super::cell_types::set_cell_type(conn, &row.code, Some(t))?;
                 }

@@ -232,8 +232,7 @@ fn ensure_device(conn: &mut DbConnection) -> anyhow::Result<()> {
 fn digest(members: &BTreeMap<String, RosterMember>) -> u64 {
     let mut h = DefaultHasher::new();
     for (id, m) in members {
-        (id, &m.full_name, &m.ho, &m.ten_dem, &m.ten).hash(&mut h);
-        format!("{:?}", m.category).hash(&mut h);
+        (id, &m.full_name, m.category, &m.ho, &m.ten_dem, &m.ten).hash(&mut h);
     }
     h.finish()
 }

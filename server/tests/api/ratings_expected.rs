@@ -17,6 +17,16 @@ on_both_backends!(
     a_cell_the_tree_does_not_expect_shows_its_meetings_under_the_name_they_give,
 );
 
+/// The province `tinh` with `committees` under it, in force from the returned day.
+fn province(c: &mut server::db::DbConnection, committees: &[&str]) -> chrono::NaiveDate {
+    let old = day(2025, 7, 1);
+    create_unit(c, &new_unit("tinh", UnitKind::DangBoTinh, None), old).unwrap();
+    for committee in committees {
+        create_unit(c, &new_unit(committee, UnitKind::DangUy, Some("tinh")), old).unwrap();
+    }
+    old
+}
+
 async fn a_cell_the_tree_does_not_expect_shows_its_meetings_under_the_name_they_give(
     backend: Backend,
 ) {
@@ -25,9 +35,7 @@ async fn a_cell_the_tree_does_not_expect_shows_its_meetings_under_the_name_they_
     let db = TestDb::new(backend);
     let mut conn = db.pool().get().unwrap();
     let c = &mut conn;
-    let old = day(2025, 7, 1);
-    create_unit(c, &new_unit("tinh", UnitKind::DangBoTinh, None), old).unwrap();
-    create_unit(c, &new_unit("du-a", UnitKind::DangUy, Some("tinh")), old).unwrap();
+    let old = province(c, &["du-a"]);
     create_unit(c, &new_unit("cb-a", UnitKind::ChiBo, Some("du-a")), old).unwrap();
     // Grid rows of a cell missing from the tree (e.g. its meetings name a code never
     // imported), as the projection maintains them.
@@ -63,11 +71,7 @@ async fn cells_are_expected_only_in_the_months_they_are_under_the_committee_in_t
     let db = TestDb::new(backend);
     let mut conn = db.pool().get().unwrap();
     let c = &mut conn;
-    let old = day(2025, 7, 1);
-    create_unit(c, &new_unit("tinh", UnitKind::DangBoTinh, None), old).unwrap();
-    for committee in ["du-a", "du-b"] {
-        create_unit(c, &new_unit(committee, UnitKind::DangUy, Some("tinh")), old).unwrap();
-    }
+    let old = province(c, &["du-a", "du-b"]);
     // Always there; founded mid-April; dissolved mid-June; moved to du-b on 1 August;
     // dissolved the year before; and a committee-level unit (not a cell).
     create_unit(
