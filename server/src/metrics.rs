@@ -77,6 +77,8 @@ struct Inner {
     rejections: Family<ReasonLabels, Counter>,
     quarantines: Family<ReasonLabels, Counter>,
     device_sync: DeviceSyncTracker,
+    projection_lag: Histogram,
+    projection_pending: Gauge,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -144,6 +146,19 @@ impl Metrics {
         );
         let device_sync = DeviceSyncTracker::new(max_device_series);
         device_sync.register(&mut registry);
+        // 1 ms .. ~33 s
+        let projection_lag = Histogram::new(exponential_buckets(0.001, 2.0, 16));
+        registry.register(
+            "projection_lag_seconds",
+            "Time from a durable commit to the document's ratings rows (dashboard freshness)",
+            projection_lag.clone(),
+        );
+        let projection_pending = Gauge::default();
+        registry.register(
+            "projection_pending",
+            "Commits whose documents the ratings projector has not written yet",
+            projection_pending.clone(),
+        );
         Self {
             inner: Arc::new(Inner {
                 registry,
@@ -158,6 +173,8 @@ impl Metrics {
                 rejections,
                 quarantines,
                 device_sync,
+                projection_lag,
+                projection_pending,
             }),
         }
     }
@@ -218,6 +235,23 @@ impl Metrics {
             .quarantines
             .get_or_create(&ReasonLabels { reason })
             .inc();
+    }
+
+    /// A document's ratings rows were written `lag` after the commit that asked for them.
+    pub fn observe_projection_lag(&self, lag: Duration) {
+        self.inner.projection_lag.observe(lag.as_secs_f64());
+    }
+
+    /// One more commit awaits projection.
+    pub fn projection_requested(&self) {
+        self.inner.projection_pending.inc();
+    }
+
+    /// `commits` commits' documents were projected.
+    pub fn projections_done(&self, commits: usize) {
+        self.inner
+            .projection_pending
+            .dec_by(i64::try_from(commits).unwrap_or(i64::MAX));
     }
 
     /// `device_id` has just finished a sync in which both sides reached the same heads.

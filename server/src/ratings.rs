@@ -32,7 +32,8 @@ mod write;
 
 pub use authorship::OrgAuthorship;
 pub use project::{
-    DocSource, ProjectContext, ProjectionOutcome, project, project_stored, refresh_all_totals,
+    DocSource, Pending, ProjectContext, ProjectionOutcome, pending_stored, project, project_stored,
+    refresh_all_totals, write_pending, write_projection,
 };
 pub use projector::Projector;
 pub use violations::{NoAuthorshipCheck, Violation, ViolationCheck};

@@ -65,10 +65,11 @@ impl Application {
         let revocations = accounts.revocations().subscribe();
         // Ratings are projected into rows after every durable commit (within a second), with the
         // organisation's authorship rule deciding which values count.
-        let projector = Projector::spawn_with(
+        let projector = Projector::spawn_observed(
             store.pool().clone(),
             RatingsConfig::from_env(),
             Arc::new(OrgAuthorship),
+            Some(metrics.clone()),
         );
         let pending = crate::db::run_blocking(store.pool(), |conn| {
             crate::ratings::catch_up::unprojected_documents(conn)

@@ -193,18 +193,29 @@ impl MeetingDoc {
         Self::from_automerge(load_automerge(bytes)?)
     }
 
+    /// [`load`](Self::load), also returning the record the shape check read, for a caller
+    /// that reads it next (one hydration instead of two).
+    pub fn load_with_record(bytes: &[u8]) -> Result<(MeetingDoc, MeetingRecord), DocError> {
+        Self::checked(load_automerge(bytes)?)
+    }
+
     /// Wraps a document received by other means (e.g. the sync engine), checking its shape.
     pub fn from_automerge(doc: AutoCommit) -> Result<MeetingDoc, DocError> {
+        Self::checked(doc).map(|(doc, _)| doc)
+    }
+
+    fn checked(doc: AutoCommit) -> Result<(MeetingDoc, MeetingRecord), DocError> {
         let doc = MeetingDoc { doc };
+        let record = doc.record()?;
         // Every meeting has a period from its first change; a roster or another program's
         // document with a `schemaVersion` does not.
-        if doc.record()?.period.is_empty() {
+        if record.period.is_empty() {
             return Err(DocError::Shape {
                 path: "period".into(),
                 reason: "missing".into(),
             });
         }
-        Ok(doc)
+        Ok((doc, record))
     }
 
     /// Applies one typed operation as one change (commit time 0: this crate reads no clock).

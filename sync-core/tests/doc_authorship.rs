@@ -100,3 +100,86 @@ fn a_text_edited_by_two_actors_names_both() {
     assert!(writers.contains(&actor(3).to_hex_string()));
     assert!(writers.contains(&actor(4).to_hex_string()));
 }
+
+#[test]
+fn the_committee_walk_lists_exactly_the_committee_fields_of_the_full_walk() {
+    let mut cell = regular().with_actor(actor(5));
+    cell.apply(&MeetingOp::ReplaceText {
+        field: "resolution".into(),
+        value: "Nghị quyết".into(),
+    })
+    .unwrap();
+    cell.apply(&MeetingOp::AwardPoints {
+        sheet: Sheet::Superior,
+        criterion: "c2".into(),
+        points: 4.0,
+    })
+    .unwrap();
+    let mut committee = cell.fork().with_actor(actor(6));
+    committee
+        .apply(&MeetingOp::ReplaceText {
+            field: "returnReason".into(),
+            value: "Thiếu biểu quyết".into(),
+        })
+        .unwrap();
+    committee
+        .apply(&MeetingOp::SetScalar {
+            field: "status".into(),
+            value: json!("tra_lai"),
+        })
+        .unwrap();
+    let full: Vec<_> = committee
+        .field_authors()
+        .into_iter()
+        .filter(|f| f.owner == FieldOwner::Committee)
+        .collect();
+    let paths: Vec<&str> = full.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        ["returnReason", "status", "superiorScore.awarded.c2"],
+        "the fixture must hold committee fields of every kind"
+    );
+    assert_eq!(committee.committee_field_authors(), full);
+    // A cell status is the cell's field: the committee walk leaves it out.
+    assert!(
+        cell.committee_field_authors()
+            .iter()
+            .all(|f| f.path != "status")
+    );
+}
+
+#[test]
+fn every_writer_of_every_value_is_among_the_change_authors() {
+    let mut a = regular().with_actor(actor(7));
+    a.apply(&MeetingOp::ReplaceText {
+        field: "resolution".into(),
+        value: "Nghị quyết".into(),
+    })
+    .unwrap();
+    let mut b = a.fork().with_actor(actor(8));
+    b.apply(&MeetingOp::SetScalar {
+        field: "status".into(),
+        value: json!("da_gui"),
+    })
+    .unwrap();
+    let authors = b.change_authors();
+    let genesis_actor = b.field_authors()[0].writers[0].actor.clone();
+    assert_eq!(
+        authors.len(),
+        3,
+        "genesis, a's edit and b's edit: {authors:?}"
+    );
+    for field in b.field_authors() {
+        for w in &field.writers {
+            assert!(authors.contains(w), "{} by {w:?} missing", field.path);
+        }
+    }
+    let actors: Vec<&str> = authors.iter().map(|w| w.actor.as_str()).collect();
+    for expected in [
+        genesis_actor,
+        actor(7).to_hex_string(),
+        actor(8).to_hex_string(),
+    ] {
+        assert!(actors.contains(&expected.as_str()));
+    }
+}

@@ -12,7 +12,7 @@ use crate::accounts::roles::roles_of_user_at;
 use crate::db::schema::{actors, changes};
 use crate::db::{DbConnection, with_conn};
 use crate::org::access::{Access, decide};
-use crate::org::units::tree_as_of;
+use crate::org::units::ancestry_as_of;
 
 /// Why a value does not count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -62,10 +62,6 @@ pub fn violations(
     doc_id: &str,
     doc: &MeetingDoc,
 ) -> Result<Vec<Violation>, AuditError> {
-    let fields = doc.field_authors();
-    if fields.is_empty() {
-        return Ok(Vec::new());
-    }
     let cell_code = match crate::org::access::documents::cell_of(conn, doc_id)? {
         Some(code) => code,
         None => {
@@ -74,7 +70,7 @@ pub fn violations(
                 .cell_id
         }
     };
-    let tree = tree_as_of(conn, chrono::Utc::now().date_naive())?;
+    let tree = ancestry_as_of(conn, &cell_code, chrono::Utc::now().date_naive())?;
     let cell_unit = tree.by_code(&cell_code).map(|u| u.id.clone());
     let owner = crate::store::doc_index(conn, &[doc_id.to_owned()])?
         .remove(doc_id)
@@ -84,28 +80,48 @@ pub fn violations(
     // the changes of one upload share their arrival time, so a document of hundreds of changes
     // asks for the writers' roles once per actor and upload, not once per change.
     let mut verdicts: HashMap<(String, Option<NaiveDateTime>), Verdict> = HashMap::new();
+    let mut verdict_of = |conn: &mut DbConnection, actor: &str, change: Option<&str>| {
+        let at = registered.received_at(actor, change);
+        let key = (actor.to_owned(), at);
+        if let Some(v) = verdicts.get(&key) {
+            return Ok::<_, AuditError>(v.clone());
+        }
+        let v = judge(
+            conn,
+            &registered,
+            actor,
+            at,
+            cell_unit.as_deref(),
+            &tree,
+            owner.as_deref(),
+        )?;
+        verdicts.insert(key, v.clone());
+        Ok(v)
+    };
+    // Every value was written by one of the document's changes. When each of their writers
+    // (as of each change's arrival, and as first seen) may write the cell's fields, none of
+    // the cell's fields can be listed: only the committee's are read, which leaves out the
+    // texts, where nearly all of a meeting's operations are.
+    let mut cell_writers_only = true;
+    for w in doc.change_authors() {
+        let change = w.change.map(|h| h.to_string());
+        for change in [change.as_deref(), None] {
+            let rights = verdict_of(conn, &w.actor, change)?.rights;
+            cell_writers_only &= rights.is_some_and(|r| r.cell);
+        }
+        if !cell_writers_only {
+            break;
+        }
+    }
+    let fields = match cell_writers_only {
+        true => doc.committee_field_authors(),
+        false => doc.field_authors(),
+    };
     let mut out = Vec::new();
     for field in fields {
         for writer in &field.writers {
             let change = writer.change.map(|h| h.to_string());
-            let at = registered.received_at(&writer.actor, change.as_deref());
-            let key = (writer.actor.clone(), at);
-            let verdict = match verdicts.get(&key) {
-                Some(v) => v.clone(),
-                None => {
-                    let v = judge(
-                        conn,
-                        &registered,
-                        &writer.actor,
-                        at,
-                        cell_unit.as_deref(),
-                        &tree,
-                        owner.as_deref(),
-                    )?;
-                    verdicts.insert(key, v.clone());
-                    v
-                }
-            };
+            let verdict = verdict_of(conn, &writer.actor, change.as_deref())?;
             let reason = match (field.owner, &verdict.rights) {
                 (_, None) => Some(ViolationReason::UnknownActor),
                 (FieldOwner::Committee, Some(r)) if !r.committee => {

@@ -2,15 +2,22 @@
 //! documents) for N meetings and the organisation tree they belong to, then p50/p99 of the
 //! committee grid (Q1, expected cells from the effective-dated tree, as the API answers it), the
 //! national roll-up (Q2), the bottom 50 of a committee-month (Q3) and one cell's 24-month trend
-//! (Q4).
+//! (Q4). With `--writes-per-s N`, a second connection makes N rating edits a second on random
+//! meetings through the projector's write path (`write_pending`: the rows, the committee-month
+//! totals and the grid's cell-months, the edits due together in one transaction) while the
+//! queries run, and reports the edits' staleness: from when each edit was due to when its
+//! transaction committed (from then on every query shows it).
 //!
 //! ```sh
 //! cargo run --release -p server --bin ratings-bench -- --meetings 100000
 //! cargo run --release -p server --bin ratings-bench -- --meetings 1000000 --pg postgres://postgres@127.0.0.1/test
+//! cargo run --release -p server --bin ratings-bench -- --meetings 100000 --writes-per-s 1000
 //! ```
 //! SQLite runs in a temporary file; PostgreSQL in a fresh database `ratings_bench_<pid>` created
 //! next to the one in the URL and dropped afterwards.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -20,10 +27,12 @@ use diesel::prelude::*;
 use diesel::{Connection, PgConnection};
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use server::db::schema::{meeting_facts, meeting_scores, org_unit_versions, org_units};
-use server::db::{DatabaseUrl, DbConnection, PoolOptions};
+use server::db::{DatabaseUrl, DbConnection, DbPool, PoolOptions};
+use server::ratings::Pending;
 use server::ratings::expected::TreeCells;
+use server::ratings::projector::WRITE_BATCH;
 use server::ratings::queries;
-use server::ratings::rows::{FactRow, ScoreRow};
+use server::ratings::rows::{FactRow, Projection, ScoreRow};
 use server::startup::open_database_blocking;
 
 /// Benchmark flags.
@@ -45,6 +54,9 @@ struct Args {
     /// so two builds can be compared on identical data, alternating.
     #[arg(long, conflicts_with = "pg")]
     reuse: Option<String>,
+    /// Rating edits a second made on a second connection while the queries run (0: none).
+    #[arg(long, default_value_t = 0)]
+    writes_per_s: u32,
 }
 
 const CELLS_PER_COMMITTEE: usize = 300;
@@ -77,7 +89,7 @@ fn main() -> anyhow::Result<()> {
 fn run(args: &Args, url: &str) -> anyhow::Result<()> {
     let url = DatabaseUrl::parse(url)?;
     let options = PoolOptions {
-        max_size: 1,
+        max_size: 2,
         ..PoolOptions::default()
     };
     let pool = open_database_blocking(&url, options)?;
@@ -103,6 +115,12 @@ fn run(args: &Args, url: &str) -> anyhow::Result<()> {
         analyze(&mut conn)?;
     }
 
+    let stop = Arc::new(AtomicBool::new(false));
+    let writer = (args.writes_per_s > 0).then(|| {
+        let (pool, stop, rate) = (pool.clone(), stop.clone(), args.writes_per_s);
+        let meetings = args.meetings;
+        std::thread::spawn(move || write_ratings(&pool, rate, meetings, &stop))
+    });
     let mut rng = StdRng::seed_from_u64(5);
     let as_of = NaiveDate::from_ymd_opt(2026, 12, 31).context("date")?;
     let mut q1 = Vec::new();
@@ -131,6 +149,20 @@ fn run(args: &Args, url: &str) -> anyhow::Result<()> {
         q4.push(t.elapsed());
         anyhow::ensure!(!trend.is_empty(), "empty trend");
     }
+    stop.store(true, Ordering::SeqCst);
+    if let Some(writer) = writer {
+        let (mut staleness, elapsed) = writer
+            .join()
+            .map_err(|_| anyhow::anyhow!("the writer panicked"))??;
+        println!(
+            "rating edits during the queries: {} in {:.1?} ({:.0}/s, asked {}/s)",
+            staleness.len(),
+            elapsed,
+            staleness.len() as f64 / elapsed.as_secs_f64().max(1e-9),
+            args.writes_per_s
+        );
+        report("staleness (edit due -> committed)", &mut staleness);
+    }
     report("Q1 committee grid (cells x 12 months)", &mut q1);
     report("Q2 national roll-up (maintained totals)", &mut q2);
     report("Q3 bottom 50 of a committee-month", &mut q3);
@@ -149,82 +181,86 @@ fn report(name: &str, samples: &mut [Duration]) {
     );
 }
 
+/// Makes `rate` rating edits a second until `stop`: each a new superior score (and level) for a
+/// random meeting. Written as the projector writes: the edits due by the time the previous
+/// transaction ended (at most its `WRITE_BATCH`) share one transaction. Returns each edit's
+/// staleness (due → committed) and the time the edits took.
+fn write_ratings(
+    pool: &DbPool,
+    rate: u32,
+    meetings: usize,
+    stop: &AtomicBool,
+) -> anyhow::Result<(Vec<Duration>, Duration)> {
+    let mut conn = pool.get().context("writer connection")?;
+    let mut rng = StdRng::seed_from_u64(7);
+    // Before every synthetic meeting's auto-lock date, so each edit changes the official level.
+    let today = NaiveDate::from_ymd_opt(2025, 1, 1).context("date")?;
+    let interval = Duration::from_secs_f64(1.0 / f64::from(rate));
+    let started = Instant::now();
+    let due = |k: usize| -> anyhow::Result<Instant> { Ok(started + interval * u32::try_from(k)?) };
+    let mut staleness = Vec::new();
+    while !stop.load(Ordering::SeqCst) {
+        let made = staleness.len();
+        if let Some(wait) = due(made)?.checked_duration_since(Instant::now()) {
+            std::thread::sleep(wait);
+        }
+        let now = Instant::now();
+        let mut batch = Vec::new();
+        while batch.len() < WRITE_BATCH && due(made + batch.len())? <= now {
+            batch.push(Pending::Rows(Box::new(edit(&mut rng, meetings))));
+        }
+        let n = batch.len();
+        server::ratings::write_pending(&mut conn, batch, today)?;
+        for k in made..made + n {
+            staleness.push(due(k)?.elapsed());
+        }
+    }
+    Ok((staleness, started.elapsed()))
+}
+
+/// A new superior score (and level) for a random meeting.
+fn edit(rng: &mut StdRng, meetings: usize) -> Projection {
+    let i = rng.random_range(0..meetings);
+    let (fact, mut score) = meeting_rows(i, &mut StdRng::seed_from_u64(i as u64));
+    let superior: f64 = rng.random_range(40.0..100.0);
+    let level = Some(level_of(superior).to_owned());
+    score.superior_total = Some(superior);
+    score.superior_percent = Some(superior);
+    score.superior_level = level.clone();
+    score.official_total = Some(superior);
+    score.official_percent = Some(superior);
+    score.official_level = level;
+    Projection {
+        fact,
+        score,
+        attendance: Vec::new(),
+        criteria: Vec::new(),
+        problems: Vec::new(),
+        tasks: Vec::new(),
+        follow_ups: Vec::new(),
+        record: None,
+    }
+}
+
+/// The level of a percentage under the synthetic rubric.
+fn level_of(percent: f64) -> &'static str {
+    match percent {
+        p if p >= 90.0 => "tot",
+        p if p >= 70.0 => "kha",
+        p if p >= 50.0 => "trung_binh",
+        _ => "kem",
+    }
+}
+
 /// Writes `meetings` synthetic fact and score rows in batches.
 fn seed(conn: &mut DbConnection, meetings: usize) -> anyhow::Result<()> {
     let mut rng = StdRng::seed_from_u64(2026);
-    let stored_at = NaiveDateTime::default();
-    let levels = ["tot", "kha", "trung_binh", "kem"];
     let mut facts = Vec::with_capacity(ROWS_PER_INSERT);
     let mut scores = Vec::with_capacity(ROWS_PER_INSERT);
     for i in 0..meetings {
-        let cell = i / MONTHS;
-        let m = i % MONTHS;
-        let (year, month) = (2025 + (m / 12) as i64, (m % 12 + 1) as i64);
-        let committee = cell / CELLS_PER_COMMITTEE;
-        let doc_id = format!("d{i:08}");
-        let quality: f64 = rng.random_range(40.0..100.0);
-        let superior = quality - rng.random_range(0.0..10.0);
-        let level = |p: f64| {
-            levels[if p >= 90.0 {
-                0
-            } else if p >= 70.0 {
-                1
-            } else if p >= 50.0 {
-                2
-            } else {
-                3
-            }]
-        };
-        facts.push(FactRow {
-            doc_id: doc_id.clone(),
-            valid: true,
-            load_error: None,
-            cell_id: format!("cell{cell:06}"),
-            cell_name: format!("Chi bộ {cell}"),
-            committee_id: format!("c{committee:04}"),
-            committee_name: format!("Đảng ủy {committee}"),
-            root_id: "root".into(),
-            root_name: "Tỉnh".into(),
-            period: format!("{year}-{month:02}"),
-            year: Some(year),
-            quarter: Some((month - 1) / 3 + 1),
-            month: Some(month),
-            meeting_type: "thuong_ky".into(),
-            scheduled_date: format!("{year}-{month:02}-03"),
-            held_on: Some(format!("{year}-{month:02}-03")),
-            held_on_scheduled_day: rng.random_bool(0.7),
-            duration_min: Some(rng.random_range(60..140)),
-            expected: 20,
-            present: rng.random_range(14..=20),
-            absent_excused: 1,
-            absent_unexcused: 0,
-            attendance_rate: rng.random_range(0.7..1.0),
-            speaker_count: 6,
-            status: "da_xac_nhan".into(),
-            return_reason: String::new(),
-            minutes_adopted: true,
-            heads: String::new(),
-            projected_at: stored_at,
-        });
-        scores.push(ScoreRow {
-            doc_id,
-            rubric_key: Some("phu-tho-2019@1".into()),
-            self_total: Some(quality),
-            self_percent: Some(quality),
-            self_level: Some(level(quality).into()),
-            superior_total: Some(superior),
-            superior_percent: Some(superior),
-            superior_level: Some(level(superior).into()),
-            official_total: Some(superior),
-            official_percent: Some(superior),
-            official_level: Some(level(superior).into()),
-            auto_lock_on: Some(format!("{year}-{month:02}-28")),
-            amended_after_lock: false,
-            problem_count: 0,
-            violation_count: 0,
-            conflict_count: 0,
-            fingerprint: String::new(),
-        });
+        let (fact, score) = meeting_rows(i, &mut rng);
+        facts.push(fact);
+        scores.push(score);
         if facts.len() == ROWS_PER_INSERT || i + 1 == meetings {
             insert(conn, &facts, &scores)?;
             facts.clear();
@@ -232,6 +268,68 @@ fn seed(conn: &mut DbConnection, meetings: usize) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The rows of synthetic meeting `i` (its cell, month and committee follow from `i`).
+fn meeting_rows(i: usize, rng: &mut StdRng) -> (FactRow, ScoreRow) {
+    let cell = i / MONTHS;
+    let m = i % MONTHS;
+    let (year, month) = (2025 + (m / 12) as i64, (m % 12 + 1) as i64);
+    let committee = cell / CELLS_PER_COMMITTEE;
+    let doc_id = format!("d{i:08}");
+    let quality: f64 = rng.random_range(40.0..100.0);
+    let superior = quality - rng.random_range(0.0..10.0);
+    let fact = FactRow {
+        doc_id: doc_id.clone(),
+        valid: true,
+        load_error: None,
+        cell_id: format!("cell{cell:06}"),
+        cell_name: format!("Chi bộ {cell}"),
+        committee_id: format!("c{committee:04}"),
+        committee_name: format!("Đảng ủy {committee}"),
+        root_id: "root".into(),
+        root_name: "Tỉnh".into(),
+        period: format!("{year}-{month:02}"),
+        year: Some(year),
+        quarter: Some((month - 1) / 3 + 1),
+        month: Some(month),
+        meeting_type: "thuong_ky".into(),
+        scheduled_date: format!("{year}-{month:02}-03"),
+        held_on: Some(format!("{year}-{month:02}-03")),
+        held_on_scheduled_day: rng.random_bool(0.7),
+        duration_min: Some(rng.random_range(60..140)),
+        expected: 20,
+        present: rng.random_range(14..=20),
+        absent_excused: 1,
+        absent_unexcused: 0,
+        attendance_rate: rng.random_range(0.7..1.0),
+        speaker_count: 6,
+        status: "da_xac_nhan".into(),
+        return_reason: String::new(),
+        minutes_adopted: true,
+        heads: String::new(),
+        projected_at: NaiveDateTime::default(),
+    };
+    let score = ScoreRow {
+        doc_id,
+        rubric_key: Some("phu-tho-2019@1".into()),
+        self_total: Some(quality),
+        self_percent: Some(quality),
+        self_level: Some(level_of(quality).into()),
+        superior_total: Some(superior),
+        superior_percent: Some(superior),
+        superior_level: Some(level_of(superior).into()),
+        official_total: Some(superior),
+        official_percent: Some(superior),
+        official_level: Some(level_of(superior).into()),
+        auto_lock_on: Some(format!("{year}-{month:02}-28")),
+        amended_after_lock: false,
+        problem_count: 0,
+        violation_count: 0,
+        conflict_count: 0,
+        fingerprint: String::new(),
+    };
+    (fact, score)
 }
 
 /// The tree of the synthetic rows: a root, the committees and their cells, in force since 2024.

@@ -10,7 +10,7 @@ use fields::{
     attendance_rows, count, empty_fact, empty_score, fact_row, fingerprint, follow_up_rows,
     scheduled_date, score_row, task_rows,
 };
-use sync_core::doc::MeetingDoc;
+use sync_core::doc::{DocError, MeetingDoc};
 use sync_core::record::{MeetingRecord, ScoreSheet};
 use sync_core::rubric::{self, Rubric, Score};
 use sync_core::validate::{self, Severity};
@@ -79,15 +79,16 @@ pub fn raw_cell_id(bytes: &[u8]) -> Option<String> {
     }
 }
 
-/// Every row of one meeting document.
+/// Every row of one meeting document, given its record as [`MeetingDoc::record`] read it.
 pub fn project_doc(
     doc_id: &str,
     doc: &MeetingDoc,
+    record: Result<MeetingRecord, DocError>,
     version: &VersionInfo,
     violations: &[Violation],
     config: &RatingsConfig,
 ) -> Projection {
-    let mut record = match doc.record() {
+    let mut record = match record {
         Ok(r) => r,
         Err(e) => {
             let cell = raw_cell_id(&doc.inner().clone().save());

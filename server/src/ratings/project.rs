@@ -1,5 +1,8 @@
-//! Writing one document's projection: read the version, compute the rows, apply the review
-//! workflow and replace the document's rows in one write transaction. Idempotent.
+//! Writing a document's projection: read the version, compute the rows, apply the review
+//! workflow and replace the document's rows in one write transaction, alone or with the other
+//! documents of a projector round ([`write_pending`]). Idempotent.
+
+use std::collections::BTreeSet;
 
 use chrono::{NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -7,7 +10,8 @@ use sync_core::doc::{MeetingDoc, RosterDoc};
 
 use super::extract::{self, VersionInfo};
 use super::lock::{self, LockChange};
-use super::rows::Projection;
+use super::rows::{FactRow, Projection};
+use super::totals::{CellMonthKey, MonthKey};
 use super::violations::ViolationCheck;
 use super::write::RowWriter;
 use super::{RatingsConfig, RatingsError};
@@ -64,13 +68,9 @@ pub fn project(
 ) -> Result<ProjectionOutcome, RatingsError> {
     let stored = stored_version(conn, doc_id)?;
     match compute(conn, doc_id, source, stored, ctx) {
-        Some(projection) => write(conn, projection, ctx.today),
+        Some(projection) => write_projection(conn, projection, ctx.today),
         None => {
-            write_tx!(conn, |c| {
-                let old = c.fact(doc_id)?;
-                c.delete_rows(doc_id)?;
-                refresh_for(c, old.as_ref().map(|(f, _)| f))
-            })?;
+            write_pending(conn, vec![Pending::Remove(doc_id.to_owned())], ctx.today)?;
             Ok(ProjectionOutcome {
                 doc_id: doc_id.to_owned(),
                 valid: false,
@@ -92,15 +92,63 @@ pub fn project_stored(
     ctx: ProjectContext<'_>,
 ) -> Result<Option<ProjectionOutcome>, RatingsError> {
     let Some(doc) = store::load_document(conn, doc_id)? else {
-        write_tx!(conn, |c| {
-            let old = c.fact(doc_id)?;
-            c.delete_rows(doc_id)?;
-            refresh_for(c, old.as_ref().map(|(f, _)| f))
-        })?;
+        write_pending(conn, vec![Pending::Remove(doc_id.to_owned())], ctx.today)?;
         return Ok(None);
     };
     let bytes = doc.concat();
     project(conn, doc_id, DocSource::Bytes(&bytes), ctx).map(Some)
+}
+
+/// What projecting one stored document writes: its rows, or the removal of its rows (the store
+/// does not have it, or it is not a meeting).
+#[derive(Debug, Clone)]
+pub enum Pending {
+    /// Replace the document's rows.
+    Rows(Box<Projection>),
+    /// Remove the document's rows.
+    Remove(String),
+}
+
+/// Reads stored document `doc_id` and computes what projecting it writes, writing nothing.
+pub fn pending_stored(
+    conn: &mut DbConnection,
+    doc_id: &str,
+    ctx: ProjectContext<'_>,
+) -> Result<Pending, RatingsError> {
+    let Some(doc) = store::load_document(conn, doc_id)? else {
+        return Ok(Pending::Remove(doc_id.to_owned()));
+    };
+    let bytes = doc.concat();
+    let stored = stored_version(conn, doc_id)?;
+    Ok(
+        match compute(conn, doc_id, DocSource::Bytes(&bytes), stored, ctx) {
+            Some(projection) => Pending::Rows(Box::new(projection)),
+            None => Pending::Remove(doc_id.to_owned()),
+        },
+    )
+}
+
+/// Writes the pending rows of several documents in one transaction, one durable commit for
+/// all of them (the projector's round), each maintained total and grid row they change
+/// refreshed once. The review workflow applies to each as in [`write_projection`].
+pub fn write_pending(
+    conn: &mut DbConnection,
+    pending: Vec<Pending>,
+    today: NaiveDate,
+) -> Result<(), RatingsError> {
+    write_tx!(conn, |c| {
+        let mut touched = Touched::default();
+        for item in pending {
+            match item {
+                Pending::Rows(mut projection) => {
+                    write_rows(c, &mut projection, today, &mut touched)?;
+                }
+                Pending::Remove(doc_id) => remove_rows(c, &doc_id, &mut touched)?,
+            }
+        }
+        touched.refresh(c)
+    })?;
+    Ok(())
 }
 
 /// Computes the rows of a document without writing them; `None` for a roster document.
@@ -113,19 +161,23 @@ pub(crate) fn compute(
 ) -> Option<Projection> {
     let loaded;
     let doc = match source {
-        DocSource::Doc(doc) => Ok(doc),
-        DocSource::Bytes(bytes) => {
-            loaded = MeetingDoc::load(bytes);
-            loaded.as_ref().map_err(|e| (e.to_string(), bytes))
-        }
+        DocSource::Doc(doc) => Ok((doc, doc.record())),
+        DocSource::Bytes(bytes) => match MeetingDoc::load_with_record(bytes) {
+            Ok((doc, record)) => {
+                loaded = doc;
+                Ok((&loaded, Ok(record)))
+            }
+            Err(e) => Err((e.to_string(), bytes)),
+        },
     };
     match doc {
-        Ok(doc) => {
+        Ok((doc, record)) => {
             let version = stored.unwrap_or_else(|| unstored_version(doc));
             let violations = ctx.check.violations(conn, doc_id, doc);
             Some(extract::project_doc(
                 doc_id,
                 doc,
+                record,
                 &version,
                 &violations,
                 ctx.config,
@@ -144,56 +196,22 @@ pub(crate) fn compute(
     }
 }
 
-/// Writes a computed projection, applying the review workflow against the previous rows.
-pub(crate) fn write(
+/// Writes a computed projection, applying the review workflow against the previous rows, in
+/// one transaction with the maintained totals and grid rows it changes (the projector's write).
+pub fn write_projection(
     conn: &mut DbConnection,
     mut projection: Projection,
     today: NaiveDate,
 ) -> Result<ProjectionOutcome, RatingsError> {
-    let doc_id = projection.fact.doc_id.clone();
     let change = write_tx!(conn, |c| {
-        let old = c.fact(&doc_id)?;
-        let lock = c.lock(&doc_id)?;
-        let old = old.as_ref().map(|(f, s)| OldVersion {
-            fact: f,
-            version: lock::Version {
-                status: &f.status,
-                heads: &f.heads,
-                stored_at: f.projected_at,
-                score: s,
-            },
-        });
-        let change = lock::apply(old.map(|o| o.version), lock, &mut projection, today);
-        let keys = [
-            old.map(|o| month_key_of(o.fact)),
-            Some(month_key_of(&projection.fact)),
-        ];
-        c.delete_rows(&doc_id)?;
-        c.insert_rows(&projection)?;
-        let mut keys: Vec<_> = keys.into_iter().flatten().flatten().collect();
-        keys.dedup();
-        for key in &keys {
-            c.refresh_totals(key)?;
-        }
-        let mut cells: Vec<_> = [old.map(|o| o.fact), Some(&projection.fact)]
-            .into_iter()
-            .flatten()
-            .filter_map(cell_month_key_of)
-            .collect();
-        cells.dedup();
-        for key in &cells {
-            c.refresh_cell_month(key)?;
-        }
-        match &change {
-            LockChange::Created(l) => c.put_lock(l)?,
-            LockChange::Reopened => c.delete_lock(&doc_id)?,
-            LockChange::None | LockChange::Kept(_) => {}
-        }
+        let mut touched = Touched::default();
+        let change = write_rows(c, &mut projection, today, &mut touched)?;
+        touched.refresh(c)?;
         diesel::QueryResult::Ok(change)
     })?;
     let score = projection.score;
     Ok(ProjectionOutcome {
-        doc_id,
+        doc_id: projection.fact.doc_id,
         valid: projection.fact.valid,
         official_level: score.official_level,
         amended_after_lock: score.amended_after_lock,
@@ -203,43 +221,78 @@ pub(crate) fn write(
     })
 }
 
-/// The previous rows of a document, as the write transaction reads them.
-#[derive(Clone, Copy)]
-struct OldVersion<'a> {
-    fact: &'a super::rows::FactRow,
-    version: lock::Version<'a>,
-}
-
-/// Refreshes the maintained rows a removed fact row counted in.
-fn refresh_for(
+/// Replaces a document's rows inside a write transaction, applying the review workflow against
+/// the previous rows; notes the maintained rows to refresh.
+fn write_rows(
     c: &mut impl RowWriter,
-    old: Option<&super::rows::FactRow>,
+    projection: &mut Projection,
+    today: NaiveDate,
+    touched: &mut Touched,
+) -> diesel::QueryResult<LockChange> {
+    let doc_id = projection.fact.doc_id.clone();
+    let old = c.fact(&doc_id)?;
+    let lock = c.lock(&doc_id)?;
+    let version = old.as_ref().map(|(f, s)| lock::Version {
+        status: &f.status,
+        heads: &f.heads,
+        stored_at: f.projected_at,
+        score: s,
+    });
+    let change = lock::apply(version, lock, projection, today);
+    if let Some((fact, _)) = &old {
+        touched.add(fact);
+    }
+    touched.add(&projection.fact);
+    c.delete_rows(&doc_id)?;
+    c.insert_rows(projection)?;
+    match &change {
+        LockChange::Created(l) => c.put_lock(l)?,
+        LockChange::Reopened => c.delete_lock(&doc_id)?,
+        LockChange::None | LockChange::Kept(_) => {}
+    }
+    Ok(change)
+}
+
+/// Removes a document's rows inside a write transaction; notes the maintained rows to refresh.
+fn remove_rows(
+    c: &mut impl RowWriter,
+    doc_id: &str,
+    touched: &mut Touched,
 ) -> diesel::QueryResult<()> {
-    let Some(fact) = old else {
-        return Ok(());
-    };
-    if let Some(key) = month_key_of(fact) {
-        c.refresh_totals(&key)?;
+    if let Some((fact, _)) = c.fact(doc_id)? {
+        touched.add(&fact);
     }
-    if let Some(key) = cell_month_key_of(fact) {
-        c.refresh_cell_month(&key)?;
-    }
-    Ok(())
+    c.delete_rows(doc_id)
 }
 
-/// The cell-month a fact row may be shown in by the grid, if it has a period.
-fn cell_month_key_of(fact: &super::rows::FactRow) -> Option<super::totals::CellMonthKey> {
-    Some((
-        fact.committee_id.clone(),
-        fact.year?,
-        fact.month?,
-        fact.cell_id.clone(),
-    ))
+/// The committee-months and cell-months whose maintained rows a write changed.
+#[derive(Default)]
+struct Touched {
+    months: BTreeSet<MonthKey>,
+    cells: BTreeSet<CellMonthKey>,
 }
 
-/// The committee-month a fact row counts in, if it has a period.
-fn month_key_of(fact: &super::rows::FactRow) -> Option<super::totals::MonthKey> {
-    Some((fact.committee_id.clone(), fact.year?, fact.month?))
+impl Touched {
+    /// The rows a fact row counts in, if it has a period.
+    fn add(&mut self, fact: &FactRow) {
+        let (Some(year), Some(month)) = (fact.year, fact.month) else {
+            return;
+        };
+        let committee = fact.committee_id.clone();
+        let cell = fact.cell_id.clone();
+        self.months.insert((committee.clone(), year, month));
+        self.cells.insert((committee, year, month, cell));
+    }
+
+    fn refresh(&self, c: &mut impl RowWriter) -> diesel::QueryResult<()> {
+        for key in &self.months {
+            c.refresh_totals(key)?;
+        }
+        for key in &self.cells {
+            c.refresh_cell_month(key)?;
+        }
+        Ok(())
+    }
 }
 
 /// Heads and write time of the stored version, if the store has the document.

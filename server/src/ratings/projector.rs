@@ -1,10 +1,13 @@
 //! [`Projector`]: the asynchronous projection queue the sync layer notifies after each durable
 //! commit. Notifying never blocks and never fails; one worker task drains the queue, coalescing
 //! every id notified while it was busy, so a burst of commits to one document projects it once.
-//! Each round checks out one pooled connection on the blocking pool. Confirmed meetings whose
+//! Each round checks out one pooled connection on the blocking pool and writes the rows of up to
+//! [`WRITE_BATCH`] documents per transaction (one durable commit for them). Confirmed meetings whose
 //! auto-lock date passed are frozen at least hourly, before any later edit is projected.
+//! With [`Metrics`], each projected document's lag from its (earliest waiting) commit and the
+//! number of commits still waiting are exported: the dashboard's freshness.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -13,18 +16,27 @@ use chrono::Utc;
 use tokio::sync::{mpsc, watch};
 
 use super::violations::ViolationCheck;
-use super::{NoAuthorshipCheck, ProjectContext, RatingsConfig, RatingsError, project_stored};
+use super::{
+    NoAuthorshipCheck, Pending, ProjectContext, RatingsConfig, RatingsError, pending_stored,
+    write_pending,
+};
 use crate::db::{DbPool, run_blocking};
+use crate::metrics::Metrics;
 
 /// How often the worker freezes auto-locked meetings when nothing else happens.
 const SWEEP_EVERY: Duration = Duration::from_secs(3600);
 
+/// Documents whose rows one transaction writes: enough to share a commit among a burst, few
+/// enough that the first of them is not kept waiting for the last.
+pub const WRITE_BATCH: usize = 32;
+
 /// Handle to the projection worker; cheap to clone. Dropping every handle stops the worker.
 #[derive(Clone)]
 pub struct Projector {
-    queue: mpsc::UnboundedSender<(u64, Vec<String>)>,
+    queue: mpsc::UnboundedSender<Notice>,
     requested: Arc<AtomicU64>,
     done: watch::Receiver<u64>,
+    metrics: Option<Metrics>,
 }
 
 impl std::fmt::Debug for Projector {
@@ -48,13 +60,31 @@ impl Projector {
         config: RatingsConfig,
         check: Arc<dyn ViolationCheck>,
     ) -> Projector {
+        Self::spawn_observed(pool, config, check, None)
+    }
+
+    /// [`spawn_with`](Self::spawn_with), exporting freshness to `metrics` when given.
+    pub fn spawn_observed(
+        pool: DbPool,
+        config: RatingsConfig,
+        check: Arc<dyn ViolationCheck>,
+        metrics: Option<Metrics>,
+    ) -> Projector {
         let (queue, receiver) = mpsc::unbounded_channel();
         let (done_tx, done) = watch::channel(0);
-        tokio::spawn(worker(pool, Arc::new(config), check, receiver, done_tx));
+        let requested = Arc::new(AtomicU64::new(0));
+        let worker = Worker {
+            pool,
+            config: Arc::new(config),
+            check,
+            metrics: metrics.clone(),
+        };
+        tokio::spawn(worker.run(receiver, done_tx));
         Projector {
             queue,
-            requested: Arc::new(AtomicU64::new(0)),
+            requested,
             done,
+            metrics,
         }
     }
 
@@ -70,7 +100,18 @@ impl Projector {
             return;
         }
         let seq = self.requested.fetch_add(1, Ordering::SeqCst) + 1;
-        if self.queue.send((seq, ids)).is_err() {
+        let notice = Notice {
+            seq,
+            ids,
+            at: Instant::now(),
+        };
+        if let Some(m) = &self.metrics {
+            m.projection_requested();
+        }
+        if self.queue.send(notice).is_err() {
+            if let Some(m) = &self.metrics {
+                m.projections_done(1);
+            }
             tracing::warn!("ratings projector is stopped; projection skipped");
         }
     }
@@ -83,52 +124,108 @@ impl Projector {
     }
 }
 
-async fn worker(
+/// One notification: the documents of one commit and when it was made.
+struct Notice {
+    seq: u64,
+    ids: Vec<String>,
+    at: Instant,
+}
+
+struct Worker {
     pool: DbPool,
     config: Arc<RatingsConfig>,
     check: Arc<dyn ViolationCheck>,
-    mut queue: mpsc::UnboundedReceiver<(u64, Vec<String>)>,
-    done: watch::Sender<u64>,
-) {
-    let mut last_sweep: Option<Instant> = None;
-    while let Some((mut seq, first)) = queue.recv().await {
-        let mut ids: BTreeSet<String> = first.into_iter().collect();
-        // Coalesce everything that queued up while the previous round ran.
-        while let Ok((s, more)) = queue.try_recv() {
-            seq = seq.max(s);
-            ids.extend(more);
-        }
-        let sweep = last_sweep.is_none_or(|t| t.elapsed() >= SWEEP_EVERY);
-        let (config, check) = (config.clone(), check.clone());
-        let count = ids.len();
-        let started = Instant::now();
-        let result = run_blocking(&pool, move |conn| {
-            let today = Utc::now().date_naive();
-            if sweep {
-                super::project::sweep_auto_locks(conn, today)?;
-            }
-            let ctx = ProjectContext {
-                config: &config,
-                check: check.as_ref(),
-                today,
+    metrics: Option<Metrics>,
+}
+
+impl Worker {
+    async fn run(self, mut queue: mpsc::UnboundedReceiver<Notice>, done: watch::Sender<u64>) {
+        let mut last_sweep: Option<Instant> = None;
+        while let Some(first) = queue.recv().await {
+            let mut seq = first.seq;
+            // Each document with its earliest waiting commit.
+            let mut ids: BTreeMap<String, Instant> = BTreeMap::new();
+            let mut notices = 0;
+            let mut add = |notice: Notice| {
+                notices += 1;
+                for id in notice.ids {
+                    ids.entry(id).or_insert(notice.at);
+                }
             };
-            for id in &ids {
-                if let Err(e) = project_stored(conn, id, ctx) {
-                    tracing::error!(doc_id = %id, error = ?e, "projection failed");
-                }
+            add(first);
+            // Coalesce everything that queued up while the previous round ran.
+            while let Ok(more) = queue.try_recv() {
+                seq = seq.max(more.seq);
+                add(more);
             }
-            Ok::<_, RatingsError>(())
-        })
-        .await;
-        match result {
-            Ok(()) => {
+            let sweep = last_sweep.is_none_or(|t| t.elapsed() >= SWEEP_EVERY);
+            let (config, check, metrics) = (
+                self.config.clone(),
+                self.check.clone(),
+                self.metrics.clone(),
+            );
+            let count = ids.len();
+            let started = Instant::now();
+            let result = run_blocking(&self.pool, move |conn| {
+                let today = Utc::now().date_naive();
                 if sweep {
-                    last_sweep = Some(Instant::now());
+                    super::project::sweep_auto_locks(conn, today)?;
                 }
-                tracing::debug!(documents = count, elapsed = ?started.elapsed(), "projected");
+                let ctx = ProjectContext {
+                    config: &config,
+                    check: check.as_ref(),
+                    today,
+                };
+                let ids: Vec<(String, Instant)> = ids.into_iter().collect();
+                for chunk in ids.chunks(WRITE_BATCH) {
+                    project_chunk(conn, chunk, ctx);
+                    if let Some(m) = &metrics {
+                        for (_, since) in chunk {
+                            m.observe_projection_lag(since.elapsed());
+                        }
+                    }
+                }
+                Ok::<_, RatingsError>(())
+            })
+            .await;
+            match result {
+                Ok(()) => {
+                    if sweep {
+                        last_sweep = Some(Instant::now());
+                    }
+                    tracing::debug!(documents = count, elapsed = ?started.elapsed(), "projected");
+                }
+                Err(e) => tracing::error!(error = ?e, "projection round failed"),
             }
-            Err(e) => tracing::error!(error = ?e, "projection round failed"),
+            done.send_replace(seq);
+            if let Some(m) = &self.metrics {
+                m.projections_done(notices);
+            }
         }
-        done.send_replace(seq);
+    }
+}
+
+/// Computes the rows of `chunk` and writes them in one transaction; if that fails, each alone,
+/// so one document's failure does not keep the others from being rated.
+fn project_chunk(
+    conn: &mut crate::db::DbConnection,
+    chunk: &[(String, Instant)],
+    ctx: ProjectContext<'_>,
+) {
+    let mut pending: Vec<(&str, Pending)> = Vec::with_capacity(chunk.len());
+    for (id, _) in chunk {
+        match pending_stored(conn, id, ctx) {
+            Ok(p) => pending.push((id, p)),
+            Err(e) => tracing::error!(doc_id = %id, error = ?e, "projection failed"),
+        }
+    }
+    let all = pending.iter().map(|(_, p)| p.clone()).collect();
+    if let Err(e) = write_pending(conn, all, ctx.today) {
+        tracing::warn!(error = ?e, documents = pending.len(), "batched projection write failed; writing one by one");
+        for (id, p) in pending {
+            if let Err(e) = write_pending(conn, vec![p], ctx.today) {
+                tracing::error!(doc_id = %id, error = ?e, "projection failed");
+            }
+        }
     }
 }

@@ -100,6 +100,23 @@ fn deliver(
     commit_batch(conn, &[write]).expect("commit");
 }
 
+/// Cell `a`'s meeting with its resolution typed by the secretary's actor.
+fn cell_a_meeting_with(resolution: &str) -> (String, MeetingDoc) {
+    let (doc_id, genesis) = cell_a_meeting();
+    let mut cell = genesis.with_actor(ActorId::from([0xa; 16]));
+    cell.apply(&MeetingOp::ReplaceText {
+        field: "resolution".into(),
+        value: resolution.into(),
+    })
+    .expect("op");
+    (doc_id, cell)
+}
+
+/// Path and reason of each violation.
+fn reasons(found: &[server::audit::Violation]) -> Vec<(&str, ViolationReason)> {
+    found.iter().map(|v| (v.path.as_str(), v.reason)).collect()
+}
+
 fn cell_a_meeting() -> (String, MeetingDoc) {
     let (id, bytes) = MeetingDoc::regular_genesis("a", "2026-11").expect("genesis");
     (id.to_string(), MeetingDoc::load(&bytes).expect("load"))
@@ -153,13 +170,7 @@ async fn a_forged_superior_score_is_flagged_and_the_committees_own_counts(backen
     let pool = db.pool();
     let org = setup(&pool);
     let mut conn = pool.get().expect("connection");
-    let (doc_id, genesis) = cell_a_meeting();
-    let mut cell = genesis.with_actor(ActorId::from([0xa; 16]));
-    cell.apply(&MeetingOp::ReplaceText {
-        field: "resolution".into(),
-        value: "Nghị quyết tháng 11".into(),
-    })
-    .expect("op");
+    let (doc_id, mut cell) = cell_a_meeting_with("Nghị quyết tháng 11");
     cell.apply(&MeetingOp::AwardPoints {
         sheet: Sheet::Superior,
         criterion: "c1".into(),
@@ -167,6 +178,13 @@ async fn a_forged_superior_score_is_flagged_and_the_committees_own_counts(backen
     })
     .expect("forged score");
     deliver(&mut conn, &doc_id, &mut cell, &[], &org.sec_a, Some("a"));
+    // Only the cell's secretary has written so far, so only the committee's fields are read:
+    // the forged score is found all the same.
+    let early = violations(&mut conn, &doc_id, &cell).expect("violations");
+    assert_eq!(
+        reasons(&early),
+        vec![("superiorScore.awarded.c1", ViolationReason::NotCommittee)]
+    );
 
     let before = cell.heads();
     let mut committee = cell.fork().with_actor(ActorId::from([0xc; 16]));
@@ -199,8 +217,7 @@ async fn a_forged_superior_score_is_flagged_and_the_committees_own_counts(backen
     );
 
     let found = violations(&mut conn, &doc_id, &committee).expect("violations");
-    let mut paths: Vec<(&str, ViolationReason)> =
-        found.iter().map(|v| (v.path.as_str(), v.reason)).collect();
+    let mut paths = reasons(&found);
     paths.sort_by_key(|p| p.0);
     assert_eq!(
         paths,
@@ -295,8 +312,36 @@ async fn the_cell_guard_fixes_the_cell_and_requires_one_from_users(backend: Back
     assert_eq!(check(&org.sec_a, &edited, Some(&meta), &before), Ok(None));
 }
 
+async fn a_value_written_by_an_actor_the_server_never_saw_is_flagged(backend: Backend) {
+    let db = TestDb::new(backend);
+    let pool = db.pool();
+    let org = setup(&pool);
+    let mut conn = pool.get().expect("connection");
+    let (doc_id, mut cell) = cell_a_meeting_with("Nghị quyết");
+    deliver(&mut conn, &doc_id, &mut cell, &[], &org.sec_a, Some("a"));
+    assert_eq!(
+        violations(&mut conn, &doc_id, &cell).expect("violations"),
+        vec![]
+    );
+    // A change that did not come through this server: its actor is registered nowhere, so the
+    // cell's fields are read too and the text it wrote is listed.
+    let mut stranger = cell.fork().with_actor(ActorId::from([0xe; 16]));
+    stranger
+        .apply(&MeetingOp::ReplaceText {
+            field: "difficulties".into(),
+            value: "Không rõ ai ghi".into(),
+        })
+        .expect("op");
+    let found = violations(&mut conn, &doc_id, &stranger).expect("violations");
+    assert_eq!(
+        reasons(&found),
+        vec![("difficulties", ViolationReason::UnknownActor)]
+    );
+}
+
 on_both_backends!(
     the_first_delivery_registers_an_actor_and_the_cell_is_recorded_once,
     a_forged_superior_score_is_flagged_and_the_committees_own_counts,
+    a_value_written_by_an_actor_the_server_never_saw_is_flagged,
     the_cell_guard_fixes_the_cell_and_requires_one_from_users,
 );

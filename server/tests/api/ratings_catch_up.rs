@@ -38,13 +38,38 @@ async fn documents_stored_without_a_projection_are_projected_when_the_server_sta
     );
 
     // A server started on that database projects what the seed did not.
-    let _app = spawn_app_on(db, |_| {}).await;
+    let app = spawn_app_on(db, |_| {}).await;
     let deadline = Instant::now() + Duration::from_secs(120);
     while projected_meetings(&pool) < meetings {
         assert!(
             Instant::now() < deadline,
             "{} of {meetings} meetings projected after 120 s",
             projected_meetings(&pool)
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // The dashboard's freshness is exported: a lag per projected document, and nothing left
+    // pending once the round that wrote the last rows has finished.
+    let metric = |body: &str, name: &str| -> f64 {
+        body.lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no `{name}` in:\n{body}"))
+    };
+    loop {
+        let res = app.client.get(app.url("/metrics")).send().await.unwrap();
+        let body = res.text().await.unwrap();
+        if metric(&body, "sync_projection_pending ") == 0.0 {
+            let lags = metric(&body, "sync_projection_lag_seconds_count ");
+            assert!(
+                lags >= meetings as f64,
+                "{lags} lags for {meetings} meetings"
+            );
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "projections still pending:\n{body}"
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }

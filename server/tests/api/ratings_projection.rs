@@ -2,22 +2,26 @@
 
 use diesel::prelude::*;
 use server::db::schema::{meeting_facts, meeting_problems};
+use server::ratings::catch_up::unprojected_documents;
 use server::ratings::lock::LockChange;
-use server::ratings::{DocSource, RatingsConfig, project, project_stored};
+use server::ratings::{
+    DocSource, RatingsConfig, pending_stored, project, project_stored, write_pending,
+};
 use sync_core::doc::{MeetingOp, Sheet};
 
 use crate::helpers::Backend;
 use crate::on_both_backends;
 use crate::on_conn;
 use crate::ratings_support::{
-    count_meetings, ctx, demo_db, demo_doc_id, dump, edit_stored, load_meeting, no_auto_lock,
-    projected_demo_db, rebuild_all, rebuild_with, scalar, store_raw,
+    count_meetings, ctx, demo_db, demo_doc_id, demo_today, dump, edit_stored, load_meeting,
+    no_auto_lock, projected_demo_db, rebuild_all, rebuild_with, scalar, store_raw,
 };
 
 on_both_backends!(
     every_demo_meeting_is_projected_with_its_committee_and_scores,
     projecting_the_same_document_twice_gives_the_same_rows,
     two_rebuilds_give_identical_rows,
+    a_round_written_in_one_transaction_gives_the_rows_written_one_by_one,
     corrupt_and_invalid_documents_are_kept_as_problems_and_never_rated,
     a_locked_meeting_keeps_its_official_rating_when_amended_until_reopened,
     a_confirmed_meeting_past_its_lock_date_freezes_the_version_before_a_later_edit,
@@ -129,6 +133,25 @@ async fn two_rebuilds_give_identical_rows(backend: Backend) {
         !first.locks.is_empty(),
         "Jan–Sep are auto-locked on 2026-11-26"
     );
+}
+
+async fn a_round_written_in_one_transaction_gives_the_rows_written_one_by_one(backend: Backend) {
+    // The template was projected document by document, one transaction each.
+    let one_by_one = projected_demo_db(backend);
+    let expected = dump(&mut one_by_one.pool().get().unwrap());
+    let db = demo_db(backend);
+    let pool = db.pool();
+    let mut conn = pool.get().unwrap();
+    let config = RatingsConfig::default();
+    let ids = unprojected_documents(&mut conn).expect("list");
+    let pending = ids
+        .iter()
+        .map(|id| pending_stored(&mut conn, id, ctx(&config)).expect("compute"))
+        .collect();
+    write_pending(&mut conn, pending, demo_today()).expect("one transaction");
+    let batched = dump(&mut conn);
+    assert!(!batched.locks.is_empty(), "the auto-locks are decided too");
+    assert_eq!(batched, expected);
 }
 
 async fn corrupt_and_invalid_documents_are_kept_as_problems_and_never_rated(backend: Backend) {

@@ -35,6 +35,10 @@ pub const FIXED_FIELDS: [&str; 5] = [
 /// Status values only the committee may set.
 pub const COMMITTEE_STATUSES: [&str; 3] = ["tra_lai", "da_xac_nhan", "khoa"];
 
+/// The root fields that can hold a committee field ([`owner_of`]); everything else is the
+/// cell's.
+const COMMITTEE_ROOTS: [&str; 3] = ["superiorScore", "returnReason", "status"];
+
 /// One leaf value and who wrote it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -76,16 +80,58 @@ impl MeetingDoc {
     /// or a confirmation.
     pub fn field_authors(&self) -> Vec<FieldAuthorship> {
         let mut out = Vec::new();
-        walk(self.inner(), &ROOT, ObjType::Map, "", &mut out);
+        walk(self.inner(), &ROOT, ObjType::Map, "", &|_| true, &mut out);
         out
+    }
+
+    /// The committee's fields of [`field_authors`](Self::field_authors) only, in the same
+    /// order, without reading the cell's fields (the texts, where nearly all the operations
+    /// are). For a check that already knows every writer of the document may write the cell's
+    /// fields.
+    pub fn committee_field_authors(&self) -> Vec<FieldAuthorship> {
+        let mut out = Vec::new();
+        let committee_root = |k: &str| COMMITTEE_ROOTS.contains(&k);
+        walk(
+            self.inner(),
+            &ROOT,
+            ObjType::Map,
+            "",
+            &committee_root,
+            &mut out,
+        );
+        out.retain(|f| f.owner == FieldOwner::Committee);
+        out
+    }
+
+    /// The actor and hash of every change in the document, from its change graph (no operation
+    /// is read): everyone who can have written a value [`field_authors`](Self::field_authors)
+    /// lists.
+    pub fn change_authors(&self) -> Vec<Writer> {
+        // `get_changes_meta` wants `&mut` to close a pending transaction; a clone costs
+        // microseconds next to reading the document.
+        let mut doc = self.inner().clone();
+        doc.get_changes_meta(&[])
+            .into_iter()
+            .map(|m| Writer {
+                actor: m.actor.to_hex_string(),
+                change: Some(m.hash),
+            })
+            .collect()
     }
 }
 
-fn walk(doc: &AutoCommit, obj: &ObjId, kind: ObjType, path: &str, out: &mut Vec<FieldAuthorship>) {
+fn walk(
+    doc: &AutoCommit,
+    obj: &ObjId,
+    kind: ObjType,
+    path: &str,
+    keep_root: &dyn Fn(&str) -> bool,
+    out: &mut Vec<FieldAuthorship>,
+) {
     let props: Vec<(Prop, String)> = match kind {
         ObjType::Map | ObjType::Table => doc
             .keys(obj)
-            .filter(|k| !(path.is_empty() && FIXED_FIELDS.contains(&k.as_str())))
+            .filter(|k| !path.is_empty() || (!FIXED_FIELDS.contains(&k.as_str()) && keep_root(k)))
             .map(|k| (Prop::Map(k.clone()), join(path, &k)))
             .collect(),
         ObjType::List => (0..doc.length(obj))
@@ -110,7 +156,7 @@ fn walk(doc: &AutoCommit, obj: &ObjId, kind: ObjType, path: &str, out: &mut Vec<
                 }
             }
             Ok(Some((Value::Object(child_kind), child))) => {
-                walk(doc, &child, child_kind, &here, out)
+                walk(doc, &child, child_kind, &here, keep_root, out)
             }
             Ok(Some((Value::Scalar(s), id))) if !is_empty(&s) => {
                 let value = to_json(doc, &Value::Scalar(s), &id);

@@ -147,6 +147,72 @@ impl ServerTimings {
     }
 }
 
+/// The dashboard's freshness on our server: per projected document, the time from its commit
+/// to its ratings rows (`sync_projection_lag_seconds`).
+#[derive(Debug, Clone, Default)]
+pub struct Freshness {
+    /// The lag histogram.
+    pub lag: Series,
+}
+
+impl Freshness {
+    /// The lag histogram now; `None` for peers.
+    pub fn read(server: &Running) -> Option<Freshness> {
+        let body = metrics_body(server)?;
+        Some(Freshness {
+            lag: series(&body, "sync_projection_lag_seconds", ""),
+        })
+    }
+
+    /// What happened since `before`.
+    pub fn since(&self, before: &Freshness) -> Freshness {
+        Freshness {
+            lag: self.lag.since(&before.lag),
+        }
+    }
+
+    /// Extra report columns: when the ratings of the phase were all written (wall and server
+    /// CPU seconds from the phase's start) and the lag's p50 and p99 bucket bounds (ms).
+    pub fn columns(fresh: Option<&Freshness>, done: Option<(f64, f64)>) -> Vec<(String, String)> {
+        let num =
+            |v: Option<f64>, digits: usize| v.map_or("n/a".to_owned(), |v| format!("{v:.digits$}"));
+        let bound = |p: f64| fresh.and_then(|f| f.lag.percentile_bound_ms(p));
+        vec![
+            ("ratings done s".into(), num(done.map(|d| d.0), 3)),
+            ("CPU to ratings done s".into(), num(done.map(|d| d.1), 3)),
+            ("fresh p50 ≤ ms".into(), num(bound(50.0), 0)),
+            ("fresh p99 ≤ ms".into(), num(bound(99.0), 0)),
+        ]
+    }
+}
+
+/// Commits our server's ratings projector has not projected yet (`sync_projection_pending`);
+/// `None` for peers.
+pub fn projection_pending(server: &Running) -> Option<f64> {
+    pending_in(&metrics_body(server)?)
+}
+
+fn pending_in(body: &str) -> Option<f64> {
+    body.lines()
+        .find_map(|l| l.strip_prefix("sync_projection_pending "))
+        .and_then(|v| v.trim().parse().ok())
+}
+
+/// Waits until our server has projected every commit so far: `Some(true)` when it has,
+/// `Some(false)` when `timeout` passed first, `None` for peers.
+pub async fn projection_settled(server: &Running, timeout: Duration) -> Option<bool> {
+    let deadline = std::time::Instant::now() + timeout;
+    loop {
+        if projection_pending(server)? <= 0.0 {
+            return Some(true);
+        }
+        if std::time::Instant::now() >= deadline {
+            return Some(false);
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -160,7 +226,15 @@ sync_sync_latency_seconds_bucket{le=\"+Inf\"} 10
 sync_storage_latency_seconds_sum{op=\"commit_batch\"} 0.02
 sync_storage_latency_seconds_count{op=\"commit_batch\"} 4
 sync_storage_latency_seconds_sum{op=\"load_document\"} 9
+sync_projection_pending 3
+sync_projection_pending_created 1.7e9
 ";
+
+    #[test]
+    fn the_pending_projections_are_read_from_their_gauge() {
+        assert_eq!(pending_in(BODY), Some(3.0));
+        assert_eq!(pending_in("sync_connections_total 1\n"), None);
+    }
 
     #[test]
     fn a_histogram_is_read_by_name_and_label() {

@@ -87,8 +87,11 @@ pub struct Config {
     pub servers: Vec<ServerKind>,
     /// Scratch directory for server data (removed by the caller).
     pub work_dir: PathBuf,
-    templates: Mutex<HashMap<usize, Arc<Templates>>>,
+    templates: Mutex<HashMap<TemplateKey, Arc<Templates>>>,
 }
+
+/// Edits per history, and the device whose own history it is (`None`: the shared templates).
+type TemplateKey = (usize, Option<u64>);
 
 impl Config {
     /// A configuration.
@@ -111,15 +114,33 @@ impl Config {
 
     /// Fleet templates of `edits` edits (built once per run).
     pub fn templates(&self, edits: usize) -> anyhow::Result<Arc<Templates>> {
+        self.cached_templates(edits, None, || {
+            Templates::new(7_000 + edits as u64, edits, 4)
+        })
+    }
+
+    /// One history of `edits` edits written by device `owner`'s own three actors (built once
+    /// per run): its documents carry no other device's changes, as on a phone.
+    pub fn templates_of(&self, edits: usize, owner: u64) -> anyhow::Result<Arc<Templates>> {
+        let seed = 1_000_000 + owner * 1_000 + edits as u64;
+        self.cached_templates(edits, Some(owner), || Templates::new(seed, edits, 1))
+    }
+
+    fn cached_templates(
+        &self,
+        edits: usize,
+        owner: Option<u64>,
+        build: impl FnOnce() -> anyhow::Result<Templates>,
+    ) -> anyhow::Result<Arc<Templates>> {
         let mut cache = self
             .templates
             .lock()
             .map_err(|_| anyhow::anyhow!("template cache poisoned"))?;
-        if let Some(t) = cache.get(&edits) {
+        if let Some(t) = cache.get(&(edits, owner)) {
             return Ok(t.clone());
         }
-        let t = Arc::new(Templates::new(7_000 + edits as u64, edits, 4)?);
-        cache.insert(edits, t.clone());
+        let t = Arc::new(build()?);
+        cache.insert((edits, owner), t.clone());
         Ok(t)
     }
 
