@@ -16,6 +16,9 @@
 //! SQLite runs in a temporary file; PostgreSQL in a fresh database `ratings_bench_<pid>` created
 //! next to the one in the URL and dropped afterwards.
 
+mod scratch_db;
+mod writes;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -24,15 +27,13 @@ use anyhow::Context;
 use chrono::{NaiveDate, NaiveDateTime};
 use clap::Parser;
 use diesel::prelude::*;
-use diesel::{Connection, PgConnection};
 use rand::{Rng, SeedableRng, rngs::StdRng};
+use scratch_db::{Cleanup, fresh_pg};
 use server::db::schema::{meeting_facts, meeting_scores, org_unit_versions, org_units};
-use server::db::{DatabaseUrl, DbConnection, DbPool, PoolOptions};
-use server::ratings::Pending;
+use server::db::{DatabaseUrl, DbConnection, PoolOptions};
 use server::ratings::expected::TreeCells;
-use server::ratings::projector::WRITE_BATCH;
 use server::ratings::queries;
-use server::ratings::rows::{FactRow, Projection, ScoreRow};
+use server::ratings::rows::{FactRow, ScoreRow};
 use server::startup::open_database_blocking;
 
 /// Benchmark flags.
@@ -119,7 +120,7 @@ fn run(args: &Args, url: &str) -> anyhow::Result<()> {
     let writer = (args.writes_per_s > 0).then(|| {
         let (pool, stop, rate) = (pool.clone(), stop.clone(), args.writes_per_s);
         let meetings = args.meetings;
-        std::thread::spawn(move || write_ratings(&pool, rate, meetings, &stop))
+        std::thread::spawn(move || writes::write_ratings(&pool, rate, meetings, &stop))
     });
     let mut rng = StdRng::seed_from_u64(5);
     let as_of = NaiveDate::from_ymd_opt(2026, 12, 31).context("date")?;
@@ -181,69 +182,8 @@ fn report(name: &str, samples: &mut [Duration]) {
     );
 }
 
-/// Makes `rate` rating edits a second until `stop`: each a new superior score (and level) for a
-/// random meeting. Written as the projector writes: the edits due by the time the previous
-/// transaction ended (at most its `WRITE_BATCH`) share one transaction. Returns each edit's
-/// staleness (due → committed) and the time the edits took.
-fn write_ratings(
-    pool: &DbPool,
-    rate: u32,
-    meetings: usize,
-    stop: &AtomicBool,
-) -> anyhow::Result<(Vec<Duration>, Duration)> {
-    let mut conn = pool.get().context("writer connection")?;
-    let mut rng = StdRng::seed_from_u64(7);
-    // Before every synthetic meeting's auto-lock date, so each edit changes the official level.
-    let today = NaiveDate::from_ymd_opt(2025, 1, 1).context("date")?;
-    let interval = Duration::from_secs_f64(1.0 / f64::from(rate));
-    let started = Instant::now();
-    let due = |k: usize| -> anyhow::Result<Instant> { Ok(started + interval * u32::try_from(k)?) };
-    let mut staleness = Vec::new();
-    while !stop.load(Ordering::SeqCst) {
-        let made = staleness.len();
-        if let Some(wait) = due(made)?.checked_duration_since(Instant::now()) {
-            std::thread::sleep(wait);
-        }
-        let now = Instant::now();
-        let mut batch = Vec::new();
-        while batch.len() < WRITE_BATCH && due(made + batch.len())? <= now {
-            batch.push(Pending::Rows(Box::new(edit(&mut rng, meetings))));
-        }
-        let n = batch.len();
-        server::ratings::write_pending(&mut conn, batch, today)?;
-        for k in made..made + n {
-            staleness.push(due(k)?.elapsed());
-        }
-    }
-    Ok((staleness, started.elapsed()))
-}
-
-/// A new superior score (and level) for a random meeting.
-fn edit(rng: &mut StdRng, meetings: usize) -> Projection {
-    let i = rng.random_range(0..meetings);
-    let (fact, mut score) = meeting_rows(i, &mut StdRng::seed_from_u64(i as u64));
-    let superior: f64 = rng.random_range(40.0..100.0);
-    let level = Some(level_of(superior).to_owned());
-    score.superior_total = Some(superior);
-    score.superior_percent = Some(superior);
-    score.superior_level = level.clone();
-    score.official_total = Some(superior);
-    score.official_percent = Some(superior);
-    score.official_level = level;
-    Projection {
-        fact,
-        score,
-        attendance: Vec::new(),
-        criteria: Vec::new(),
-        problems: Vec::new(),
-        tasks: Vec::new(),
-        follow_ups: Vec::new(),
-        record: None,
-    }
-}
-
 /// The level of a percentage under the synthetic rubric.
-fn level_of(percent: f64) -> &'static str {
+pub(crate) fn level_of(percent: f64) -> &'static str {
     match percent {
         p if p >= 90.0 => "tot",
         p if p >= 70.0 => "kha",
@@ -271,7 +211,7 @@ fn seed(conn: &mut DbConnection, meetings: usize) -> anyhow::Result<()> {
 }
 
 /// The rows of synthetic meeting `i` (its cell, month and committee follow from `i`).
-fn meeting_rows(i: usize, rng: &mut StdRng) -> (FactRow, ScoreRow) {
+pub(crate) fn meeting_rows(i: usize, rng: &mut StdRng) -> (FactRow, ScoreRow) {
     let cell = i / MONTHS;
     let m = i % MONTHS;
     let (year, month) = (2025 + (m / 12) as i64, (m % 12 + 1) as i64);
@@ -427,46 +367,4 @@ fn analyze(conn: &mut DbConnection) -> anyhow::Result<()> {
         DbConnection::Pg(c) => diesel::sql_query("ANALYZE").execute(c),
     }?;
     Ok(())
-}
-
-enum Cleanup {
-    File(std::path::PathBuf),
-    PgDatabase { base: String, name: String },
-}
-
-impl Cleanup {
-    fn run(self) {
-        match self {
-            Cleanup::File(path) => {
-                let _ = std::fs::remove_file(&path);
-                let _ = std::fs::remove_file(path.with_extension("db-wal"));
-                let _ = std::fs::remove_file(path.with_extension("db-shm"));
-            }
-            Cleanup::PgDatabase { base, name } => {
-                if let Ok(mut admin) = PgConnection::establish(&base) {
-                    let _ =
-                        diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                            .execute(&mut admin);
-                }
-            }
-        }
-    }
-}
-
-fn fresh_pg(base: &str) -> anyhow::Result<(String, Cleanup)> {
-    let name = format!("ratings_bench_{}", std::process::id());
-    let mut admin = PgConnection::establish(base).context("connect to PostgreSQL")?;
-    diesel::sql_query(format!("CREATE DATABASE {name}"))
-        .execute(&mut admin)
-        .context("create the bench database")?;
-    let (prefix, _) = base
-        .rsplit_once('/')
-        .context("a database name in the URL")?;
-    Ok((
-        format!("{prefix}/{name}"),
-        Cleanup::PgDatabase {
-            base: base.to_owned(),
-            name,
-        },
-    ))
 }
