@@ -347,9 +347,9 @@ diesel::table! {
         kha -> BigInt,
         trung_binh -> BigInt,
         kem -> BigInt,
-        self_sum -> Double,
+        self_ppm_sum -> BigInt,
         self_n -> BigInt,
-        superior_sum -> Double,
+        superior_ppm_sum -> BigInt,
         superior_n -> BigInt,
     }
 }

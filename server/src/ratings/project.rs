@@ -2,7 +2,7 @@
 //! workflow and replace the document's rows in one write transaction, alone or with the other
 //! documents of a projector round ([`write_pending`]). Idempotent.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -10,8 +10,8 @@ use sync_core::doc::{MeetingDoc, RosterDoc};
 
 use super::extract::{self, VersionInfo};
 use super::lock::{self, LockChange};
-use super::rows::{FactRow, Projection};
-use super::totals::{CellMonthKey, MonthKey};
+use super::rows::{CellMonthRow, FactRow, Projection, ScoreRow};
+use super::totals::{CellMonthKey, MonthKey, MonthTotals};
 use super::violations::ViolationCheck;
 use super::write::RowWriter;
 use super::{RatingsConfig, RatingsError};
@@ -230,8 +230,7 @@ fn write_rows(
     touched: &mut Touched,
 ) -> diesel::QueryResult<LockChange> {
     let doc_id = projection.fact.doc_id.clone();
-    let old = c.fact(&doc_id)?;
-    let lock = c.lock(&doc_id)?;
+    let (old, lock) = c.fact_and_lock(&doc_id)?;
     let version = old.as_ref().map(|(f, s)| lock::Version {
         status: &f.status,
         heads: &f.heads,
@@ -239,12 +238,15 @@ fn write_rows(
         score: s,
     });
     let change = lock::apply(version, lock, projection, today);
-    if let Some((fact, _)) = &old {
-        touched.add(fact);
+    if let Some((fact, score)) = &old {
+        touched.count(fact, score, -1);
     }
-    touched.add(&projection.fact);
+    touched.count(&projection.fact, &projection.score, 1);
     c.delete_rows(&doc_id)?;
     c.insert_rows(projection)?;
+    let old_key = old.as_ref().and_then(|(f, _)| cell_month_key(f));
+    let shown = CellMonthRow::of(&projection.fact, &projection.score);
+    update_cell_months(c, &doc_id, old_key, cell_month_key(&projection.fact), shown)?;
     match &change {
         LockChange::Created(l) => c.put_lock(l)?,
         LockChange::Reopened => c.delete_lock(&doc_id)?,
@@ -259,37 +261,69 @@ fn remove_rows(
     doc_id: &str,
     touched: &mut Touched,
 ) -> diesel::QueryResult<()> {
-    if let Some((fact, _)) = c.fact(doc_id)? {
-        touched.add(&fact);
-    }
-    c.delete_rows(doc_id)
+    let Some((fact, score)) = c.fact(doc_id)? else {
+        return c.delete_rows(doc_id);
+    };
+    touched.count(&fact, &score, -1);
+    c.delete_rows(doc_id)?;
+    update_cell_months(c, doc_id, cell_month_key(&fact), None, None)
 }
 
-/// The committee-months and cell-months whose maintained rows a write changed.
+/// Keeps the grid's cell-month rows equal to a recomputation after document `doc_id`'s rows
+/// moved from cell-month `old` to `new` (either may be none) and, when it is a regular meeting
+/// of `new`, would be shown as `row`. The shown meeting is the first regular one by document
+/// id, so: a regular meeting not after the one shown takes its place; when the one shown is
+/// `doc_id` and it no longer is a regular meeting there, the cell-month is recomputed; any other
+/// write leaves the row as it is.
+fn update_cell_months(
+    c: &mut impl RowWriter,
+    doc_id: &str,
+    old: Option<CellMonthKey>,
+    new: Option<CellMonthKey>,
+    row: Option<CellMonthRow>,
+) -> diesel::QueryResult<()> {
+    if let Some(old) = old.filter(|old| Some(old) != new.as_ref())
+        && c.shown_in_cell_month(&old)?.as_deref() == Some(doc_id)
+    {
+        c.refresh_cell_month(&old)?;
+    }
+    match (row, new) {
+        (Some(row), _) => c.offer_cell_month(&row),
+        (None, Some(new)) if c.shown_in_cell_month(&new)?.as_deref() == Some(doc_id) => {
+            c.refresh_cell_month(&new)
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The cell-month a meeting's rows belong to, if it has a period.
+fn cell_month_key(fact: &FactRow) -> Option<CellMonthKey> {
+    let (year, month) = (fact.year?, fact.month?);
+    Some((fact.committee_id.clone(), year, month, fact.cell_id.clone()))
+}
+
+/// The difference a write makes to each committee-month's maintained totals, added once per
+/// transaction.
 #[derive(Default)]
 struct Touched {
-    months: BTreeSet<MonthKey>,
-    cells: BTreeSet<CellMonthKey>,
+    months: BTreeMap<MonthKey, MonthTotals>,
 }
 
 impl Touched {
-    /// The rows a fact row counts in, if it has a period.
-    fn add(&mut self, fact: &FactRow) {
+    /// Adds (`sign` 1) or subtracts (`sign` -1) a meeting's rows, if it has a period.
+    fn count(&mut self, fact: &FactRow, score: &ScoreRow, sign: i64) {
         let (Some(year), Some(month)) = (fact.year, fact.month) else {
             return;
         };
-        let committee = fact.committee_id.clone();
-        let cell = fact.cell_id.clone();
-        self.months.insert((committee.clone(), year, month));
-        self.cells.insert((committee, year, month, cell));
+        self.months
+            .entry((fact.committee_id.clone(), year, month))
+            .or_default()
+            .count(fact, score, sign);
     }
 
     fn refresh(&self, c: &mut impl RowWriter) -> diesel::QueryResult<()> {
-        for key in &self.months {
-            c.refresh_totals(key)?;
-        }
-        for key in &self.cells {
-            c.refresh_cell_month(key)?;
+        for (key, delta) in &self.months {
+            c.add_totals(key, delta)?;
         }
         Ok(())
     }

@@ -7,9 +7,10 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
+use super::queries::REGULAR_TYPES;
 use crate::db::schema::{
-    meeting_attendance, meeting_criteria, meeting_facts, meeting_followups, meeting_locks,
-    meeting_problems, meeting_records, meeting_scores, meeting_tasks,
+    meeting_attendance, meeting_cell_months, meeting_criteria, meeting_facts, meeting_followups,
+    meeting_locks, meeting_problems, meeting_records, meeting_scores, meeting_tasks,
 };
 
 /// A row of `meeting_facts`: one per stored meeting document.
@@ -193,4 +194,58 @@ pub struct Projection {
 pub struct RecordRow {
     pub doc_id: String,
     pub record: String,
+}
+
+/// A row of `meeting_cell_months`: the regular meeting the committee grid shows for a
+/// cell-month (the first by document id), with the fields the grid reads.
+#[derive(Debug, Clone, PartialEq, Insertable, AsChangeset)]
+#[diesel(table_name = meeting_cell_months)]
+#[diesel(
+    primary_key(committee_id, year, cell_id, month),
+    treat_none_as_null = true
+)]
+pub struct CellMonthRow {
+    pub committee_id: String,
+    pub year: i64,
+    pub cell_id: String,
+    pub month: i64,
+    pub doc_id: String,
+    pub cell_name: String,
+    pub valid: bool,
+    pub status: String,
+    pub official_level: Option<String>,
+    pub self_level: Option<String>,
+    pub superior_level: Option<String>,
+    pub self_percent: Option<f64>,
+    pub superior_percent: Option<f64>,
+    pub amended_after_lock: bool,
+    pub auto_lock_on: Option<String>,
+}
+
+impl CellMonthRow {
+    /// The grid row of a meeting: `None` unless it is a regular meeting with a period.
+    pub fn of(fact: &FactRow, score: &ScoreRow) -> Option<Self> {
+        let (Some(year), Some(month)) = (fact.year, fact.month) else {
+            return None;
+        };
+        REGULAR_TYPES
+            .contains(&fact.meeting_type.as_str())
+            .then(|| Self {
+                committee_id: fact.committee_id.clone(),
+                year,
+                cell_id: fact.cell_id.clone(),
+                month,
+                doc_id: fact.doc_id.clone(),
+                cell_name: fact.cell_name.clone(),
+                valid: fact.valid,
+                status: fact.status.clone(),
+                official_level: score.official_level.clone(),
+                self_level: score.self_level.clone(),
+                superior_level: score.superior_level.clone(),
+                self_percent: score.self_percent,
+                superior_percent: score.superior_percent,
+                amended_after_lock: score.amended_after_lock,
+                auto_lock_on: score.auto_lock_on.clone(),
+            })
+    }
 }

@@ -153,9 +153,9 @@ pub type TotalsRow = (
     i64,
     i64,
     i64,
-    f64,
     i64,
-    f64,
+    i64,
+    i64,
     i64,
 );
 

@@ -164,7 +164,8 @@ pub fn national_rollup(
     let sql = placeholders(
         conn.backend(),
         "SELECT committee_id, month, meetings, tot, kha, trung_binh + kem AS below,
-           CAST(superior_sum / NULLIF(superior_n, 0) AS DOUBLE PRECISION) AS avg_superior_percent
+           CAST(superior_ppm_sum AS DOUBLE PRECISION) / 10000.0 / NULLIF(superior_n, 0)
+             AS avg_superior_percent
          FROM meeting_month_totals WHERE year = ?
          ORDER BY committee_id, month",
     );
