@@ -261,7 +261,7 @@ fn remove_rows(
     doc_id: &str,
     touched: &mut Touched,
 ) -> diesel::QueryResult<()> {
-    let Some((fact, score)) = c.fact(doc_id)? else {
+    let Some((fact, score)) = c.fact_and_lock(doc_id)?.0 else {
         return c.delete_rows(doc_id);
     };
     touched.count(&fact, &score, -1);

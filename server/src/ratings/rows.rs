@@ -198,7 +198,7 @@ pub struct RecordRow {
 
 /// A row of `meeting_cell_months`: the regular meeting the committee grid shows for a
 /// cell-month (the first by document id), with the fields the grid reads.
-#[derive(Debug, Clone, PartialEq, Insertable, AsChangeset)]
+#[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, Queryable, Selectable)]
 #[diesel(table_name = meeting_cell_months)]
 #[diesel(
     primary_key(committee_id, year, cell_id, month),

@@ -22,8 +22,6 @@ pub(crate) type Previous = (Option<(FactRow, ScoreRow)>, Option<LockRow>);
 
 /// The statements a projection needs.
 pub(crate) trait RowWriter {
-    /// The current fact and score rows of a document.
-    fn fact(&mut self, doc_id: &str) -> QueryResult<Option<(FactRow, ScoreRow)>>;
     /// The lock row of a document.
     fn lock(&mut self, doc_id: &str) -> QueryResult<Option<LockRow>>;
     /// The current fact and score rows and the lock row of a document (one query when the
@@ -54,17 +52,6 @@ pub(crate) trait RowWriter {
 macro_rules! impl_row_writer {
     ($conn:ty, $backend:expr, $delete_rows:path) => {
         impl RowWriter for $conn {
-            fn fact(&mut self, doc_id: &str) -> QueryResult<Option<(FactRow, ScoreRow)>> {
-                meeting_facts::table
-                    .inner_join(
-                        meeting_scores::table.on(meeting_scores::doc_id.eq(meeting_facts::doc_id)),
-                    )
-                    .filter(meeting_facts::doc_id.eq(doc_id))
-                    .select((FactRow::as_select(), ScoreRow::as_select()))
-                    .first(self)
-                    .optional()
-            }
-
             fn lock(&mut self, doc_id: &str) -> QueryResult<Option<LockRow>> {
                 meeting_locks::table
                     .find(doc_id)

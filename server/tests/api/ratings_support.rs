@@ -13,7 +13,8 @@ use server::demo::{self, DEMO_DEVICE_ID, DemoMeeting, DemoScale};
 use server::org::access::Role;
 use server::ratings::rebuild::{RebuildReport, rebuild};
 use server::ratings::rows::{
-    AttendanceRow, CriterionRow, FactRow, FollowUpRow, LockRow, ProblemRow, ScoreRow, TaskRow,
+    AttendanceRow, CellMonthRow, CriterionRow, FactRow, FollowUpRow, LockRow, ProblemRow, ScoreRow,
+    TaskRow,
 };
 use server::ratings::{NoAuthorshipCheck, ProjectContext, RatingsConfig};
 use server::store::{self, ChangeMeta, DocWrite};
@@ -123,26 +124,6 @@ pub struct Dump {
     pub cell_months: Vec<CellMonthRow>,
 }
 
-/// A row of `meeting_cell_months`.
-#[derive(Debug, PartialEq, Queryable)]
-pub struct CellMonthRow {
-    pub committee_id: String,
-    pub year: i64,
-    pub cell_id: String,
-    pub month: i64,
-    pub doc_id: String,
-    pub cell_name: String,
-    pub valid: bool,
-    pub status: String,
-    pub official_level: Option<String>,
-    pub self_level: Option<String>,
-    pub superior_level: Option<String>,
-    pub self_percent: Option<f64>,
-    pub superior_percent: Option<f64>,
-    pub amended_after_lock: bool,
-    pub auto_lock_on: Option<String>,
-}
-
 /// A row of `meeting_month_totals`.
 pub type TotalsRow = (
     String,
@@ -231,6 +212,7 @@ pub fn dump(conn: &mut DbConnection) -> Dump {
                 meeting_cell_months::cell_id,
                 meeting_cell_months::month,
             ))
+            .select(CellMonthRow::as_select())
             .load(conn)
             .unwrap(),
     })
