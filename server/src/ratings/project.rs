@@ -2,7 +2,7 @@
 //! workflow and replace the document's rows in one write transaction, alone or with the other
 //! documents of a projector round ([`write_pending`]). Idempotent.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -10,10 +10,10 @@ use sync_core::doc::{MeetingDoc, RosterDoc};
 
 use super::extract::{self, VersionInfo};
 use super::lock::{self, LockChange};
-use super::rows::{CellMonthRow, FactRow, Projection, ScoreRow};
+use super::rows::{CellMonthRow, FactRow, LockRow, Projection, ScoreRow};
 use super::totals::{CellMonthKey, MonthKey, MonthTotals};
 use super::violations::ViolationCheck;
-use super::write::RowWriter;
+use super::write::{GROUP_DOCUMENTS, RowWriter};
 use super::{RatingsConfig, RatingsError};
 use crate::db::schema::documents;
 use crate::db::{DbConnection, with_conn, write_tx};
@@ -130,25 +130,124 @@ pub fn pending_stored(
 
 /// Writes the pending rows of several documents in one transaction, one durable commit for
 /// all of them (the projector's round), each maintained total and grid row they change
-/// refreshed once. The review workflow applies to each as in [`write_projection`].
+/// updated once. The review workflow applies to each as in [`write_projection`]; a document
+/// listed twice is written twice, in order.
 pub fn write_pending(
     conn: &mut DbConnection,
-    pending: Vec<Pending>,
+    mut pending: Vec<Pending>,
     today: NaiveDate,
 ) -> Result<(), RatingsError> {
-    write_tx!(conn, |c| {
-        let mut touched = Touched::default();
-        for item in pending {
-            match item {
-                Pending::Rows(mut projection) => {
-                    write_rows(c, &mut projection, today, &mut touched)?;
-                }
-                Pending::Remove(doc_id) => remove_rows(c, &doc_id, &mut touched)?,
-            }
-        }
-        touched.refresh(c)
-    })?;
+    write_tx!(conn, |c| write_all(c, &mut pending, today))?;
     Ok(())
+}
+
+impl Pending {
+    /// The document written or removed.
+    pub fn doc_id(&self) -> &str {
+        match self {
+            Pending::Rows(p) => &p.fact.doc_id,
+            Pending::Remove(id) => id,
+        }
+    }
+}
+
+/// Writes `pending` inside a write transaction, group by group (each group's documents
+/// distinct, so each document's previous rows are read before its group writes), then the
+/// maintained totals. Returns each item's lock decision.
+fn write_all(
+    c: &mut impl RowWriter,
+    pending: &mut [Pending],
+    today: NaiveDate,
+) -> diesel::QueryResult<Vec<LockChange>> {
+    let mut totals = MonthDeltas::default();
+    let mut changes = Vec::with_capacity(pending.len());
+    let mut rest = pending;
+    while !rest.is_empty() {
+        let (group, tail) = rest.split_at_mut(distinct_prefix(rest));
+        changes.extend(write_group(c, group, today, &mut totals)?);
+        rest = tail;
+    }
+    c.add_totals(&totals.0)?;
+    Ok(changes)
+}
+
+/// The length of the longest prefix of `pending` that names no document twice (at most
+/// [`GROUP_DOCUMENTS`]).
+fn distinct_prefix(pending: &[Pending]) -> usize {
+    let mut seen = BTreeSet::new();
+    pending
+        .iter()
+        .take(GROUP_DOCUMENTS)
+        .take_while(|p| seen.insert(p.doc_id()))
+        .count()
+}
+
+/// Replaces the rows of distinct documents, each statement covering them all: reads the
+/// previous rows, applies the review workflow to each against its own, deletes and inserts,
+/// then brings the grid's cell-months and the lock rows up to date.
+fn write_group(
+    c: &mut impl RowWriter,
+    group: &mut [Pending],
+    today: NaiveDate,
+    totals: &mut MonthDeltas,
+) -> diesel::QueryResult<Vec<LockChange>> {
+    let ids: Vec<String> = group.iter().map(|p| p.doc_id().to_owned()).collect();
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let mut previous = c.previous(&ids)?;
+    let mut changes = Vec::with_capacity(group.len());
+    let mut moves = Vec::new();
+    for (item, doc_id) in group.iter_mut().zip(&ids) {
+        let (old, lock) = previous.remove(*doc_id).unwrap_or_default();
+        if let Some((fact, score)) = &old {
+            totals.count(fact, score, -1);
+        }
+        let old_key = old.as_ref().and_then(|(f, _)| cell_month_key(f));
+        let Pending::Rows(projection) = item else {
+            moves.push(CellMonthMove {
+                doc_id,
+                old: old_key,
+                new: None,
+                row: None,
+            });
+            changes.push(LockChange::None);
+            continue;
+        };
+        let version = old.as_ref().map(|(f, s)| lock::Version {
+            status: &f.status,
+            heads: &f.heads,
+            stored_at: f.projected_at,
+            score: s,
+        });
+        changes.push(lock::apply(version, lock, projection, today));
+        totals.count(&projection.fact, &projection.score, 1);
+        moves.push(CellMonthMove {
+            doc_id,
+            old: old_key,
+            new: cell_month_key(&projection.fact),
+            row: CellMonthRow::of(&projection.fact, &projection.score),
+        });
+    }
+    c.delete_rows(&ids)?;
+    let projections: Vec<&Projection> = group
+        .iter()
+        .filter_map(|p| match p {
+            Pending::Rows(p) => Some(p.as_ref()),
+            Pending::Remove(_) => None,
+        })
+        .collect();
+    c.insert_rows(&projections)?;
+    update_cell_months(c, &moves)?;
+    let (mut put, mut reopened) = (Vec::new(), Vec::new());
+    for (change, doc_id) in changes.iter().zip(&ids) {
+        match change {
+            LockChange::Created(l) => put.push(l),
+            LockChange::Reopened => reopened.push(*doc_id),
+            LockChange::None | LockChange::Kept(_) => {}
+        }
+    }
+    c.put_locks(&put)?;
+    c.delete_locks(&reopened)?;
+    Ok(changes)
 }
 
 /// Computes the rows of a document without writing them; `None` for a roster document.
@@ -200,100 +299,62 @@ pub(crate) fn compute(
 /// one transaction with the maintained totals and grid rows it changes (the projector's write).
 pub fn write_projection(
     conn: &mut DbConnection,
-    mut projection: Projection,
+    projection: Projection,
     today: NaiveDate,
 ) -> Result<ProjectionOutcome, RatingsError> {
-    let change = write_tx!(conn, |c| {
-        let mut touched = Touched::default();
-        let change = write_rows(c, &mut projection, today, &mut touched)?;
-        touched.refresh(c)?;
-        diesel::QueryResult::Ok(change)
-    })?;
+    let mut pending = [Pending::Rows(Box::new(projection))];
+    let mut changes = write_tx!(conn, |c| write_all(c, &mut pending, today))?;
+    let [Pending::Rows(projection)] = pending else {
+        unreachable!("written as rows");
+    };
     let score = projection.score;
     Ok(ProjectionOutcome {
         doc_id: projection.fact.doc_id,
         valid: projection.fact.valid,
         official_level: score.official_level,
         amended_after_lock: score.amended_after_lock,
-        lock: change,
+        lock: changes.pop().unwrap_or(LockChange::None),
         problem_count: score.problem_count,
         not_a_meeting: false,
     })
 }
 
-/// Replaces a document's rows inside a write transaction, applying the review workflow against
-/// the previous rows; notes the maintained rows to refresh.
-fn write_rows(
-    c: &mut impl RowWriter,
-    projection: &mut Projection,
-    today: NaiveDate,
-    touched: &mut Touched,
-) -> diesel::QueryResult<LockChange> {
-    let doc_id = projection.fact.doc_id.clone();
-    let (old, lock) = c.fact_and_lock(&doc_id)?;
-    let version = old.as_ref().map(|(f, s)| lock::Version {
-        status: &f.status,
-        heads: &f.heads,
-        stored_at: f.projected_at,
-        score: s,
-    });
-    let change = lock::apply(version, lock, projection, today);
-    if let Some((fact, score)) = &old {
-        touched.count(fact, score, -1);
-    }
-    touched.count(&projection.fact, &projection.score, 1);
-    c.delete_rows(&doc_id)?;
-    c.insert_rows(projection)?;
-    let old_key = old.as_ref().and_then(|(f, _)| cell_month_key(f));
-    let shown = CellMonthRow::of(&projection.fact, &projection.score);
-    update_cell_months(c, &doc_id, old_key, cell_month_key(&projection.fact), shown)?;
-    match &change {
-        LockChange::Created(l) => c.put_lock(l)?,
-        LockChange::Reopened => c.delete_lock(&doc_id)?,
-        LockChange::None | LockChange::Kept(_) => {}
-    }
-    Ok(change)
-}
-
-/// Removes a document's rows inside a write transaction; notes the maintained rows to refresh.
-fn remove_rows(
-    c: &mut impl RowWriter,
-    doc_id: &str,
-    touched: &mut Touched,
-) -> diesel::QueryResult<()> {
-    let Some((fact, score)) = c.fact_and_lock(doc_id)?.0 else {
-        return c.delete_rows(doc_id);
-    };
-    touched.count(&fact, &score, -1);
-    c.delete_rows(doc_id)?;
-    update_cell_months(c, doc_id, cell_month_key(&fact), None, None)
-}
-
-/// Keeps the grid's cell-month rows equal to a recomputation after document `doc_id`'s rows
-/// moved from cell-month `old` to `new` (either may be none) and, when it is a regular meeting
-/// of `new`, would be shown as `row`. The shown meeting is the first regular one by document
-/// id, so: a regular meeting not after the one shown takes its place; when the one shown is
-/// `doc_id` and it no longer is a regular meeting there, the cell-month is recomputed; any other
-/// write leaves the row as it is.
-fn update_cell_months(
-    c: &mut impl RowWriter,
-    doc_id: &str,
+/// A document's rows moved from cell-month `old` to `new` (either may be none) and, when it
+/// now is a regular meeting of `new`, the grid row it would be shown as.
+struct CellMonthMove<'a> {
+    doc_id: &'a str,
     old: Option<CellMonthKey>,
     new: Option<CellMonthKey>,
     row: Option<CellMonthRow>,
+}
+
+/// Keeps the grid's cell-month rows equal to a recomputation after a group's rows were
+/// written. The shown meeting is the first regular one by document id, so: a cell-month whose
+/// shown meeting moved away or stopped being a regular meeting is recomputed (from the rows as
+/// now written); then each cell-month is offered its smallest newly written regular meeting,
+/// which takes the place of the one shown if it comes first. Any other write leaves the row.
+fn update_cell_months(
+    c: &mut impl RowWriter,
+    moves: &[CellMonthMove<'_>],
 ) -> diesel::QueryResult<()> {
-    if let Some(old) = old.filter(|old| Some(old) != new.as_ref())
-        && c.shown_in_cell_month(&old)?.as_deref() == Some(doc_id)
-    {
-        c.refresh_cell_month(&old)?;
-    }
-    match (row, new) {
-        (Some(row), _) => c.offer_cell_month(&row),
-        (None, Some(new)) if c.shown_in_cell_month(&new)?.as_deref() == Some(doc_id) => {
-            c.refresh_cell_month(&new)
+    let mut offers: BTreeMap<&CellMonthKey, &CellMonthRow> = BTreeMap::new();
+    for m in moves {
+        let left = m.old.as_ref().filter(|old| Some(*old) != m.new.as_ref());
+        let not_regular = m.new.as_ref().filter(|_| m.row.is_none());
+        for key in left.into_iter().chain(not_regular) {
+            if c.shown_in_cell_month(key)?.as_deref() == Some(m.doc_id) {
+                c.refresh_cell_month(key)?;
+            }
         }
-        _ => Ok(()),
+        if let (Some(row), Some(key)) = (&m.row, &m.new) {
+            let first = offers.entry(key).or_insert(row);
+            if row.doc_id < first.doc_id {
+                *first = row;
+            }
+        }
     }
+    let offers: Vec<&CellMonthRow> = offers.into_values().collect();
+    c.offer_cell_months(&offers)
 }
 
 /// The cell-month a meeting's rows belong to, if it has a period.
@@ -302,30 +363,21 @@ fn cell_month_key(fact: &FactRow) -> Option<CellMonthKey> {
     Some((fact.committee_id.clone(), year, month, fact.cell_id.clone()))
 }
 
-/// The difference a write makes to each committee-month's maintained totals, added once per
-/// transaction.
+/// The difference the writes of a transaction make to each committee-month's maintained
+/// totals, added once at its end.
 #[derive(Default)]
-struct Touched {
-    months: BTreeMap<MonthKey, MonthTotals>,
-}
+struct MonthDeltas(BTreeMap<MonthKey, MonthTotals>);
 
-impl Touched {
+impl MonthDeltas {
     /// Adds (`sign` 1) or subtracts (`sign` -1) a meeting's rows, if it has a period.
     fn count(&mut self, fact: &FactRow, score: &ScoreRow, sign: i64) {
         let (Some(year), Some(month)) = (fact.year, fact.month) else {
             return;
         };
-        self.months
+        self.0
             .entry((fact.committee_id.clone(), year, month))
             .or_default()
             .count(fact, score, sign);
-    }
-
-    fn refresh(&self, c: &mut impl RowWriter) -> diesel::QueryResult<()> {
-        for (key, delta) in &self.months {
-            c.add_totals(key, delta)?;
-        }
-        Ok(())
     }
 }
 
@@ -359,7 +411,6 @@ fn now() -> NaiveDateTime {
 /// Freezes the official rating of every confirmed meeting whose auto-lock date is on or before
 /// `today` and that has no lock yet, from its current rows. Returns how many were frozen.
 pub fn sweep_auto_locks(conn: &mut DbConnection, today: NaiveDate) -> Result<usize, RatingsError> {
-    use super::rows::{FactRow, ScoreRow};
     use crate::db::schema::{meeting_facts as f, meeting_locks as l, meeting_scores as s};
     let today = lock::iso(today);
     let n = write_tx!(conn, |c| {
@@ -372,14 +423,20 @@ pub fn sweep_auto_locks(conn: &mut DbConnection, today: NaiveDate) -> Result<usi
             )))
             .select((FactRow::as_select(), ScoreRow::as_select()))
             .load(c)?;
-        for (fact, score) in &due {
-            let v = lock::Version {
-                status: &fact.status,
-                heads: &fact.heads,
-                stored_at: fact.projected_at,
-                score,
-            };
-            c.put_lock(&lock::freeze(v, "auto"))?;
+        let locks: Vec<LockRow> = due
+            .iter()
+            .map(|(fact, score)| {
+                let v = lock::Version {
+                    status: &fact.status,
+                    heads: &fact.heads,
+                    stored_at: fact.projected_at,
+                    score,
+                };
+                lock::freeze(v, "auto")
+            })
+            .collect();
+        for locks in locks.chunks(GROUP_DOCUMENTS) {
+            c.put_locks(&locks.iter().collect::<Vec<_>>())?;
         }
         diesel::QueryResult::Ok(due.len())
     })?;

@@ -1,5 +1,6 @@
 //! The plain rows a meeting projects into, one struct per table. They are what the projection
-//! writes, what `rebuild` compares and what the queries read back.
+//! writes, what `rebuild` compares and what the queries read back. Inserts write `None` as NULL
+//! (`treat_none_as_null`; no column has a default), so SQLite takes many rows in one statement.
 // Field docs would repeat the column comments of the migration; the struct docs name the table.
 #![allow(missing_docs)]
 
@@ -15,7 +16,7 @@ use crate::db::schema::{
 
 /// A row of `meeting_facts`: one per stored meeting document.
 #[derive(Debug, Clone, PartialEq, Serialize, Insertable, Queryable, Selectable)]
-#[diesel(table_name = meeting_facts)]
+#[diesel(table_name = meeting_facts, treat_none_as_null = true)]
 pub struct FactRow {
     pub doc_id: String,
     /// False when the document did not load or has validation errors: never counted as rated.
@@ -56,7 +57,7 @@ pub struct FactRow {
 
 /// A row of `meeting_scores`: the scores and review state of one meeting.
 #[derive(Debug, Clone, PartialEq, Serialize, Insertable, Queryable, Selectable)]
-#[diesel(table_name = meeting_scores)]
+#[diesel(table_name = meeting_scores, treat_none_as_null = true)]
 pub struct ScoreRow {
     pub doc_id: String,
     pub rubric_key: Option<String>,
@@ -160,7 +161,7 @@ pub struct FollowUpRow {
 
 /// A row of `meeting_locks`: the official rating frozen at lock time.
 #[derive(Debug, Clone, PartialEq, Serialize, Insertable, Queryable, Selectable)]
-#[diesel(table_name = meeting_locks)]
+#[diesel(table_name = meeting_locks, treat_none_as_null = true)]
 pub struct LockRow {
     pub doc_id: String,
     /// `status` (set to `khoa` by the committee) or `auto` (period end + N days passed).
