@@ -4,6 +4,7 @@ use diesel::prelude::*;
 use server::db::schema::{meeting_facts, meeting_problems};
 use server::ratings::catch_up::unprojected_documents;
 use server::ratings::lock::LockChange;
+use server::ratings::rows::Projection;
 use server::ratings::{
     DocSource, Pending, RatingsConfig, pending_stored, project, project_stored, refresh_all_totals,
     write_pending,
@@ -183,6 +184,11 @@ async fn totals_and_grid_rows_maintained_by_difference_equal_those_recomputed_fr
     let removed = demo_doc_id("du-gia-vien-cb04", "2026-02");
     let back = demo_doc_id("du-hoa-lu-cb01", "2026-06");
     let pending = |conn: &mut _, id: &str| pending_stored(conn, id, ctx(&config)).unwrap();
+    // And two regular meetings of one new cell-month, the later id first: the grid shows the
+    // first by id whatever the order they come in.
+    let Pending::Rows(template) = pending(&mut conn, &back) else {
+        panic!("a meeting");
+    };
     let round = vec![
         pending(&mut conn, &scored),
         pending(&mut conn, &reopened),
@@ -190,6 +196,8 @@ async fn totals_and_grid_rows_maintained_by_difference_equal_those_recomputed_fr
         Pending::Remove(removed.clone()),
         Pending::Remove(back.clone()),
         pending(&mut conn, &back),
+        Pending::Rows(Box::new(moved_to_2030(&template, "zz-second"))),
+        Pending::Rows(Box::new(moved_to_2030(&template, "zz-first"))),
     ];
     write_pending(&mut conn, round, demo_today()).unwrap();
     let maintained = dump(&mut conn);
@@ -204,11 +212,29 @@ async fn totals_and_grid_rows_maintained_by_difference_equal_those_recomputed_fr
     assert!(shown(&before, &thematic) && !shown(&maintained, &thematic));
     assert!(shown(&before, &removed) && !shown(&maintained, &removed));
     assert!(shown(&maintained, &back) && shown(&maintained, &scored));
+    assert!(shown(&maintained, "zz-first") && !shown(&maintained, "zz-second"));
 
     refresh_all_totals(&mut conn).unwrap();
     let recomputed = dump(&mut conn);
     assert_eq!(recomputed.totals, maintained.totals);
     assert_eq!(recomputed.cell_months, maintained.cell_months);
+}
+
+/// The rows of `p` as those of another document, `doc_id`, held in the same month of 2030.
+fn moved_to_2030(p: &Projection, doc_id: &str) -> Projection {
+    let mut p = p.clone();
+    let id = || doc_id.to_owned();
+    p.fact.doc_id = id();
+    p.fact.year = Some(2030);
+    p.fact.period = format!("2030{}", &p.fact.period[4..]);
+    p.score.doc_id = id();
+    p.attendance.iter_mut().for_each(|r| r.doc_id = id());
+    p.criteria.iter_mut().for_each(|r| r.doc_id = id());
+    p.problems.iter_mut().for_each(|r| r.doc_id = id());
+    p.tasks.iter_mut().for_each(|r| r.doc_id = id());
+    p.follow_ups.iter_mut().for_each(|r| r.doc_id = id());
+    p.record.iter_mut().for_each(|r| r.doc_id = id());
+    p
 }
 
 /// Zero points on every criterion of the committee's sheet (the demo's rubric).
