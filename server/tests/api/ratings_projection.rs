@@ -4,7 +4,6 @@ use diesel::prelude::*;
 use server::db::schema::{meeting_facts, meeting_problems};
 use server::ratings::catch_up::unprojected_documents;
 use server::ratings::lock::LockChange;
-use server::ratings::rows::Projection;
 use server::ratings::{
     DocSource, Pending, RatingsConfig, pending_stored, project, project_stored, refresh_all_totals,
     write_pending,
@@ -16,7 +15,7 @@ use crate::on_both_backends;
 use crate::on_conn;
 use crate::ratings_support::{
     count_meetings, ctx, demo_db, demo_doc_id, demo_today, dump, edit_stored, load_meeting,
-    no_auto_lock, projected_demo_db, rebuild_all, rebuild_with, scalar, store_raw,
+    moved_to_2030, no_auto_lock, projected_demo_db, rebuild_all, rebuild_with, scalar, store_raw,
 };
 
 on_both_backends!(
@@ -218,23 +217,6 @@ async fn totals_and_grid_rows_maintained_by_difference_equal_those_recomputed_fr
     let recomputed = dump(&mut conn);
     assert_eq!(recomputed.totals, maintained.totals);
     assert_eq!(recomputed.cell_months, maintained.cell_months);
-}
-
-/// The rows of `p` as those of another document, `doc_id`, held in the same month of 2030.
-fn moved_to_2030(p: &Projection, doc_id: &str) -> Projection {
-    let mut p = p.clone();
-    let id = || doc_id.to_owned();
-    p.fact.doc_id = id();
-    p.fact.year = Some(2030);
-    p.fact.period = format!("2030{}", &p.fact.period[4..]);
-    p.score.doc_id = id();
-    p.attendance.iter_mut().for_each(|r| r.doc_id = id());
-    p.criteria.iter_mut().for_each(|r| r.doc_id = id());
-    p.problems.iter_mut().for_each(|r| r.doc_id = id());
-    p.tasks.iter_mut().for_each(|r| r.doc_id = id());
-    p.follow_ups.iter_mut().for_each(|r| r.doc_id = id());
-    p.record.iter_mut().for_each(|r| r.doc_id = id());
-    p
 }
 
 /// Zero points on every criterion of the committee's sheet (the demo's rubric).

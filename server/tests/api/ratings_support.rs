@@ -13,8 +13,8 @@ use server::demo::{self, DEMO_DEVICE_ID, DemoMeeting, DemoScale};
 use server::org::access::Role;
 use server::ratings::rebuild::{RebuildReport, rebuild};
 use server::ratings::rows::{
-    AttendanceRow, CellMonthRow, CriterionRow, FactRow, FollowUpRow, LockRow, ProblemRow, ScoreRow,
-    TaskRow,
+    AttendanceRow, CellMonthRow, CriterionRow, FactRow, FollowUpRow, LockRow, ProblemRow,
+    Projection, ScoreRow, TaskRow,
 };
 use server::ratings::{NoAuthorshipCheck, ProjectContext, RatingsConfig};
 use server::store::{self, ChangeMeta, DocWrite};
@@ -303,4 +303,21 @@ impl<'a> ProjectContextAt<'a> {
             today: self.today,
         }
     }
+}
+
+/// The rows of `p` as those of another document, `doc_id`, held in the same month of 2030.
+pub fn moved_to_2030(p: &Projection, doc_id: &str) -> Projection {
+    let mut p = p.clone();
+    let id = || doc_id.to_owned();
+    p.fact.doc_id = id();
+    p.fact.year = Some(2030);
+    p.fact.period = format!("2030{}", &p.fact.period[4..]);
+    p.score.doc_id = id();
+    p.attendance.iter_mut().for_each(|r| r.doc_id = id());
+    p.criteria.iter_mut().for_each(|r| r.doc_id = id());
+    p.problems.iter_mut().for_each(|r| r.doc_id = id());
+    p.tasks.iter_mut().for_each(|r| r.doc_id = id());
+    p.follow_ups.iter_mut().for_each(|r| r.doc_id = id());
+    p.record.iter_mut().for_each(|r| r.doc_id = id());
+    p
 }
