@@ -326,7 +326,15 @@ pub(crate) const RETURN_REASONS: [&str; 3] = [
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::OnceLock;
     use sync_core::rubric;
+
+    /// The small province, generated once for the tests that only read it (a generation takes
+    /// seconds in a debug build).
+    fn small_province() -> &'static [DemoMeeting] {
+        static MEETINGS: OnceLock<Vec<DemoMeeting>> = OnceLock::new();
+        MEETINGS.get_or_init(|| demo_meetings_at(DemoScale::Small).unwrap())
+    }
 
     #[test]
     fn the_full_province_has_a_few_hundred_cells_under_six_committees() {
@@ -372,7 +380,7 @@ mod tests {
 
     #[test]
     fn the_demo_province_is_deterministic_and_every_meeting_reads_back() {
-        let a = demo_meetings_at(DemoScale::Small).unwrap();
+        let a = small_province();
         let mut b = demo_meetings_at(DemoScale::Small).unwrap();
         assert_eq!(a.len(), b.len());
         let regular = a
@@ -430,8 +438,10 @@ mod tests {
     #[test]
     fn demo_cells_get_varied_levels_and_rate_themselves_above_the_committee() {
         let rubric = rubric::preset("binh-thuan").unwrap();
-        let meetings = demo_meetings_at(DemoScale::Small).unwrap();
-        let records: Vec<_> = meetings.iter().map(|m| m.doc.record().unwrap()).collect();
+        let records: Vec<_> = small_province()
+            .iter()
+            .map(|m| m.doc.record().unwrap())
+            .collect();
         let levels: std::collections::BTreeSet<_> = records
             .iter()
             .map(|r| rubric::score(&rubric, r, &r.superior_score).level)

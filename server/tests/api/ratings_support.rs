@@ -1,6 +1,8 @@
 //! Shared fixtures of the ratings tests: the demo province in a fresh store, edits of stored
 //! meetings through the store, and a dump of every projection row for comparisons.
 
+use std::sync::OnceLock;
+
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use server::accounts::{credentials, roles, users};
@@ -63,9 +65,11 @@ pub fn projected_demo_db(backend: Backend) -> TestDb {
     )
 }
 
-/// The small demo province's meetings, as generated.
-pub fn demo_meetings() -> Vec<demo::DemoMeeting> {
-    demo::demo_meetings_at(DemoScale::Small).expect("demo meetings")
+/// The small demo province's meetings, as generated (once per test process: generating them
+/// costs seconds in a debug build, and a dozen tests on two backends ask).
+pub fn demo_meetings() -> &'static [DemoMeeting] {
+    static MEETINGS: OnceLock<Vec<DemoMeeting>> = OnceLock::new();
+    MEETINGS.get_or_init(|| demo::demo_meetings_at(DemoScale::Small).expect("demo meetings"))
 }
 
 /// The small demo province's meetings with `pick(record)` true.
