@@ -16,6 +16,7 @@
 
 pub mod authorship;
 pub mod catch_up;
+pub mod cell_years;
 pub mod codes;
 pub mod expected;
 pub mod export;

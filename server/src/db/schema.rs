@@ -399,6 +399,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// The committee grid's rows: a cell-year's maintained cell-months as one JSON array
+    /// (`crate::ratings::cell_years`).
+    meeting_cell_years (committee_id, year, cell_id) {
+        committee_id -> Text,
+        year -> BigInt,
+        cell_id -> Text,
+        cell_name -> Text,
+        months -> Text,
+    }
+}
+
+diesel::table! {
     /// Automerge actors, registered to the device and user that first delivered them.
     actors (actor_id) {
         actor_id -> Text,

@@ -1,6 +1,8 @@
 //! Stable snake_case codes of sync-core enums, as stored in rows and returned by the API (the
 //! same codes the documents and JSON use).
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 use sync_core::record::{AttendanceStatus, FollowUpStatus, MemberCategory, ReviewStatus};
 
@@ -21,6 +23,26 @@ pub fn status_code(s: ReviewStatus) -> &'static str {
         ReviewStatus::TraLai => "tra_lai",
         ReviewStatus::DaXacNhan => "da_xac_nhan",
         ReviewStatus::Khoa => "khoa",
+    }
+}
+
+/// A review status or level code read from a row, without an allocation when it is one of the
+/// known codes (the grid reads 3,600 of each).
+pub fn known_code(code: &str) -> Cow<'static, str> {
+    const KNOWN: [&str; 9] = [
+        "nhap",
+        "da_gui",
+        "tra_lai",
+        "da_xac_nhan",
+        "khoa",
+        "tot",
+        "kha",
+        "trung_binh",
+        "kem",
+    ];
+    match KNOWN.iter().find(|k| **k == code) {
+        Some(k) => Cow::Borrowed(k),
+        None => Cow::Owned(code.to_owned()),
     }
 }
 

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use diesel::prelude::*;
 use diesel::{PgConnection, SqliteConnection};
 
+use super::cell_years::{self, CellYearKey};
 use super::rows::{CellMonthRow, FactRow, LockRow, Projection, ScoreRow};
 use super::totals::{self, CellMonthKey, MonthKey, MonthTotals};
 use crate::db::Backend;
@@ -55,6 +56,8 @@ pub(crate) trait RowWriter {
     fn offer_cell_months(&mut self, rows: &[&CellMonthRow]) -> QueryResult<()>;
     /// Recomputes the maintained grid row of one cell-month from the meetings.
     fn refresh_cell_month(&mut self, key: &CellMonthKey) -> QueryResult<()>;
+    /// Recomputes the grid's cell-year rows of `keys` from their cell-months.
+    fn refresh_cell_years(&mut self, keys: &[&CellYearKey]) -> QueryResult<()>;
     /// Recomputes every maintained total and grid row.
     fn refresh_all_totals(&mut self) -> QueryResult<()>;
 }
@@ -262,10 +265,28 @@ macro_rules! impl_row_writer {
                 Ok(())
             }
 
+            fn refresh_cell_years(&mut self, keys: &[&CellYearKey]) -> QueryResult<()> {
+                use diesel::sql_types::{BigInt, Text};
+                for keys in keys.chunks(cell_years::KEYS_PER_STATEMENT) {
+                    for sql in cell_years::refresh_sql($backend, keys.len()) {
+                        let mut query = diesel::sql_query(sql).into_boxed();
+                        for (committee, year, cell) in keys {
+                            query = query
+                                .bind::<Text, _>(committee)
+                                .bind::<BigInt, _>(*year)
+                                .bind::<Text, _>(cell);
+                        }
+                        query.execute(self)?;
+                    }
+                }
+                Ok(())
+            }
+
             fn refresh_all_totals(&mut self) -> QueryResult<()> {
                 for sql in totals::refresh_all_sql($backend)
                     .into_iter()
                     .chain(totals::refresh_all_cell_months_sql())
+                    .chain(cell_years::refresh_all_sql($backend))
                 {
                     diesel::sql_query(sql).execute(self)?;
                 }

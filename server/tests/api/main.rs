@@ -16,6 +16,7 @@ mod org_tree;
 mod ratings_api;
 mod ratings_catch_up;
 mod ratings_expected;
+mod ratings_maintained;
 mod ratings_projection;
 mod ratings_queries;
 mod ratings_support;

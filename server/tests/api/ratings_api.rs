@@ -247,6 +247,8 @@ async fn the_projector_projects_notified_documents_once_per_burst(backend: Backe
     );
     // So do the grid's cell-month rows: one per cell-month with a regular meeting.
     assert_eq!(rows.cell_months, fresh.cell_months);
+    assert_eq!(rows.cell_years, fresh.cell_years);
+    rows.assert_cell_years_hold_the_cell_months();
     assert_eq!(
         rows.cell_months.len(),
         crate::ratings_support::count_meetings(|m, r| {
@@ -270,8 +272,11 @@ async fn the_projector_projects_notified_documents_once_per_burst(backend: Backe
     assert_eq!(fact.status, status);
     let shown = rows.cell_months.iter().find(|r| r.doc_id == id).unwrap();
     assert_eq!(shown.status, status, "the grid row follows the edit");
+    rows.assert_cell_years_hold_the_cell_months();
     server::ratings::refresh_all_totals(&mut pool.get().unwrap()).unwrap();
-    assert_eq!(rows.cell_months, dump(&mut pool.get().unwrap()).cell_months);
+    let fresh = dump(&mut pool.get().unwrap());
+    assert_eq!(rows.cell_months, fresh.cell_months);
+    assert_eq!(rows.cell_years, fresh.cell_years);
     // Notifying nothing is a no-op, and flushing with nothing pending returns at once.
     projector.notify(Vec::<String>::new());
     projector.flush().await;

@@ -37,12 +37,12 @@ async fn a_cell_the_tree_does_not_expect_shows_its_meetings_under_the_name_they_
     let c = &mut conn;
     let old = province(c, &["du-a"]);
     create_unit(c, &new_unit("cb-a", UnitKind::ChiBo, Some("du-a")), old).unwrap();
-    // Grid rows of a cell missing from the tree (e.g. its meetings name a code never
-    // imported), as the projection maintains them.
-    let insert = "INSERT INTO meeting_cell_months (committee_id, year, cell_id, month, doc_id, \
-        cell_name, valid, status, amended_after_lock) VALUES \
-        ('du-a', 2026, 'cb-ghost', 5, 'doc-5', 'Chi bộ Ma (tháng 5)', TRUE, 'da_gui', FALSE), \
-        ('du-a', 2026, 'cb-ghost', 3, 'doc-3', 'Chi bộ Ma', TRUE, 'da_gui', FALSE)";
+    // The grid row of a cell missing from the tree (e.g. its meetings name a code never
+    // imported), as the projection maintains it: the name of its first month's minutes.
+    let insert = "INSERT INTO meeting_cell_years (committee_id, year, cell_id, cell_name, months) \
+        VALUES ('du-a', 2026, 'cb-ghost', 'Chi bộ Ma', \
+        '[[3,\"doc-3\",1,\"da_gui\",null,null,null,null,null,0,null],\
+          [5,\"doc-5\",1,\"da_gui\",null,null,null,null,null,0,null]]')";
     match &mut **c {
         DbConnection::Sqlite(c) => diesel::sql_query(insert).execute(c),
         DbConnection::Pg(c) => diesel::sql_query(insert).execute(c),

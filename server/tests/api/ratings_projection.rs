@@ -5,17 +5,17 @@ use server::db::schema::{meeting_facts, meeting_problems};
 use server::ratings::catch_up::unprojected_documents;
 use server::ratings::lock::LockChange;
 use server::ratings::{
-    DocSource, Pending, RatingsConfig, pending_stored, project, project_stored, refresh_all_totals,
-    write_pending,
+    DocSource, RatingsConfig, pending_stored, project, project_stored, write_pending,
 };
-use sync_core::doc::{MeetingOp, Sheet};
+use sync_core::doc::MeetingOp;
 
 use crate::helpers::Backend;
 use crate::on_both_backends;
 use crate::on_conn;
 use crate::ratings_support::{
     count_meetings, ctx, demo_db, demo_doc_id, demo_today, dump, edit_stored, load_meeting,
-    moved_to_2030, no_auto_lock, projected_demo_db, rebuild_all, rebuild_with, scalar, store_raw,
+    no_auto_lock, projected_demo_db, rebuild_all, rebuild_with, scalar, store_raw,
+    zero_superior_points,
 };
 
 on_both_backends!(
@@ -23,7 +23,6 @@ on_both_backends!(
     projecting_the_same_document_twice_gives_the_same_rows,
     two_rebuilds_give_identical_rows,
     a_round_written_in_one_transaction_gives_the_rows_written_one_by_one,
-    totals_and_grid_rows_maintained_by_difference_equal_those_recomputed_from_the_rows,
     corrupt_and_invalid_documents_are_kept_as_problems_and_never_rated,
     a_locked_meeting_keeps_its_official_rating_when_amended_until_reopened,
     a_confirmed_meeting_past_its_lock_date_freezes_the_version_before_a_later_edit,
@@ -154,85 +153,6 @@ async fn a_round_written_in_one_transaction_gives_the_rows_written_one_by_one(ba
     let batched = dump(&mut conn);
     assert!(!batched.locks.is_empty(), "the auto-locks are decided too");
     assert_eq!(batched, expected);
-}
-
-async fn totals_and_grid_rows_maintained_by_difference_equal_those_recomputed_from_the_rows(
-    backend: Backend,
-) {
-    let db = projected_demo_db(backend);
-    let pool = db.pool();
-    let mut conn = pool.get().unwrap();
-    let config = no_auto_lock();
-    let before = dump(&mut conn);
-    // The committee's score lowered (another level, another superior sum); minutes broken (no
-    // longer valid: out of the averages); a confirmed meeting sent back (no official level).
-    let scored = demo_doc_id("du-gia-vien-cb02", "2026-08");
-    edit_stored(&mut conn, &scored, &zero_superior_points());
-    let broken = demo_doc_id("du-hoa-lu-cb02", "2026-05");
-    edit_stored(&mut conn, &broken, &[scalar("chairMemberId", "")]);
-    let reopened = demo_doc_id("du-gia-vien-cb01", "2026-03");
-    edit_stored(&mut conn, &reopened, &[scalar("status", "da_gui")]);
-    // A regular meeting turned thematic: the grid's cell-month no longer shows it.
-    let thematic = demo_doc_id("du-hoa-lu-cb03", "2026-04");
-    edit_stored(&mut conn, &thematic, &[scalar("meetingType", "chuyen_de")]);
-    for id in [&scored, &broken, &thematic] {
-        project_stored(&mut conn, id, ctx(&config)).unwrap();
-    }
-    // One transaction: a document twice (the second subtracts the first), one edited, one
-    // removed (its committee-month counts one meeting less) and one removed then put back.
-    let removed = demo_doc_id("du-gia-vien-cb04", "2026-02");
-    let back = demo_doc_id("du-hoa-lu-cb01", "2026-06");
-    let pending = |conn: &mut _, id: &str| pending_stored(conn, id, ctx(&config)).unwrap();
-    // And two regular meetings of one new cell-month, the later id first: the grid shows the
-    // first by id whatever the order they come in.
-    let Pending::Rows(template) = pending(&mut conn, &back) else {
-        panic!("a meeting");
-    };
-    let round = vec![
-        pending(&mut conn, &scored),
-        pending(&mut conn, &reopened),
-        pending(&mut conn, &scored),
-        Pending::Remove(removed.clone()),
-        Pending::Remove(back.clone()),
-        pending(&mut conn, &back),
-        Pending::Rows(Box::new(moved_to_2030(&template, "zz-second"))),
-        Pending::Rows(Box::new(moved_to_2030(&template, "zz-first"))),
-    ];
-    write_pending(&mut conn, round, demo_today()).unwrap();
-    let maintained = dump(&mut conn);
-    assert_ne!(
-        maintained.totals, before.totals,
-        "the edits changed the totals"
-    );
-    assert!(maintained.facts.iter().all(|f| f.doc_id != removed));
-    let shown = |rows: &crate::ratings_support::Dump, id: &str| {
-        rows.cell_months.iter().any(|m| m.doc_id == id)
-    };
-    assert!(shown(&before, &thematic) && !shown(&maintained, &thematic));
-    assert!(shown(&before, &removed) && !shown(&maintained, &removed));
-    assert!(shown(&maintained, &back) && shown(&maintained, &scored));
-    assert!(shown(&maintained, "zz-first") && !shown(&maintained, "zz-second"));
-
-    refresh_all_totals(&mut conn).unwrap();
-    let recomputed = dump(&mut conn);
-    assert_eq!(recomputed.totals, maintained.totals);
-    assert_eq!(recomputed.cell_months, maintained.cell_months);
-}
-
-/// Zero points on every criterion of the committee's sheet (the demo's rubric).
-fn zero_superior_points() -> Vec<MeetingOp> {
-    sync_core::rubric::preset("binh-thuan")
-        .unwrap()
-        .spec()
-        .groups
-        .iter()
-        .flat_map(|g| g.criteria.iter().map(|c| c.id.clone()))
-        .map(|criterion| MeetingOp::AwardPoints {
-            sheet: Sheet::Superior,
-            criterion,
-            points: 0.0,
-        })
-        .collect()
 }
 
 async fn corrupt_and_invalid_documents_are_kept_as_problems_and_never_rated(backend: Backend) {

@@ -7,20 +7,21 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use server::accounts::{credentials, roles, users};
 use server::db::schema::{
-    meeting_attendance, meeting_cell_months, meeting_criteria, meeting_facts, meeting_followups,
-    meeting_locks, meeting_month_totals, meeting_problems, meeting_scores, meeting_tasks,
+    meeting_attendance, meeting_cell_months, meeting_cell_years, meeting_criteria, meeting_facts,
+    meeting_followups, meeting_locks, meeting_month_totals, meeting_problems, meeting_scores,
+    meeting_tasks,
 };
 use server::db::{DbConnection, DbPool};
 use server::demo::{self, DEMO_DEVICE_ID, DemoMeeting, DemoScale};
 use server::org::access::Role;
 use server::ratings::rebuild::{RebuildReport, rebuild};
 use server::ratings::rows::{
-    AttendanceRow, CellMonthRow, CriterionRow, FactRow, FollowUpRow, LockRow, ProblemRow,
-    Projection, ScoreRow, TaskRow,
+    AttendanceRow, CellMonthRow, CriterionRow, FactRow, FollowUpRow, LockRow, ProblemRow, ScoreRow,
+    TaskRow,
 };
 use server::ratings::{NoAuthorshipCheck, ProjectContext, RatingsConfig};
 use server::store::{self, ChangeMeta, DocWrite};
-use sync_core::doc::{MeetingDoc, MeetingOp};
+use sync_core::doc::{MeetingDoc, MeetingOp, Sheet};
 use sync_core::record::MeetingRecord;
 
 use crate::helpers::{Backend, TestDb};
@@ -126,6 +127,61 @@ pub struct Dump {
     pub locks: Vec<LockRow>,
     pub totals: Vec<TotalsRow>,
     pub cell_months: Vec<CellMonthRow>,
+    /// Committee, year, cell, name and months (JSON) of each grid row.
+    pub cell_years: Vec<(String, i64, String, String, String)>,
+}
+
+impl Dump {
+    /// Checks that the grid's cell-year rows hold exactly the cell-month rows (the same
+    /// percents, bit for bit), one row per cell-year, the first month's name.
+    pub fn assert_cell_years_hold_the_cell_months(&self) {
+        let mut months = self.cell_months.iter().peekable();
+        for (committee, year, cell, name, json) in &self.cell_years {
+            let entries = server::ratings::cell_years::parse_months(json).unwrap();
+            assert!(!entries.is_empty(), "{cell} {year}: an empty cell-year row");
+            for (i, e) in entries.iter().enumerate() {
+                let m = months.next().expect("a cell-month for every entry");
+                assert_eq!(
+                    (&m.committee_id, m.year, &m.cell_id),
+                    (committee, *year, cell)
+                );
+                if i == 0 {
+                    assert_eq!(&m.cell_name, name, "the first month's name");
+                }
+                let expected = (
+                    m.month,
+                    m.doc_id.as_str(),
+                    u8::from(m.valid),
+                    m.status.as_str(),
+                    m.official_level.as_deref(),
+                    m.self_level.as_deref(),
+                    m.superior_level.as_deref(),
+                    m.self_percent.map(f64::to_bits),
+                    m.superior_percent.map(f64::to_bits),
+                    u8::from(m.amended_after_lock),
+                    m.auto_lock_on.as_deref(),
+                );
+                let got = (
+                    e.0,
+                    e.1.as_str(),
+                    e.2,
+                    e.3.as_ref(),
+                    e.4.as_deref(),
+                    e.5.as_deref(),
+                    e.6.as_deref(),
+                    e.7.map(f64::to_bits),
+                    e.8.map(f64::to_bits),
+                    e.9,
+                    e.10.as_deref(),
+                );
+                assert_eq!(got, expected, "{cell} {year}");
+            }
+        }
+        assert!(
+            months.next().is_none(),
+            "a cell-month without its cell-year"
+        );
+    }
 }
 
 /// A row of `meeting_month_totals`.
@@ -219,6 +275,14 @@ pub fn dump(conn: &mut DbConnection) -> Dump {
             .select(CellMonthRow::as_select())
             .load(conn)
             .unwrap(),
+        cell_years: meeting_cell_years::table
+            .order((
+                meeting_cell_years::committee_id,
+                meeting_cell_years::year,
+                meeting_cell_years::cell_id,
+            ))
+            .load(conn)
+            .unwrap(),
     })
 }
 
@@ -309,19 +373,18 @@ impl<'a> ProjectContextAt<'a> {
     }
 }
 
-/// The rows of `p` as those of another document, `doc_id`, held in the same month of 2030.
-pub fn moved_to_2030(p: &Projection, doc_id: &str) -> Projection {
-    let mut p = p.clone();
-    let id = || doc_id.to_owned();
-    p.fact.doc_id = id();
-    p.fact.year = Some(2030);
-    p.fact.period = format!("2030{}", &p.fact.period[4..]);
-    p.score.doc_id = id();
-    p.attendance.iter_mut().for_each(|r| r.doc_id = id());
-    p.criteria.iter_mut().for_each(|r| r.doc_id = id());
-    p.problems.iter_mut().for_each(|r| r.doc_id = id());
-    p.tasks.iter_mut().for_each(|r| r.doc_id = id());
-    p.follow_ups.iter_mut().for_each(|r| r.doc_id = id());
-    p.record.iter_mut().for_each(|r| r.doc_id = id());
-    p
+/// Zero points on every criterion of the committee's sheet (the demo's rubric).
+pub fn zero_superior_points() -> Vec<MeetingOp> {
+    sync_core::rubric::preset("binh-thuan")
+        .unwrap()
+        .spec()
+        .groups
+        .iter()
+        .flat_map(|g| g.criteria.iter().map(|c| c.id.clone()))
+        .map(|criterion| MeetingOp::AwardPoints {
+            sheet: Sheet::Superior,
+            criterion,
+            points: 0.0,
+        })
+        .collect()
 }

@@ -1,13 +1,15 @@
 //! Writing the projections of a group of documents, each statement covering them all (one
 //! round trip per statement on PostgreSQL, whatever the group's size): the previous rows are
 //! read at once, the review workflow and the totals' differences are computed per document,
-//! then the rows are replaced and the grid's cell-months and lock rows brought up to date.
+//! then the rows are replaced and the grid's cell-months and lock rows brought up to date; the
+//! grid's cell-year rows are recomputed once for the whole transaction.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 
 use super::Pending;
+use crate::ratings::cell_years::CellYearKey;
 use crate::ratings::lock::{self, LockChange};
 use crate::ratings::rows::{CellMonthRow, FactRow, Projection, ScoreRow};
 use crate::ratings::totals::{CellMonthKey, MonthKey, MonthTotals};
@@ -15,21 +17,23 @@ use crate::ratings::write::{GROUP_DOCUMENTS, RowWriter};
 
 /// Writes `pending` inside a write transaction, group by group (each group's documents
 /// distinct, so each document's previous rows are read before its group writes), then the
-/// maintained totals. Returns each item's lock decision.
+/// maintained totals and the cell-years the groups touched. Returns each item's lock decision.
 pub(super) fn write_all(
     c: &mut impl RowWriter,
     pending: &mut [Pending],
     today: NaiveDate,
 ) -> diesel::QueryResult<Vec<LockChange>> {
     let mut totals = MonthDeltas::default();
+    let mut cell_years = BTreeSet::new();
     let mut changes = Vec::with_capacity(pending.len());
     let mut rest = pending;
     while !rest.is_empty() {
         let (group, tail) = rest.split_at_mut(distinct_prefix(rest));
-        changes.extend(write_group(c, group, today, &mut totals)?);
+        changes.extend(write_group(c, group, today, &mut totals, &mut cell_years)?);
         rest = tail;
     }
     c.add_totals(&totals.0)?;
+    c.refresh_cell_years(&cell_years.iter().collect::<Vec<_>>())?;
     Ok(changes)
 }
 
@@ -52,6 +56,7 @@ fn write_group(
     group: &mut [Pending],
     today: NaiveDate,
     totals: &mut MonthDeltas,
+    cell_years: &mut BTreeSet<CellYearKey>,
 ) -> diesel::QueryResult<Vec<LockChange>> {
     let ids: Vec<String> = group.iter().map(|p| p.doc_id().to_owned()).collect();
     let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
@@ -99,6 +104,11 @@ fn write_group(
         .collect();
     c.insert_rows(&projections)?;
     update_cell_months(c, &moves)?;
+    for m in &moves {
+        for (committee, year, _, cell) in m.old.iter().chain(&m.new) {
+            cell_years.insert((committee.clone(), *year, cell.clone()));
+        }
+    }
     let (mut put, mut reopened) = (Vec::new(), Vec::new());
     for (change, doc_id) in changes.iter().zip(&ids) {
         match change {

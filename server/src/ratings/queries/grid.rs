@@ -1,16 +1,18 @@
 //! The committee heatmap: cells × months with level, self/superior score and the month's state.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
 use serde::Serialize;
 
 use super::super::RatingsError;
+use super::super::cell_years::{MonthEntry, parse_months};
+use super::super::codes::known_code;
 use super::super::expected::ExpectedCells;
 use super::super::lock::iso;
-use super::period_of;
-use crate::db::schema::meeting_cell_months as cm;
+use crate::db::schema::meeting_cell_years as cy;
 use crate::db::{DbConnection, with_conn};
 
 /// State of one cell-month.
@@ -42,13 +44,13 @@ pub struct GridCell {
     /// The meeting document, when there is one.
     pub doc_id: Option<String>,
     /// Review status code.
-    pub status: Option<String>,
+    pub status: Option<Cow<'static, str>>,
     /// Official level (`tot`, `kha`, `trung_binh`, `kem`).
-    pub level: Option<String>,
+    pub level: Option<Cow<'static, str>>,
     /// The cell's own level.
-    pub self_level: Option<String>,
+    pub self_level: Option<Cow<'static, str>>,
     /// The committee's level.
-    pub superior_level: Option<String>,
+    pub superior_level: Option<Cow<'static, str>>,
     /// Self score, percent of the applicable maximum.
     pub self_percent: Option<f64>,
     /// Superior score, percent.
@@ -83,17 +85,7 @@ pub struct Grid {
     pub rows: Vec<GridRow>,
 }
 
-type Row = (
-    String,
-    String,
-    Option<i64>,
-    bool,
-    String,
-    (Option<String>, Option<String>, Option<String>),
-    (Option<f64>, Option<f64>, bool, Option<String>),
-);
-
-/// The grid of `committee_id` in `year`, with the expected cells from `expected`.
+/// The committee grid of `committee_id` in `year`, with the expected cells from `expected`.
 pub fn grid(
     conn: &mut DbConnection,
     expected: &dyn ExpectedCells,
@@ -101,38 +93,21 @@ pub fn grid(
     year: i64,
     as_of: NaiveDate,
 ) -> Result<Grid, RatingsError> {
-    // The maintained cell-month rows (`meeting_cell_months`): one primary-key range, already
-    // one row per cell-month (the first regular meeting by id) and in (cell, month) order. The
-    // cell's name comes from the tree (it would repeat in each of 3,600 rows); only a cell the
-    // tree does not expect this year has its name read from its rows, afterwards.
-    let rows: Vec<Row> = with_conn!(&mut *conn, |c| {
-        cm::table
-            .filter(cm::committee_id.eq(committee_id))
-            .filter(cm::year.eq(year))
-            .order((cm::cell_id.asc(), cm::month.asc()))
-            .select((
-                cm::doc_id,
-                cm::cell_id,
-                cm::month.nullable(),
-                cm::valid,
-                cm::status,
-                (cm::official_level, cm::self_level, cm::superior_level),
-                (
-                    cm::self_percent,
-                    cm::superior_percent,
-                    cm::amended_after_lock,
-                    cm::auto_lock_on,
-                ),
-            ))
+    // The maintained cell-year rows (`meeting_cell_years`): one primary-key range, one row
+    // per cell with its shown meeting of each month (the first regular meeting by id).
+    let rows: Vec<(String, String, String)> = with_conn!(&mut *conn, |c| {
+        cy::table
+            .filter(cy::committee_id.eq(committee_id))
+            .filter(cy::year.eq(year))
+            .select((cy::cell_id, cy::cell_name, cy::months))
             .load(c)?
     });
-    let as_of_period = period_of(as_of);
     let today = iso(as_of);
     let mut out: Vec<GridRow> = expected
         .cells(conn, Some(committee_id), year)?
         .into_iter()
         .map(|cell| GridRow {
-            months: empty_months(year, &as_of_period, |m| cell.expected_in(m)),
+            months: empty_months(year, as_of, |m| cell.expected_in(m)),
             cell_id: cell.cell_id,
             cell_name: cell.cell_name,
         })
@@ -142,74 +117,63 @@ pub fn grid(
         .enumerate()
         .map(|(i, r)| (r.cell_id.clone(), i))
         .collect();
-    let mut unnamed: Vec<usize> = Vec::new();
-    for (doc_id, cell_id, month, valid, status, levels, extra) in rows {
-        let Some(month) = month
-            .and_then(|m| usize::try_from(m).ok())
-            .filter(|m| (1..=12).contains(m))
-        else {
-            continue;
-        };
+    for (cell_id, cell_name, months) in rows {
+        let months = parse_months(&months)
+            .map_err(|e| diesel::result::Error::DeserializationError(Box::new(e)))?;
         let index = match index_of.get(&cell_id) {
             Some(&i) => i,
             None => {
+                // Meetings of a cell the source does not expect this year, under the name
+                // of its first month's minutes.
                 index_of.insert(cell_id.clone(), out.len());
-                // Meetings of a cell the source does not expect this year.
-                unnamed.push(out.len());
                 out.push(GridRow {
-                    months: empty_months(year, &as_of_period, |_| false),
-                    cell_id: cell_id.clone(),
-                    cell_name: String::new(),
+                    months: empty_months(year, as_of, |_| false),
+                    cell_id,
+                    cell_name,
                 });
                 out.len() - 1
             }
         };
-        let slot = &mut out[index].months[month - 1];
-        if slot.doc_id.is_some() {
-            continue; // two regular meetings in a month: the first (by id) is shown
-        }
-        let (level, self_level, superior_level) = levels;
-        let (self_percent, superior_percent, amended, auto_lock_on) = extra;
-        let locked = status == "khoa"
-            || (status == "da_xac_nhan"
-                && auto_lock_on.as_deref().is_some_and(|d| d <= today.as_str()));
-        slot.state = if !valid {
-            MonthState::Invalid
-        } else if level.is_some() {
-            MonthState::Rated
-        } else {
-            MonthState::Unconfirmed
-        };
-        slot.doc_id = Some(doc_id);
-        slot.status = Some(status);
-        slot.level = level;
-        slot.self_level = self_level;
-        slot.superior_level = superior_level;
-        slot.self_percent = self_percent;
-        slot.superior_percent = superior_percent;
-        slot.locked = locked;
-        slot.amended_after_lock = amended;
-    }
-    if !unnamed.is_empty() {
-        let ids: Vec<String> = unnamed.iter().map(|&i| out[i].cell_id.clone()).collect();
-        let rows: Vec<(String, String)> = with_conn!(&mut *conn, |c| {
-            cm::table
-                .filter(cm::committee_id.eq(committee_id))
-                .filter(cm::year.eq(year))
-                .filter(cm::cell_id.eq_any(ids))
-                .order((cm::cell_id.asc(), cm::month.asc()))
-                .select((cm::cell_id, cm::cell_name))
-                .load(c)?
-        });
-        // The name of the cell's first month, as the rows give it.
-        let mut names: HashMap<String, String> = HashMap::new();
-        for (cell_id, name) in rows {
-            names.entry(cell_id).or_insert(name);
-        }
-        for i in unnamed {
-            if let Some(name) = names.get(&out[i].cell_id) {
-                out[i].cell_name.clone_from(name);
-            }
+        for entry in months {
+            let MonthEntry(
+                month,
+                doc_id,
+                valid,
+                status,
+                level,
+                self_level,
+                superior_level,
+                self_percent,
+                superior_percent,
+                amended,
+                auto_lock_on,
+            ) = entry;
+            let Some(slot) = usize::try_from(month)
+                .ok()
+                .filter(|m| (1..=12).contains(m))
+                .map(|m| &mut out[index].months[m - 1])
+            else {
+                continue;
+            };
+            let locked = status == "khoa"
+                || (status == "da_xac_nhan"
+                    && auto_lock_on.as_deref().is_some_and(|d| d <= today.as_str()));
+            slot.state = if valid == 0 {
+                MonthState::Invalid
+            } else if level.is_some() {
+                MonthState::Rated
+            } else {
+                MonthState::Unconfirmed
+            };
+            slot.doc_id = Some(doc_id);
+            slot.status = Some(known_code(&status));
+            slot.level = level.as_deref().map(known_code);
+            slot.self_level = self_level.as_deref().map(known_code);
+            slot.superior_level = superior_level.as_deref().map(known_code);
+            slot.self_percent = self_percent;
+            slot.superior_percent = superior_percent;
+            slot.locked = locked;
+            slot.amended_after_lock = amended != 0;
         }
     }
     // By name under Vietnamese collation; equal names by code.
@@ -223,11 +187,14 @@ pub fn grid(
     })
 }
 
-fn empty_months(year: i64, as_of_period: &str, expected: impl Fn(u32) -> bool) -> Vec<GridCell> {
+/// Twelve months without a meeting: after `as_of`'s month in the future, otherwise missing
+/// where `expected`.
+fn empty_months(year: i64, as_of: NaiveDate, expected: impl Fn(u32) -> bool) -> Vec<GridCell> {
+    let now = (i64::from(as_of.year()), as_of.month());
     (1..=12)
         .map(|month| GridCell {
             month,
-            state: if format!("{year:04}-{month:02}").as_str() > as_of_period {
+            state: if (year, month) > now {
                 MonthState::Future
             } else if expected(month) {
                 MonthState::Missing
