@@ -213,6 +213,16 @@ pub async fn projection_settled(server: &Running, timeout: Duration) -> Option<b
     }
 }
 
+/// Waits until our server has projected every commit so far (nothing for peers); an error
+/// when `timeout` passes first. Called before a cold restart, so that the restarted server
+/// does not re-project a backlog the seeding left while the phase is measured.
+pub async fn settle_projections(server: &Running, timeout: Duration) -> anyhow::Result<()> {
+    match projection_settled(server, timeout).await {
+        Some(false) => anyhow::bail!("ratings still pending {timeout:?} after seeding"),
+        Some(true) | None => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

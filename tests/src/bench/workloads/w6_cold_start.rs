@@ -5,6 +5,7 @@
 use super::{Config, Phase, device, docs_loaded, sync_all};
 use crate::bench::link::sync_session;
 use crate::bench::report::Measured;
+use crate::bench::server_metrics::settle_projections;
 use crate::bench::servers::Running;
 use crate::bench::verify::{lost_per_owner, sorted};
 use anyhow::Context;
@@ -36,7 +37,8 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
         .context("seeding")?;
     let first = engines[0].doc_ids()[0];
 
-    // Cold start: spawn → a fresh client has one document.
+    // Cold start over a settled store (see W1): spawn → a fresh client has one document.
+    settle_projections(server, timeout).await?;
     server.stop();
     let start = Instant::now();
     server.restart()?;
