@@ -23,6 +23,11 @@ if ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
   for _ in $(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done
 fi
 export TEST_DATABASE_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
+# The tests talk to the local PostgreSQL without TLS (loopback needs none). Debian's server has
+# ssl=on, so libpq negotiated TLS through OpenSSL, whose exit handler frees its state while pool
+# threads may still close connections: the suspected cause of a "double free or corruption"
+# abort seen once at the exit of the API test binary, after all its tests had passed.
+export PGSSLMODE="${PGSSLMODE:-disable}"
 
 say "installing the interop clients' and the JS peer server's npm packages (pinned by their lock files)"
 # `npm ci` rejects lock files written by npm 11 without optional platform packages (cbor-extract);
