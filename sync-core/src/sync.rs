@@ -24,7 +24,9 @@ pub use access::{Access, AccessPolicy, CreatorOnly, DocMeta, PeerIdentity};
 pub use client::{ClientEngine, ClientError, ClientEvent};
 pub use codec::{CodecError, decode, encode};
 pub use guard::{AcceptAll, Candidate, ChangeGuard, GuardRefusal};
-pub use message::{DocHeads, DocMessage, Message, PROTOCOL_V1, PeerMetadata};
+pub use message::{
+    BatchHeads, DocHeads, DocMessage, Message, PROTOCOL_V1, PeerMetadata, heads_digest,
+};
 pub use server::{
     ConnId, LoadedDoc, Output, PersistItem, RejectReason, ServerConfig, ServerEngine, StoredHeads,
     Ticket,

@@ -5,7 +5,7 @@
 #[path = "support/sync_harness.rs"]
 mod harness;
 
-use harness::{Harness, doc_with_changes, edit, exchange};
+use harness::{Harness, doc_with_changes, edit, exchange, handshake, uploaded_device};
 use sync_core::doc_id::DocumentId;
 use sync_core::sync::access::CreatorOnly;
 use sync_core::sync::{ClientEngine, ClientEvent, Message, ServerConfig, ServerEngine};
@@ -29,29 +29,12 @@ fn ids(n: usize) -> Vec<DocumentId> {
 
 /// A device holding 50 documents, all uploaded once.
 fn device_with_50_synced_docs(h: &mut Harness) -> ClientEngine {
-    let mut device = ClientEngine::new("dev", Some("dev-storage".into())).with_batch_sync(true);
-    for (i, id) in ids(50).into_iter().enumerate() {
-        device.insert_doc(id, doc_with_changes(1, 2 + i % 5));
-    }
-    let conn = h.connect("dev-1");
-    device.connect();
-    exchange(h, &mut device, conn);
-    assert!(device.all_in_sync());
-    device.disconnect();
-    h.disconnect(conn);
-    device
+    uploaded_device(h, &ids(50), true)
 }
 
 /// Runs the handshake only; returns the connection.
-fn handshake(h: &mut Harness, device: &mut ClientEngine) -> sync_core::sync::ConnId {
-    let conn = h.connect("dev-1");
-    device.connect();
-    for f in device.poll_frames() {
-        h.receive(conn, &f);
-    }
-    for f in h.take(conn) {
-        device.receive(&f).unwrap();
-    }
+fn batch_handshake(h: &mut Harness, device: &mut ClientEngine) -> sync_core::sync::ConnId {
+    let conn = handshake(h, device);
     assert!(
         device
             .poll_events()
@@ -65,7 +48,7 @@ fn an_all_in_sync_reconnect_of_50_documents_takes_one_round_trip_and_loads_no_do
     let mut h = Harness::new(server(0));
     let mut device = device_with_50_synced_docs(&mut h);
     h.restart(server(0)); // nothing resident
-    let conn = handshake(&mut h, &mut device);
+    let conn = batch_handshake(&mut h, &mut device);
     let loads = h.load_docs;
     let up = device.poll_frames();
     assert_eq!(up.len(), 1, "one heads-batch");
@@ -91,7 +74,7 @@ fn only_documents_whose_heads_differ_run_the_automerge_sync() {
     // The device edits one document offline: it is pushed at once (one round trip), and the
     // batch names the 49 others.
     edit(&mut device, changed, "offline", 1);
-    let conn = handshake(&mut h, &mut device);
+    let conn = batch_handshake(&mut h, &mut device);
     let up = device.poll_frames();
     let kinds: Vec<&str> = up
         .iter()
@@ -132,7 +115,7 @@ fn a_document_the_server_has_and_the_device_lacks_is_fetched() {
     let mut device = device_with_50_synced_docs(&mut h);
     // The same device identity, a fresh install: no documents at all.
     let mut fresh = ClientEngine::new("dev", Some("dev-storage-2".into())).with_batch_sync(true);
-    let conn = handshake(&mut h, &mut fresh);
+    let conn = batch_handshake(&mut h, &mut fresh);
     exchange(&mut h, &mut fresh, conn);
     assert_eq!(fresh.doc_ids().len(), 50);
     for id in ids(50) {
@@ -151,7 +134,7 @@ fn a_change_made_elsewhere_reaches_a_batch_subscriber() {
     let target = ids(50)[3];
     let mut other = ClientEngine::new("dev-b", Some("dev-b-storage".into()));
     other.insert_doc(target, device.doc(&target).unwrap().fork());
-    let conn = handshake(&mut h, &mut device);
+    let conn = batch_handshake(&mut h, &mut device);
     exchange(&mut h, &mut device, conn);
     assert!(device.all_in_sync());
     // Another connection of the same identity edits the document.
@@ -187,7 +170,7 @@ fn a_peer_that_does_not_ask_never_sees_the_extension() {
 fn an_edit_made_while_the_batch_is_out_is_still_synced() {
     let mut h = Harness::new(server(64 << 20));
     let mut device = device_with_50_synced_docs(&mut h);
-    let conn = handshake(&mut h, &mut device);
+    let conn = batch_handshake(&mut h, &mut device);
     let batch = device.poll_frames();
     let target = ids(50)[11];
     edit(&mut device, target, "racing", 3);

@@ -5,7 +5,7 @@
 use ciborium::Value;
 use proptest::prelude::*;
 use sync_core::doc_id::DocumentId;
-use sync_core::sync::message::{DocHeads, RemoteHeads};
+use sync_core::sync::message::{BatchHeads, DocHeads, RemoteHeads};
 use sync_core::sync::{CodecError, DocMessage, Message, PeerMetadata, decode, encode};
 
 const LIMIT: usize = 1 << 20;
@@ -85,6 +85,7 @@ fn peer_carries_peer_metadata_as_a_map_and_batch_sync_only_when_asked() {
             storage_id: Some("s-1".into()),
             is_ephemeral: false,
             batch_sync: false,
+            heads_digest: false,
         }),
     };
     let expected = cbor(vec![
@@ -219,7 +220,7 @@ fn every_message_type_round_trips() {
             target_id: "b".into(),
             docs: vec![DocHeads {
                 document_id: doc(),
-                heads: vec![[7; 32]],
+                heads: BatchHeads::Hashes(vec![[7; 32]]),
             }],
         },
         Message::HeadsBatchResult {
@@ -338,15 +339,16 @@ fn arb_message() -> impl Strategy<Value = Message> {
     prop_oneof![
         (
             s,
-            proptest::option::of((proptest::option::of(s), any::<bool>(), any::<bool>()))
+            proptest::option::of((proptest::option::of(s), any::<bool>(), 0u8..3))
         )
             .prop_map(|(sender_id, meta)| Message::Join {
                 sender_id,
                 supported_protocol_versions: vec!["1".into()],
-                peer_metadata: meta.map(|(storage_id, is_ephemeral, batch_sync)| PeerMetadata {
+                peer_metadata: meta.map(|(storage_id, is_ephemeral, batch)| PeerMetadata {
                     storage_id,
                     is_ephemeral,
-                    batch_sync
+                    batch_sync: batch >= 1,
+                    heads_digest: batch >= 2,
                 }),
             }),
         (
@@ -374,7 +376,14 @@ fn arb_message() -> impl Strategy<Value = Message> {
             s,
             s,
             proptest::collection::vec(
-                (id, proptest::collection::vec(any::<[u8; 32]>(), 0..3)),
+                (
+                    id,
+                    prop_oneof![
+                        proptest::collection::vec(any::<[u8; 32]>(), 0..3)
+                            .prop_map(BatchHeads::Hashes),
+                        any::<[u8; 8]>().prop_map(BatchHeads::Digest),
+                    ]
+                ),
                 0..4
             )
         )
@@ -427,7 +436,7 @@ fn a_heads_batch_names_documents_by_their_16_raw_bytes_and_leaves_empty_ids_out(
         target_id: String::new(),
         docs: vec![DocHeads {
             document_id: doc(),
-            heads: vec![heads],
+            heads: BatchHeads::Hashes(vec![heads]),
         }],
     };
     let bytes = encode(&message);
@@ -468,7 +477,7 @@ fn a_heads_batch_with_text_ids_and_peer_ids_as_first_sent_is_still_read() {
             target_id: "b".into(),
             docs: vec![DocHeads {
                 document_id: doc(),
-                heads: vec![[7; 32]],
+                heads: BatchHeads::Hashes(vec![[7; 32]]),
             }],
         }
     );

@@ -6,7 +6,7 @@
 #[path = "support/sync_harness.rs"]
 mod harness;
 
-use harness::{Harness, doc_with_changes, edit, exchange};
+use harness::{Harness, edit, exchange, handshake, uploaded_device};
 use sync_core::doc_id::DocumentId;
 use sync_core::sync::access::CreatorOnly;
 use sync_core::sync::{ClientEngine, ClientEvent, Message, ServerConfig, ServerEngine};
@@ -31,16 +31,7 @@ fn ids(n: usize) -> Vec<DocumentId> {
 /// A plain device (no batch extension) holding `n` documents, all uploaded once; the server
 /// is then restarted, so nothing is resident.
 fn synced_device(h: &mut Harness, n: usize) -> ClientEngine {
-    let mut device = ClientEngine::new("dev", Some("dev-storage".into()));
-    for (i, id) in ids(n).into_iter().enumerate() {
-        device.insert_doc(id, doc_with_changes(1, 2 + i % 5));
-    }
-    let conn = h.connect("dev-1");
-    device.connect();
-    exchange(h, &mut device, conn);
-    assert!(device.all_in_sync());
-    device.disconnect();
-    h.disconnect(conn);
+    let device = uploaded_device(h, &ids(n), false);
     h.restart(server());
     device
 }
@@ -83,14 +74,7 @@ fn the_index_answer_is_byte_for_byte_the_message_automerge_sends() {
     let mut h = Harness::new(server());
     let mut device = synced_device(&mut h, 1);
     let doc_id = ids(1)[0];
-    let conn = h.connect("dev-1");
-    device.connect();
-    for f in device.poll_frames() {
-        h.receive(conn, &f);
-    }
-    for f in h.take(conn) {
-        device.receive(&f).unwrap();
-    }
+    let conn = handshake(&mut h, &mut device);
     let up = device.poll_frames();
     assert_eq!(up.len(), 1);
     let loads = h.load_docs;

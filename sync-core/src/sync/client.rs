@@ -146,6 +146,7 @@ impl ClientEngine {
                 storage_id: self.storage_id.clone(),
                 is_ephemeral: self.storage_id.is_none(),
                 batch_sync: self.batch_sync,
+                heads_digest: self.batch_sync,
             }),
         };
         self.push(&join);

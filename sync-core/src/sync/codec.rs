@@ -9,7 +9,7 @@
 
 mod decode;
 
-use super::message::{Message, PeerMetadata};
+use super::message::{BatchHeads, Message, PeerMetadata};
 use crate::doc_id::DocumentId;
 use ciborium::Value;
 
@@ -108,7 +108,8 @@ fn metadata_value(m: &PeerMetadata) -> Value {
     }
     fields.push(entry("isEphemeral", Value::Bool(m.is_ephemeral)));
     if m.batch_sync {
-        fields.push(entry("batchSync", Value::Integer(1.into())));
+        let version = if m.heads_digest { 2 } else { 1 };
+        fields.push(entry("batchSync", Value::Integer(version.into())));
     }
     Value::Map(fields)
 }
@@ -249,8 +250,13 @@ fn to_value(message: &Message) -> Value {
             let docs = docs
                 .iter()
                 .map(|d| {
-                    let heads = d.heads.iter().map(|h| Value::Bytes(h.to_vec())).collect();
-                    Value::Array(vec![doc_id_bytes(&d.document_id), Value::Array(heads)])
+                    let heads = match &d.heads {
+                        BatchHeads::Hashes(hashes) => {
+                            Value::Array(hashes.iter().map(|h| Value::Bytes(h.to_vec())).collect())
+                        }
+                        BatchHeads::Digest(digest) => Value::Bytes(digest.to_vec()),
+                    };
+                    Value::Array(vec![doc_id_bytes(&d.document_id), heads])
                 })
                 .collect();
             let mut fields = vec![ty];

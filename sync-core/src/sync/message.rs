@@ -14,9 +14,13 @@ pub struct PeerMetadata {
     pub storage_id: Option<String>,
     /// Whether the sender will not come back with the same storage id.
     pub is_ephemeral: bool,
-    /// Our extension: the sender understands `heads-batch`. Encoded as `batchSync: 1` and only
-    /// when set, so stock peers never see it.
+    /// Our extension: the sender understands `heads-batch`. Encoded as `batchSync: 1` (or 2,
+    /// see `heads_digest`) and only when set, so stock peers never see it.
     pub batch_sync: bool,
+    /// Version 2 of the extension: the sender reads a `heads-batch` entry whose heads are a
+    /// [`heads_digest`] instead of the hashes. Encoded as `batchSync: 2`; a version-1 peer
+    /// reads that as `batchSync` on (any non-zero value) and keeps sending hashes.
+    pub heads_digest: bool,
 }
 
 /// The common fields of `request` and `sync`.
@@ -41,14 +45,67 @@ pub struct RemoteHeads {
     pub timestamp: u64,
 }
 
-/// One entry of a `heads-batch`: a document and the heads the sender holds (empty if it
-/// holds nothing but wants the document).
+/// One entry of a `heads-batch`: a document and the heads the sender holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DocHeads {
     /// The document.
     pub document_id: DocumentId,
-    /// Raw 32-byte change hashes.
-    pub heads: Vec<[u8; 32]>,
+    /// The sender's heads of it.
+    pub heads: BatchHeads,
+}
+
+/// The heads of a `heads-batch` entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BatchHeads {
+    /// Raw 32-byte change hashes (wire: an array of byte strings); empty if the sender holds
+    /// nothing but wants the document.
+    Hashes(Vec<[u8; 32]>),
+    /// [`heads_digest`] of the heads (wire: one 8-byte string), for a receiver that announced
+    /// `batchSync: 2`: 27 bytes per document instead of 19 + 34 per head.
+    Digest([u8; HEADS_DIGEST_BYTES]),
+}
+
+/// Bytes of a [`heads_digest`].
+pub const HEADS_DIGEST_BYTES: usize = 8;
+
+/// The first 8 bytes of the SHA-256 of a document's heads, sorted and concatenated.
+///
+/// The receiver compares it with the digest of its own heads. Two different sets of heads
+/// share a digest with probability 2^-64; the only effect of that would be one document
+/// reported in sync to a peer that is not, which is the sender's own loss (and, as with
+/// automerge's Bloom filter, repaired by the next change either side makes). A sender cannot
+/// use it against anyone else: it only ever learns "in sync" or "not in sync".
+pub fn heads_digest(heads: &[automerge::ChangeHash]) -> [u8; HEADS_DIGEST_BYTES] {
+    use sha2::{Digest, Sha256};
+    let mut sorted: Vec<&automerge::ChangeHash> = heads.iter().collect();
+    sorted.sort();
+    let mut hasher = Sha256::new();
+    for head in sorted {
+        hasher.update(head.0);
+    }
+    let full = hasher.finalize();
+    let mut out = [0; HEADS_DIGEST_BYTES];
+    out.copy_from_slice(&full[..HEADS_DIGEST_BYTES]);
+    out
+}
+
+impl BatchHeads {
+    /// Whether these are exactly `heads` (any order); empty heads never match.
+    pub fn matches(&self, heads: &[automerge::ChangeHash]) -> bool {
+        if heads.is_empty() {
+            return false;
+        }
+        match self {
+            BatchHeads::Hashes(hashes) => {
+                let mut theirs: Vec<&[u8; 32]> = hashes.iter().collect();
+                let mut ours: Vec<&[u8; 32]> = heads.iter().map(|h| &h.0).collect();
+                theirs.sort();
+                ours.sort();
+                theirs == ours
+            }
+            BatchHeads::Digest(digest) => heads_digest(heads) == *digest,
+        }
+    }
 }
 
 /// Every message of protocol v1 and of our batched extension.

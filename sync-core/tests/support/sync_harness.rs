@@ -327,6 +327,37 @@ pub fn doc_with_changes(actor: u8, n: usize) -> automerge::Automerge {
     doc
 }
 
+/// A device (`dev`, identity `dev-1`) holding one document per id, with 2–6 changes each,
+/// all uploaded once; then disconnected.
+pub fn uploaded_device(h: &mut Harness, ids: &[DocumentId], batch_sync: bool) -> ClientEngine {
+    let mut device =
+        ClientEngine::new("dev", Some("dev-storage".into())).with_batch_sync(batch_sync);
+    for (i, id) in ids.iter().enumerate() {
+        device.insert_doc(*id, doc_with_changes(1, 2 + i % 5));
+    }
+    let conn = h.connect("dev-1");
+    device.connect();
+    exchange(h, &mut device, conn);
+    assert!(device.all_in_sync());
+    device.disconnect();
+    h.disconnect(conn);
+    device
+}
+
+/// Connects `device` as identity `dev-1` and carries `join` and `peer` only; returns the
+/// connection, with whatever the device queued after `peer` still unsent.
+pub fn handshake(h: &mut Harness, device: &mut ClientEngine) -> ConnId {
+    let conn = h.connect("dev-1");
+    device.connect();
+    for f in device.poll_frames() {
+        h.receive(conn, &f);
+    }
+    for f in h.take(conn) {
+        device.receive(&f).unwrap();
+    }
+    conn
+}
+
 /// Adds one change to a client's document.
 pub fn edit(client: &mut ClientEngine, doc_id: DocumentId, key: &str, value: i64) {
     use automerge::transaction::Transactable;
@@ -366,6 +397,7 @@ pub fn join(sender: &str, versions: &[&str]) -> Vec<u8> {
             storage_id: None,
             is_ephemeral: true,
             batch_sync: false,
+            heads_digest: false,
         }),
     })
 }

@@ -11,7 +11,9 @@ use e2e::ws_client::{Device, RawPeer, Received};
 use serde_json::json;
 use sync_core::doc::{MeetingOp, Sheet};
 use sync_core::doc_id::DocumentId;
-use sync_core::sync::{ClientEngine, ClientEvent, DocHeads, DocMessage, Message, PeerMetadata};
+use sync_core::sync::{
+    BatchHeads, ClientEngine, ClientEvent, DocHeads, DocMessage, Message, PeerMetadata,
+};
 
 use crate::access_org::{Login, edit, fetch, http, login, regular_meeting, seed_two_cells};
 use crate::on_both_backends;
@@ -59,6 +61,7 @@ async fn batch_answer(
             storage_id: None,
             is_ephemeral: true,
             batch_sync: true,
+            heads_digest: false,
         }),
     })
     .await;
@@ -71,7 +74,7 @@ async fn batch_answer(
         target_id: "sync-server".into(),
         docs: vec![DocHeads {
             document_id: doc_id,
-            heads: heads.iter().map(|h| h.0).collect(),
+            heads: BatchHeads::Hashes(heads.iter().map(|h| h.0).collect()),
         }],
     })
     .await;

@@ -2,7 +2,7 @@
 
 use super::{ClientEngine, ClientError, ClientEvent};
 use crate::doc_id::DocumentId;
-use crate::sync::message::{DocHeads, DocMessage, Message};
+use crate::sync::message::{BatchHeads, DocHeads, DocMessage, Message, heads_digest};
 use automerge::Automerge;
 use automerge::sync::{State, SyncDoc};
 use std::collections::{BTreeSet, HashMap};
@@ -65,6 +65,8 @@ impl ClientEngine {
     fn on_peer(&mut self, peer_id: String, meta: Option<crate::sync::message::PeerMetadata>) {
         let meta = meta.unwrap_or_default();
         let batch = self.batch_sync && meta.batch_sync;
+        // A server that reads heads digests (batch version 2) gets 8 bytes per document.
+        let digest = batch && meta.heads_digest;
         let Some(session) = self.session.as_mut() else {
             return;
         };
@@ -100,7 +102,11 @@ impl ClientEngine {
                 .iter()
                 .map(|(id, heads)| DocHeads {
                     document_id: *id,
-                    heads: heads.iter().map(|h| h.0).collect(),
+                    heads: if digest && !heads.is_empty() {
+                        BatchHeads::Digest(heads_digest(heads))
+                    } else {
+                        BatchHeads::Hashes(heads.iter().map(|h| h.0).collect())
+                    },
                 })
                 .collect();
             // Both ids left out on the wire: the server knows them from `join`/`peer`.

@@ -3,7 +3,9 @@
 
 use super::CodecError;
 use crate::doc_id::DocumentId;
-use crate::sync::message::{DocHeads, DocMessage, Message, PeerMetadata, RemoteHeads};
+use crate::sync::message::{
+    BatchHeads, DocHeads, DocMessage, HEADS_DIGEST_BYTES, Message, PeerMetadata, RemoteHeads,
+};
 use ciborium::Value;
 
 /// The fields of a decoded map, looked up by name.
@@ -156,7 +158,10 @@ fn metadata(fields: &Fields) -> Result<Option<PeerMetadata>, CodecError> {
                 });
             }
             (Some("isEphemeral"), v) => meta.is_ephemeral = truthy(v),
-            (Some("batchSync"), v) => meta.batch_sync = truthy(v),
+            (Some("batchSync"), v) => {
+                meta.batch_sync = truthy(v);
+                meta.heads_digest = matches!(v, Value::Integer(i) if i128::from(*i) >= 2);
+            }
             _ => {}
         }
     }
@@ -204,7 +209,7 @@ fn new_heads(fields: &Fields) -> Result<Vec<(String, RemoteHeads)>, CodecError> 
 fn heads_batch_docs(fields: &Fields) -> Result<Vec<DocHeads>, CodecError> {
     let wrong = CodecError::WrongType {
         field: "docs",
-        expected: "an array of [documentId, heads]",
+        expected: "an array of [documentId, heads or an 8-byte heads digest]",
     };
     let Some(Value::Array(items)) = fields.get("docs") else {
         return Err(if fields.get("docs").is_some() {
@@ -218,14 +223,23 @@ fn heads_batch_docs(fields: &Fields) -> Result<Vec<DocHeads>, CodecError> {
         let Value::Array(pair) = item else {
             return Err(wrong);
         };
-        let [id, Value::Array(heads)] = pair.as_slice() else {
+        let [id, heads] = pair.as_slice() else {
             return Err(wrong);
         };
-        let heads = heads
-            .iter()
-            .map(|h| as_bytes(h).and_then(|b| <[u8; 32]>::try_from(b.as_slice()).ok()))
-            .collect::<Option<Vec<_>>>()
-            .ok_or_else(|| wrong.clone())?;
+        let heads = match heads {
+            Value::Array(heads) => BatchHeads::Hashes(
+                heads
+                    .iter()
+                    .map(|h| as_bytes(h).and_then(|b| <[u8; 32]>::try_from(b.as_slice()).ok()))
+                    .collect::<Option<Vec<_>>>()
+                    .ok_or_else(|| wrong.clone())?,
+            ),
+            digest => BatchHeads::Digest(
+                as_bytes(digest)
+                    .and_then(|b| <[u8; HEADS_DIGEST_BYTES]>::try_from(b.as_slice()).ok())
+                    .ok_or_else(|| wrong.clone())?,
+            ),
+        };
         out.push(DocHeads {
             document_id: extension_doc_id(id).ok_or_else(|| wrong.clone())??,
             heads,

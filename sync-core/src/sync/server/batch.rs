@@ -48,15 +48,12 @@ impl ServerEngine {
         for DocHeads { document_id, heads } in docs {
             let row = stored.remove(&document_id);
             let (server_heads, access) = self.current_heads(&identity, document_id, row.as_ref());
-            let mut theirs: Vec<ChangeHash> = heads.into_iter().map(ChangeHash).collect();
-            theirs.sort();
-            let in_sync = !theirs.is_empty()
-                && access != Access::Denied
-                && server_heads.as_ref() == Some(&theirs);
-            if in_sync {
-                self.subscribe(conn, document_id, theirs, access);
-            } else {
-                out_of_sync.push(document_id);
+            // The hashes, or (version 2) their digest, against the server's heads.
+            match server_heads {
+                Some(ours) if access != Access::Denied && heads.matches(&ours) => {
+                    self.subscribe(conn, document_id, ours, access);
+                }
+                _ => out_of_sync.push(document_id),
             }
         }
         // Documents the peer lacks but may read.

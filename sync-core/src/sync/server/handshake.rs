@@ -61,6 +61,8 @@ impl ServerEngine {
                 storage_id: self.config.storage_id.clone(),
                 is_ephemeral: false,
                 batch_sync,
+                // This server reads digests whenever it batches.
+                heads_digest: batch_sync,
             }),
         };
         self.send(conn, &reply);
