@@ -71,7 +71,8 @@ impl DatabaseSettings {
 pub struct SyncSettings {
     /// Largest accepted message; larger ones get a protocol `error` and a close.
     pub max_message_bytes: usize,
-    /// Bytes of documents kept in memory before the least recently used are evicted.
+    /// Estimated memory of the loaded documents above which the least recently used idle ones
+    /// are evicted (sync-core charges each by its operations and changes, not its saved size).
     pub doc_memory_budget_bytes: usize,
     /// Seconds between server pings.
     pub heartbeat_interval_secs: u64,

@@ -2,7 +2,7 @@
 //! changes, and answering (only once the document is durable).
 
 use super::connection::PeerDoc;
-use super::doc_state::{DocEntry, Inbound};
+use super::doc_state::{DocEntry, Inbound, memory_estimate};
 use super::{ConnId, Output, PersistItem, RejectReason, ServerEngine};
 use crate::doc_id::DocumentId;
 use crate::sync::access::{Access, DocMeta};
@@ -245,9 +245,9 @@ impl ServerEngine {
         }
         let new_heads = doc.get_heads();
         let (raw, change_meta) = super::whole_doc::new_changes(doc, &before, whole);
-        let added: usize = raw.iter().map(Vec::len).sum();
-        entry.size += added;
-        self.resident_bytes += added;
+        let size = memory_estimate(doc);
+        self.resident_bytes = (self.resident_bytes + size).saturating_sub(entry.size);
+        entry.size = size;
         let creates_doc = entry.meta.is_none();
         if creates_doc {
             entry.meta = Some(DocMeta {

@@ -1,7 +1,7 @@
 //! Results of storage operations fed back by the server process: loaded documents and sync
 //! states, committed or failed `Persist` batches.
 
-use super::doc_state::DOC_OVERHEAD;
+use super::doc_state::memory_estimate;
 use super::{ConnId, LoadedDoc, Output, RejectReason, ServerEngine, Ticket};
 use crate::doc_id::DocumentId;
 use automerge::Automerge;
@@ -18,15 +18,16 @@ impl ServerEngine {
         }
         match loaded {
             None => {
-                entry.doc = Some(Automerge::new());
+                let doc = Automerge::new();
+                entry.size = memory_estimate(&doc);
+                entry.doc = Some(doc);
                 entry.meta = None;
-                entry.size = DOC_OVERHEAD;
             }
             Some(LoadedDoc { bytes, meta }) => match Automerge::load(&bytes) {
                 Ok(doc) => {
+                    entry.size = memory_estimate(&doc);
                     entry.doc = Some(doc);
                     entry.meta = Some(meta);
-                    entry.size = bytes.len() + DOC_OVERHEAD;
                 }
                 Err(_) => {
                     self.refuse_waiting(doc_id, RejectReason::CorruptStoredDoc);
