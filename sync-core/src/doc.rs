@@ -196,24 +196,42 @@ impl MeetingDoc {
     /// [`load`](Self::load), also returning the record the shape check read, for a caller
     /// that reads it next (one hydration instead of two).
     pub fn load_with_record(bytes: &[u8]) -> Result<(MeetingDoc, MeetingRecord), DocError> {
-        Self::checked(load_automerge(bytes)?)
+        Self::checked(load_automerge(bytes)?).map_err(|(e, _)| e)
+    }
+
+    /// [`load_with_record`](Self::load_with_record), handing back the loaded Automerge
+    /// document when it is not a meeting, for a caller that looks at it next (a roster, the
+    /// cell it names) without loading the bytes again. The document is `None` when the bytes
+    /// do not load at all.
+    pub fn load_with_record_or_doc(
+        bytes: &[u8],
+    ) -> Result<(MeetingDoc, MeetingRecord), NotAMeeting> {
+        let doc = load_automerge(bytes).map_err(|e| (e, None))?;
+        Self::checked(doc).map_err(|(e, doc)| (e, Some(doc)))
     }
 
     /// Wraps a document received by other means (e.g. the sync engine), checking its shape.
     pub fn from_automerge(doc: AutoCommit) -> Result<MeetingDoc, DocError> {
-        Self::checked(doc).map(|(doc, _)| doc)
+        Self::checked(doc).map(|(doc, _)| doc).map_err(|(e, _)| e)
     }
 
-    fn checked(doc: AutoCommit) -> Result<(MeetingDoc, MeetingRecord), DocError> {
+    /// The document as a meeting with its record, or the shape error and the document back.
+    fn checked(
+        doc: AutoCommit,
+    ) -> Result<(MeetingDoc, MeetingRecord), (DocError, Box<AutoCommit>)> {
         let doc = MeetingDoc { doc };
-        let record = doc.record()?;
+        let record = match doc.record() {
+            Ok(record) => record,
+            Err(e) => return Err((e, Box::new(doc.doc))),
+        };
         // Every meeting has a period from its first change; a roster or another program's
         // document with a `schemaVersion` does not.
         if record.period.is_empty() {
-            return Err(DocError::Shape {
+            let missing = DocError::Shape {
                 path: "period".into(),
                 reason: "missing".into(),
-            });
+            };
+            return Err((missing, Box::new(doc.doc)));
         }
         Ok((doc, record))
     }
@@ -303,6 +321,10 @@ impl MeetingDoc {
         self.doc
     }
 }
+
+/// Bytes that did not load as a meeting: why, and the Automerge document when they loaded
+/// at all ([`MeetingDoc::load_with_record_or_doc`]).
+pub type NotAMeeting = (DocError, Option<Box<AutoCommit>>);
 
 /// Loads Automerge bytes. Automerge returns errors for malformed input; the panic guard turns
 /// any loader panic on hostile bytes into an error as well, because nothing may panic on input.

@@ -62,6 +62,34 @@ fn a_roster_is_not_a_meeting_and_a_foreign_document_is_not_either() {
 }
 
 #[test]
+fn a_document_that_is_not_a_meeting_comes_back_loaded_and_garbage_does_not() {
+    use automerge::ReadDoc;
+    let (_, roster) = RosterDoc::genesis("cell-1").unwrap();
+    let Err((err, Some(mut doc))) = MeetingDoc::load_with_record_or_doc(&roster) else {
+        panic!("the roster comes back")
+    };
+    assert!(matches!(err, DocError::Shape { ref path, .. } if path == "period"));
+    assert_eq!(
+        doc.get_heads(),
+        AutoCommit::load(&roster).unwrap().get_heads()
+    );
+    assert!(RosterDoc::from_automerge(*doc).is_ok());
+    let mut foreign = AutoCommit::new();
+    foreign.put(ROOT, "cellId", "cell-9").unwrap();
+    let Err((_, Some(doc))) = MeetingDoc::load_with_record_or_doc(&foreign.save()) else {
+        panic!("a foreign document comes back")
+    };
+    assert!(doc.get(ROOT, "cellId").unwrap().is_some());
+    assert!(matches!(
+        MeetingDoc::load_with_record_or_doc(&[0x85, 0x6f, 0x4a]),
+        Err((_, None))
+    ));
+    let save = filled_save();
+    let (doc, record) = MeetingDoc::load_with_record_or_doc(&save).unwrap();
+    assert_eq!(record, doc.record().unwrap());
+}
+
+#[test]
 fn wrong_types_name_the_field() {
     let (_, g) = MeetingDoc::regular_genesis("cell-1", "2025-11").unwrap();
     let mut doc = AutoCommit::load(&g).unwrap();

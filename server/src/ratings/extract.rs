@@ -67,9 +67,8 @@ pub fn failed_projection(
 }
 
 /// The cell id of a document that loads as Automerge but not as a meeting, if readable.
-pub fn raw_cell_id(bytes: &[u8]) -> Option<String> {
+pub fn raw_cell_id(doc: &automerge::AutoCommit) -> Option<String> {
     use automerge::ReadDoc;
-    let doc = automerge::AutoCommit::load(bytes).ok()?;
     match doc.get(automerge::ROOT, "cellId").ok()?? {
         (automerge::Value::Scalar(s), _) => match s.as_ref() {
             automerge::ScalarValue::Str(text) => Some(sync_core::text::normalize(text)),
@@ -91,7 +90,7 @@ pub fn project_doc(
     let mut record = match record {
         Ok(r) => r,
         Err(e) => {
-            let cell = raw_cell_id(&doc.inner().clone().save());
+            let cell = raw_cell_id(doc.inner());
             return failed_projection(doc_id, &e.to_string(), cell, version);
         }
     };

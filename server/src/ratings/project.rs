@@ -161,12 +161,13 @@ pub(crate) fn compute(
     let loaded;
     let doc = match source {
         DocSource::Doc(doc) => Ok((doc, doc.record())),
-        DocSource::Bytes(bytes) => match MeetingDoc::load_with_record(bytes) {
+        // One load: a document that is not a meeting comes back for the checks below.
+        DocSource::Bytes(bytes) => match MeetingDoc::load_with_record_or_doc(bytes) {
             Ok((doc, record)) => {
                 loaded = doc;
                 Ok((&loaded, Ok(record)))
             }
-            Err(e) => Err((e.to_string(), bytes)),
+            Err((e, doc)) => Err((e.to_string(), doc)),
         },
     };
     match doc {
@@ -183,13 +184,13 @@ pub(crate) fn compute(
             ))
         }
         // Rosters live in the same store; they are not meetings that failed.
-        Err((_, bytes)) if RosterDoc::load(bytes).is_ok() => None,
-        Err((error, bytes)) => {
+        Err((_, Some(doc))) if RosterDoc::from_automerge((*doc).clone()).is_ok() => None,
+        Err((error, doc)) => {
             let version = stored.unwrap_or_else(|| VersionInfo {
                 heads: String::new(),
                 stored_at: now(),
             });
-            let cell = extract::raw_cell_id(bytes);
+            let cell = doc.as_deref().and_then(extract::raw_cell_id);
             Some(extract::failed_projection(doc_id, &error, cell, &version))
         }
     }

@@ -1,13 +1,14 @@
 //! [`Projector`]: the asynchronous projection queue the sync layer notifies after each durable
 //! commit. Notifying never blocks and never fails; one worker task drains the queue, coalescing
-//! every id notified while it was busy, so a burst of commits to one document projects it once.
+//! every id notified while it was busy, so a burst of commits to one document projects it once,
+//! and paces each document: one projected less than [`MIN_INTERVAL`] ago waits until that long
+//! after its last projection (see `waiting`).
 //! Each round checks out one pooled connection on the blocking pool and writes the rows of up to
 //! [`WRITE_BATCH`] documents per transaction (one durable commit for them). Confirmed meetings whose
 //! auto-lock date passed are frozen at least hourly, before any later edit is projected.
 //! With [`Metrics`], each projected document's lag from its (earliest waiting) commit and the
 //! number of commits still waiting are exported: the dashboard's freshness.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -22,6 +23,11 @@ use super::{
 };
 use crate::db::{DbPool, run_blocking};
 use crate::metrics::Metrics;
+
+mod waiting;
+
+pub use waiting::MIN_INTERVAL;
+use waiting::Waiting;
 
 /// How often the worker freezes auto-locked meetings when nothing else happens.
 const SWEEP_EVERY: Duration = Duration::from_secs(3600);
@@ -141,67 +147,81 @@ struct Worker {
 impl Worker {
     async fn run(self, mut queue: mpsc::UnboundedReceiver<Notice>, done: watch::Sender<u64>) {
         let mut last_sweep: Option<Instant> = None;
-        while let Some(first) = queue.recv().await {
-            let mut seq = first.seq;
-            // Each document with its earliest waiting commit.
-            let mut ids: BTreeMap<String, Instant> = BTreeMap::new();
-            let mut notices = 0;
-            let mut add = |notice: Notice| {
-                notices += 1;
-                for id in notice.ids {
-                    ids.entry(id).or_insert(notice.at);
+        let mut waiting = Waiting::default();
+        let mut open = true;
+        loop {
+            // Wait for a commit, or for a paced document to become due.
+            match waiting.next_due(Instant::now()) {
+                None if !open => break,
+                None => match queue.recv().await {
+                    Some(notice) => waiting.add(notice),
+                    None => break,
+                },
+                Some(due) if due > Instant::now() => {
+                    tokio::select! {
+                        notice = queue.recv(), if open => match notice {
+                            Some(notice) => waiting.add(notice),
+                            None => open = false,
+                        },
+                        () = tokio::time::sleep_until(due.into()) => {}
+                    }
                 }
-            };
-            add(first);
+                Some(_) => {}
+            }
             // Coalesce everything that queued up while the previous round ran.
             while let Ok(more) = queue.try_recv() {
-                seq = seq.max(more.seq);
-                add(more);
+                waiting.add(more);
             }
-            let sweep = last_sweep.is_none_or(|t| t.elapsed() >= SWEEP_EVERY);
-            let (config, check, metrics) = (
-                self.config.clone(),
-                self.check.clone(),
-                self.metrics.clone(),
-            );
-            let count = ids.len();
-            let started = Instant::now();
-            let result = run_blocking(&self.pool, move |conn| {
-                let today = Utc::now().date_naive();
-                if sweep {
-                    super::project::sweep_auto_locks(conn, today)?;
+            let ids = waiting.take_due(Instant::now());
+            if !ids.is_empty() {
+                let sweep = last_sweep.is_none_or(|t| t.elapsed() >= SWEEP_EVERY);
+                match self.round(ids, sweep).await {
+                    Ok(()) if sweep => last_sweep = Some(Instant::now()),
+                    Ok(()) => {}
+                    Err(e) => tracing::error!(error = ?e, "projection round failed"),
                 }
-                let ctx = ProjectContext {
-                    config: &config,
-                    check: check.as_ref(),
-                    today,
-                };
-                let ids: Vec<(String, Instant)> = ids.into_iter().collect();
-                for chunk in ids.chunks(WRITE_BATCH) {
-                    project_chunk(conn, chunk, ctx);
-                    if let Some(m) = &metrics {
-                        for (_, since) in chunk {
-                            m.observe_projection_lag(since.elapsed());
-                        }
-                    }
-                }
-                Ok::<_, RatingsError>(())
-            })
-            .await;
-            match result {
-                Ok(()) => {
-                    if sweep {
-                        last_sweep = Some(Instant::now());
-                    }
-                    tracing::debug!(documents = count, elapsed = ?started.elapsed(), "projected");
-                }
-                Err(e) => tracing::error!(error = ?e, "projection round failed"),
             }
-            done.send_replace(seq);
-            if let Some(m) = &self.metrics {
-                m.projections_done(notices);
+            if let Some((seq, notices)) = waiting.settled() {
+                done.send_replace(seq);
+                if let Some(m) = &self.metrics {
+                    m.projections_done(notices);
+                }
             }
         }
+    }
+
+    /// Projects `ids` (each with its earliest waiting commit) on the blocking pool.
+    async fn round(&self, ids: Vec<(String, Instant)>, sweep: bool) -> Result<(), RatingsError> {
+        let (config, check, metrics) = (
+            self.config.clone(),
+            self.check.clone(),
+            self.metrics.clone(),
+        );
+        let count = ids.len();
+        let started = Instant::now();
+        run_blocking(&self.pool, move |conn| {
+            let today = Utc::now().date_naive();
+            if sweep {
+                super::project::sweep_auto_locks(conn, today)?;
+            }
+            let ctx = ProjectContext {
+                config: &config,
+                check: check.as_ref(),
+                today,
+            };
+            for chunk in ids.chunks(WRITE_BATCH) {
+                project_chunk(conn, chunk, ctx);
+                if let Some(m) = &metrics {
+                    for (_, since) in chunk {
+                        m.observe_projection_lag(since.elapsed());
+                    }
+                }
+            }
+            Ok::<_, RatingsError>(())
+        })
+        .await?;
+        tracing::debug!(documents = count, elapsed = ?started.elapsed(), "projected");
+        Ok(())
     }
 }
 
