@@ -228,3 +228,21 @@ pub fn raw_change_bytes(doc: &Automerge, since: &[automerge::ChangeHash]) -> usi
         .map(|c| c.raw_bytes().len())
         .sum()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fleet_document_is_a_meeting_to_our_schema_and_its_bare_history_is_not() {
+        let templates = Templates::new(7, 60, 1).unwrap();
+        let (_, doc) = templates.doc(7, 13).unwrap();
+        let (_, record) = sync_core::doc::MeetingDoc::load_with_record(&doc.save()).unwrap();
+        assert_eq!(record.cell_id, "cell-1");
+        assert_eq!(record.period, "2026-02");
+        // Without the change naming its cell and month, the server rates it as minutes that
+        // failed to load: every workload must use `Templates::doc`.
+        let bare = meeting(7, 60).unwrap().save();
+        assert!(sync_core::doc::MeetingDoc::load(&bare).is_err());
+    }
+}

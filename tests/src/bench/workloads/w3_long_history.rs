@@ -3,7 +3,7 @@
 //! the whole document.
 
 use super::{Config, Phase, Totals, device, docs_loaded, sync_all};
-use crate::bench::fleet::{actor, local_edits, meeting};
+use crate::bench::fleet::{Templates, actor, local_edits};
 use crate::bench::link::Link;
 use crate::bench::report::{Measured, percentile_ms};
 use crate::bench::server_metrics::ServerTimings;
@@ -21,8 +21,10 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
     // One cell's account; its three devices and the fresh one share it.
     let url = server.url_as("w3")?;
     let timeout = cfg.session_timeout();
-    let id = crate::bench::fleet::doc_id(SEED, 0);
-    let skeleton = meeting(SEED, 0)?.document().clone();
+    // The empty meeting plus the change naming its cell and month, as every other workload's
+    // documents: without them it is not a meeting to our schema, and our server would rate it
+    // as minutes that failed to load.
+    let (id, skeleton) = Templates::new(SEED, 0, 1)?.doc(SEED, 0)?;
     let engines = (0..3)
         .map(|i| {
             let mut e = device(&format!("w3-{i}"), server.kind);
