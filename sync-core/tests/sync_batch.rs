@@ -34,7 +34,7 @@ fn device_with_50_synced_docs(h: &mut Harness) -> ClientEngine {
 
 /// Runs the handshake only; returns the connection.
 fn batch_handshake(h: &mut Harness, device: &mut ClientEngine) -> sync_core::sync::ConnId {
-    let conn = handshake(h, device);
+    let conn = handshake(h, device, "dev-1");
     assert!(
         device
             .poll_events()

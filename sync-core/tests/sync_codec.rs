@@ -2,6 +2,10 @@
 //! and properties over random input.
 #![cfg(feature = "automerge")]
 
+#[path = "support/cbor_fixture.rs"]
+mod cbor_fixture;
+
+use cbor_fixture::{cbor, t};
 use ciborium::Value;
 use proptest::prelude::*;
 use sync_core::doc_id::DocumentId;
@@ -9,22 +13,6 @@ use sync_core::sync::message::{BatchHeads, DocHeads, RemoteHeads};
 use sync_core::sync::{CodecError, DocMessage, Message, PeerMetadata, decode, encode};
 
 const LIMIT: usize = 1 << 20;
-
-fn cbor(fields: Vec<(&str, Value)>) -> Vec<u8> {
-    let map = Value::Map(
-        fields
-            .into_iter()
-            .map(|(k, v)| (Value::Text(k.into()), v))
-            .collect(),
-    );
-    let mut out = Vec::new();
-    ciborium::into_writer(&map, &mut out).unwrap();
-    out
-}
-
-fn t(s: &str) -> Value {
-    Value::Text(s.into())
-}
 
 fn doc() -> DocumentId {
     DocumentId::derive("test", "codec")
@@ -426,83 +414,4 @@ proptest! {
     fn encode_then_decode_is_the_identity(m in arb_message()) {
         prop_assert_eq!(decode(&encode(&m), LIMIT).unwrap(), m);
     }
-}
-
-#[test]
-fn a_heads_batch_names_documents_by_their_16_raw_bytes_and_leaves_empty_ids_out() {
-    let heads = [9; 32];
-    let message = Message::HeadsBatch {
-        sender_id: String::new(),
-        target_id: String::new(),
-        docs: vec![DocHeads {
-            document_id: doc(),
-            heads: BatchHeads::Hashes(vec![heads]),
-        }],
-    };
-    let bytes = encode(&message);
-    let value: Value = ciborium::from_reader(bytes.as_slice()).unwrap();
-    let Value::Map(fields) = value else {
-        panic!("a map")
-    };
-    let keys: Vec<_> = fields.iter().filter_map(|(k, _)| k.as_text()).collect();
-    assert_eq!(keys, ["type", "docs"]);
-    let expected_entry = Value::Array(vec![
-        Value::Bytes(doc().as_bytes().to_vec()),
-        Value::Array(vec![Value::Bytes(heads.to_vec())]),
-    ]);
-    assert_eq!(fields[1].1, Value::Array(vec![expected_entry]));
-    // Type name (~20 B) plus one entry: 1 + 17 + 1 + 34 bytes, under the 64 B per document of W2.
-    assert!(bytes.len() <= 20 + 53 + 4, "{} bytes", bytes.len());
-    assert_eq!(decode(&bytes, LIMIT).unwrap(), message);
-}
-
-#[test]
-fn a_heads_batch_with_text_ids_and_peer_ids_as_first_sent_is_still_read() {
-    let bytes = cbor(vec![
-        ("type", t("heads-batch")),
-        ("senderId", t("a")),
-        ("targetId", t("b")),
-        (
-            "docs",
-            Value::Array(vec![Value::Array(vec![
-                t(&doc().to_string()),
-                Value::Array(vec![Value::Bytes(vec![7; 32])]),
-            ])]),
-        ),
-    ]);
-    assert_eq!(
-        decode(&bytes, LIMIT).unwrap(),
-        Message::HeadsBatch {
-            sender_id: "a".into(),
-            target_id: "b".into(),
-            docs: vec![DocHeads {
-                document_id: doc(),
-                heads: BatchHeads::Hashes(vec![[7; 32]]),
-            }],
-        }
-    );
-    let result = cbor(vec![
-        ("type", t("heads-batch-result")),
-        ("outOfSync", Value::Array(vec![t(&doc().to_string())])),
-    ]);
-    assert_eq!(
-        decode(&result, LIMIT).unwrap(),
-        Message::HeadsBatchResult {
-            sender_id: String::new(),
-            target_id: String::new(),
-            out_of_sync: vec![doc()],
-        }
-    );
-}
-
-#[test]
-fn a_raw_document_id_of_the_wrong_length_is_refused() {
-    let bytes = cbor(vec![
-        ("type", t("heads-batch-result")),
-        ("outOfSync", Value::Array(vec![Value::Bytes(vec![1; 15])])),
-    ]);
-    assert!(matches!(
-        decode(&bytes, LIMIT),
-        Err(CodecError::InvalidDocumentId(_))
-    ));
 }

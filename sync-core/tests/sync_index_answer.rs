@@ -74,7 +74,7 @@ fn the_index_answer_is_byte_for_byte_the_message_automerge_sends() {
     let mut h = Harness::new(server());
     let mut device = synced_device(&mut h, 1);
     let doc_id = ids(1)[0];
-    let conn = handshake(&mut h, &mut device);
+    let conn = handshake(&mut h, &mut device, "dev-1");
     let up = device.poll_frames();
     assert_eq!(up.len(), 1);
     let loads = h.load_docs;

@@ -6,7 +6,7 @@
 #[path = "support/sync_harness.rs"]
 mod harness;
 
-use harness::{Harness, config, doc_with_changes, exchange};
+use harness::{Harness, config, doc_with_changes, exchange, handshake};
 use sync_core::doc_id::DocumentId;
 use sync_core::sync::access::CreatorOnly;
 use sync_core::sync::{ClientEngine, ConnId, Message, ServerConfig, ServerEngine};
@@ -58,15 +58,7 @@ fn three_synced_devices(h: &mut Harness, batch: bool) -> Vec<ClientEngine> {
 
 /// Connects (handshake only) and returns the connection.
 fn reconnect(h: &mut Harness, device: &mut ClientEngine) -> ConnId {
-    let conn = h.connect("owner");
-    device.connect();
-    for f in device.poll_frames() {
-        h.receive(conn, &f);
-    }
-    for f in h.take(conn) {
-        device.receive(&f).unwrap();
-    }
-    conn
+    handshake(h, device, "owner")
 }
 
 /// Sync messages (`request`/`sync`) among `frames`.

@@ -344,10 +344,10 @@ pub fn uploaded_device(h: &mut Harness, ids: &[DocumentId], batch_sync: bool) ->
     device
 }
 
-/// Connects `device` as identity `dev-1` and carries `join` and `peer` only; returns the
+/// Connects `device` as `identity` and carries `join` and `peer` only; returns the
 /// connection, with whatever the device queued after `peer` still unsent.
-pub fn handshake(h: &mut Harness, device: &mut ClientEngine) -> ConnId {
-    let conn = h.connect("dev-1");
+pub fn handshake(h: &mut Harness, device: &mut ClientEngine, identity: &str) -> ConnId {
+    let conn = h.connect(identity);
     device.connect();
     for f in device.poll_frames() {
         h.receive(conn, &f);

@@ -1,18 +1,29 @@
-//! Version 2 of the `heads-batch` extension: a document's heads travel as an 8-byte digest
-//! when the server announced `batchSync: 2`, and as hashes otherwise; the server reads both.
+//! The `heads-batch` extension on the wire: documents named by their 16 raw bytes (text ids
+//! still read), and, in version 2, a document's heads as an 8-byte digest when the server
+//! announced `batchSync: 2`, as hashes otherwise; the server reads both.
 #![cfg(feature = "automerge")]
+
+#[path = "support/cbor_fixture.rs"]
+mod cbor_fixture;
 
 #[path = "support/sync_harness.rs"]
 mod harness;
 
 use automerge::ChangeHash;
+use cbor_fixture::{cbor, t};
+use ciborium::Value;
 use harness::{Harness, doc_with_changes, handshake, harness, uploaded_device};
 use sync_core::doc_id::DocumentId;
 use sync_core::sync::{
-    BatchHeads, ClientEngine, ConnId, DocHeads, Message, PeerMetadata, decode, encode, heads_digest,
+    BatchHeads, ClientEngine, CodecError, ConnId, DocHeads, Message, PeerMetadata, decode, encode,
+    heads_digest,
 };
 
 const LIMIT: usize = 1 << 20;
+
+fn doc() -> DocumentId {
+    DocumentId::derive("test", "codec")
+}
 
 fn ids(n: usize) -> Vec<DocumentId> {
     (0..n)
@@ -59,7 +70,7 @@ fn batch_of(frame: &[u8]) -> Vec<DocHeads> {
 fn a_version_2_server_gets_27_bytes_per_document_and_one_round_trip() {
     let mut h = harness();
     let mut device = synced_device(&mut h, 12);
-    let conn = handshake(&mut h, &mut device);
+    let conn = handshake(&mut h, &mut device, "dev-1");
     let up = device.poll_frames();
     assert_eq!(up.len(), 1, "one heads-batch");
     let docs = batch_of(&up[0]);
@@ -158,23 +169,14 @@ fn a_version_1_server_gets_the_hashes() {
 
 #[test]
 fn batch_sync_true_or_1_is_version_1_and_2_is_version_2() {
-    use ciborium::Value;
     let peer_with = |batch: Value| {
-        let fields = vec![
-            (Value::Text("type".into()), Value::Text("peer".into())),
-            (Value::Text("senderId".into()), Value::Text("s".into())),
-            (Value::Text("targetId".into()), Value::Text("c".into())),
-            (
-                Value::Text("selectedProtocolVersion".into()),
-                Value::Text("1".into()),
-            ),
-            (
-                Value::Text("peerMetadata".into()),
-                Value::Map(vec![(Value::Text("batchSync".into()), batch)]),
-            ),
-        ];
-        let mut bytes = Vec::new();
-        ciborium::into_writer(&Value::Map(fields), &mut bytes).unwrap();
+        let bytes = cbor(vec![
+            ("type", t("peer")),
+            ("senderId", t("s")),
+            ("targetId", t("c")),
+            ("selectedProtocolVersion", t("1")),
+            ("peerMetadata", Value::Map(vec![(t("batchSync"), batch)])),
+        ]);
         match decode(&bytes, LIMIT).unwrap() {
             Message::Peer {
                 peer_metadata: Some(m),
@@ -191,21 +193,15 @@ fn batch_sync_true_or_1_is_version_1_and_2_is_version_2() {
 
 #[test]
 fn an_entry_whose_digest_is_not_8_bytes_is_refused() {
-    use ciborium::Value;
     for len in [0, 7, 9, 32] {
         let entry = Value::Array(vec![
             Value::Bytes(ids(1)[0].as_bytes().to_vec()),
             Value::Bytes(vec![1; len]),
         ]);
-        let fields = vec![
-            (
-                Value::Text("type".into()),
-                Value::Text("heads-batch".into()),
-            ),
-            (Value::Text("docs".into()), Value::Array(vec![entry])),
-        ];
-        let mut bytes = Vec::new();
-        ciborium::into_writer(&Value::Map(fields), &mut bytes).unwrap();
+        let bytes = cbor(vec![
+            ("type", t("heads-batch")),
+            ("docs", Value::Array(vec![entry])),
+        ]);
         assert!(decode(&bytes, LIMIT).is_err(), "{len} bytes");
     }
 }
@@ -223,4 +219,83 @@ fn the_digest_ignores_order_and_tells_heads_apart() {
         "empty never matches"
     );
     assert!(!BatchHeads::Hashes(vec![]).matches(&[]));
+}
+
+#[test]
+fn a_heads_batch_names_documents_by_their_16_raw_bytes_and_leaves_empty_ids_out() {
+    let heads = [9; 32];
+    let message = Message::HeadsBatch {
+        sender_id: String::new(),
+        target_id: String::new(),
+        docs: vec![DocHeads {
+            document_id: doc(),
+            heads: BatchHeads::Hashes(vec![heads]),
+        }],
+    };
+    let bytes = encode(&message);
+    let value: Value = ciborium::from_reader(bytes.as_slice()).unwrap();
+    let Value::Map(fields) = value else {
+        panic!("a map")
+    };
+    let keys: Vec<_> = fields.iter().filter_map(|(k, _)| k.as_text()).collect();
+    assert_eq!(keys, ["type", "docs"]);
+    let expected_entry = Value::Array(vec![
+        Value::Bytes(doc().as_bytes().to_vec()),
+        Value::Array(vec![Value::Bytes(heads.to_vec())]),
+    ]);
+    assert_eq!(fields[1].1, Value::Array(vec![expected_entry]));
+    // Type name (~20 B) plus one entry: 1 + 17 + 1 + 34 bytes, under the 64 B per document of W2.
+    assert!(bytes.len() <= 20 + 53 + 4, "{} bytes", bytes.len());
+    assert_eq!(decode(&bytes, LIMIT).unwrap(), message);
+}
+
+#[test]
+fn a_heads_batch_with_text_ids_and_peer_ids_as_first_sent_is_still_read() {
+    let bytes = cbor(vec![
+        ("type", t("heads-batch")),
+        ("senderId", t("a")),
+        ("targetId", t("b")),
+        (
+            "docs",
+            Value::Array(vec![Value::Array(vec![
+                t(&doc().to_string()),
+                Value::Array(vec![Value::Bytes(vec![7; 32])]),
+            ])]),
+        ),
+    ]);
+    assert_eq!(
+        decode(&bytes, LIMIT).unwrap(),
+        Message::HeadsBatch {
+            sender_id: "a".into(),
+            target_id: "b".into(),
+            docs: vec![DocHeads {
+                document_id: doc(),
+                heads: BatchHeads::Hashes(vec![[7; 32]]),
+            }],
+        }
+    );
+    let result = cbor(vec![
+        ("type", t("heads-batch-result")),
+        ("outOfSync", Value::Array(vec![t(&doc().to_string())])),
+    ]);
+    assert_eq!(
+        decode(&result, LIMIT).unwrap(),
+        Message::HeadsBatchResult {
+            sender_id: String::new(),
+            target_id: String::new(),
+            out_of_sync: vec![doc()],
+        }
+    );
+}
+
+#[test]
+fn a_raw_document_id_of_the_wrong_length_is_refused() {
+    let bytes = cbor(vec![
+        ("type", t("heads-batch-result")),
+        ("outOfSync", Value::Array(vec![Value::Bytes(vec![1; 15])])),
+    ]);
+    assert!(matches!(
+        decode(&bytes, LIMIT),
+        Err(CodecError::InvalidDocumentId(_))
+    ));
 }
