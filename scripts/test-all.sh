@@ -11,6 +11,7 @@ need_apt=()
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs npm)
 command -v pg_ctlcluster >/dev/null 2>&1 || need_apt+=(postgresql)
 command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
+command -v perf >/dev/null 2>&1 || need_apt+=(linux-perf)
 dpkg -s libpq-dev >/dev/null 2>&1 || need_apt+=(libpq-dev)
 if [ ${#need_apt[@]} -gt 0 ]; then
   say "installing apt packages: ${need_apt[*]}"

@@ -7,6 +7,7 @@
 //! the command line, `docs/BENCHMARKS.md` for results.
 
 pub mod fleet;
+pub mod fsyncs;
 pub mod link;
 pub mod procstat;
 pub mod report;

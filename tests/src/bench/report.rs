@@ -25,6 +25,8 @@ pub struct Measured {
     pub round_trips: Option<u32>,
     /// Documents the server loaded from storage (our `/metrics`; peers expose none).
     pub docs_loaded: Option<u64>,
+    /// `fsync` + `fdatasync` calls machine-wide during the phase (see [`crate::bench::fsyncs`]).
+    pub fsyncs: Option<u64>,
     /// Workload-specific columns, in order.
     pub extra: Vec<(String, String)>,
     /// Errors and timeouts; a run with any fails.
@@ -116,6 +118,7 @@ impl Table {
             "down KB",
             "RT",
             "docs loaded",
+            "fsyncs",
         ]
         .into_iter()
         .map(String::from)
@@ -147,6 +150,7 @@ impl Table {
                 kb(m.bytes_down),
                 m.round_trips.map_or("n/a".into(), |r| r.to_string()),
                 m.docs_loaded.map_or("n/a".into(), |r| r.to_string()),
+                m.fsyncs.map_or("n/a".into(), |r| r.to_string()),
             ];
             for name in &extra_names {
                 let v = m

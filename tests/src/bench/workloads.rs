@@ -9,6 +9,7 @@ mod w6_cold_start;
 mod w7_diverged;
 
 use super::fleet::Templates;
+use super::fsyncs::FsyncCounter;
 use super::link::{LinkStats, sync_session};
 use super::report::{Measured, Row, Table};
 use super::servers::{Programs, Running, ServerKind};
@@ -255,19 +256,27 @@ pub async fn sync_all(
     Ok((out, times, totals))
 }
 
-/// Server CPU and memory over a phase.
+/// Server CPU, memory and syncs to disk over a phase.
 pub struct Phase {
     start_cpu: f64,
     started: Instant,
+    fsyncs: Option<FsyncCounter>,
 }
 
 impl Phase {
     /// Starts measuring.
     pub fn begin(server: &Running) -> Self {
+        let fsyncs = FsyncCounter::start();
         Self {
             start_cpu: server.sample().cpu_s,
             started: Instant::now(),
+            fsyncs,
         }
+    }
+
+    /// The `fsync`/`fdatasync` calls since [`Phase::begin`], machine-wide; stops counting.
+    pub fn fsyncs(&mut self) -> Option<u64> {
+        self.fsyncs.take()?.stop()
     }
 
     /// Wall seconds, server CPU seconds and peak RSS in MB so far.

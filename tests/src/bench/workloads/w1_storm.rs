@@ -103,7 +103,7 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
     // the phase does not count re-projecting a backlog left by the seeding at the restart.
     settle_projections(server, timeout).await?;
     server.restart()?;
-    let phase = Phase::begin(server);
+    let mut phase = Phase::begin(server);
     let start = Instant::now();
     let mut tasks = Vec::new();
     for (d, mut e) in engines.into_iter().enumerate() {
@@ -134,6 +134,7 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
     }
     let wall = start.elapsed().as_secs_f64();
     let (_, cpu, rss) = phase.end(server);
+    let fsyncs = phase.fsyncs();
     let loaded = docs_loaded(server);
 
     // Every document on the server, and on its device, must hold the merged heads.
@@ -162,6 +163,7 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
         bytes_down: Some(totals.down),
         round_trips: Some(totals.round_trips),
         docs_loaded: loaded,
+        fsyncs,
         extra: vec![
             (
                 "devices (ahead/diverged)".into(),

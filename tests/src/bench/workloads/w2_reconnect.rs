@@ -30,9 +30,10 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
             .await
             .context("seeding")?;
         let loaded_before = docs_loaded(server);
-        let phase = Phase::begin(server);
+        let mut phase = Phase::begin(server);
         let (took, stats) = sync_session(&url, &mut e, timeout).await?;
         let (_, cpu, rss) = phase.end(server);
+        let fsyncs = phase.fsyncs();
         let loaded = docs_loaded(server).zip(loaded_before).map(|(a, b)| a - b);
         let expected: Vec<_> = e
             .doc_ids()
@@ -51,6 +52,7 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
                 bytes_down: Some(stats.bytes_down),
                 round_trips: Some(stats.max_round_trips()),
                 docs_loaded: loaded,
+                fsyncs,
                 extra: vec![
                     ("B/doc both ways".into(), format!("{per_doc:.0}")),
                     ("CPU µs/doc".into(), format!("{:.0}", cpu * 1e6 / d as f64)),

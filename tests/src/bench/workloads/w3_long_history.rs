@@ -50,7 +50,7 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
 
     let loaded_before = docs_loaded(server);
     let timings_before = ServerTimings::read(server);
-    let phase = Phase::begin(server);
+    let mut phase = Phase::begin(server);
     let mut pushes = Vec::new();
     for block in 0..edits.div_ceil(50) {
         let k = block % 3;
@@ -85,6 +85,7 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
         totals.add(&link.close(e).await);
     }
     let (wall, cpu, rss) = phase.end(server);
+    let fsyncs = phase.fsyncs();
     let timings = ServerTimings::read(server)
         .zip(timings_before)
         .map(|(after, before)| after.since(&before));
@@ -115,6 +116,7 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
             // Messages per document add up over 100 pushes here: not a round-trip count.
             round_trips: None,
             docs_loaded: loaded,
+            fsyncs,
             extra: [
                 vec![
                     ("pushes".into(), pushes.len().to_string()),

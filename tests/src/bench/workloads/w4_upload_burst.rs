@@ -73,7 +73,7 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
     let loaded_before = docs_loaded(server);
     let timings_before = ServerTimings::read(server);
     let fresh_before = Freshness::read(server);
-    let phase = Phase::begin(server);
+    let mut phase = Phase::begin(server);
     let tasks: Vec<_> = engines
         .into_iter()
         .zip(urls.iter().cloned())
@@ -107,6 +107,8 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
         }
         None => None,
     };
+    // Counted to the last rating: the projections' commits are part of an upload's cost.
+    let fsyncs = phase.fsyncs();
     let fresh = Freshness::read(server)
         .zip(fresh_before)
         .map(|(after, before)| after.since(&before));
@@ -128,11 +130,16 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
             bytes_down: Some(totals.down),
             round_trips: Some(totals.round_trips),
             docs_loaded: loaded,
+            fsyncs,
             extra: [
                 vec![
                     (
                         "docs/s".into(),
                         format!("{:.1}", docs as f64 / wall.max(1e-9)),
+                    ),
+                    (
+                        "fsyncs/doc".into(),
+                        fsyncs.map_or("n/a".into(), |f| format!("{:.3}", f as f64 / docs as f64)),
                     ),
                     (
                         "MB/s up".into(),

@@ -50,9 +50,10 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
     let idle = server.sample().rss as f64 / 1e6;
 
     let loaded_before = docs_loaded(server);
-    let phase = Phase::begin(server);
+    let mut phase = Phase::begin(server);
     let (engines, mut times, totals) = sync_all(&urls, engines, 2, timeout).await?;
     let (wall, cpu, peak) = phase.end(server);
+    let fsyncs = phase.fsyncs();
     // Loads of the timed phase only (not seeding, not the check below).
     let loaded = docs_loaded(server).zip(loaded_before).map(|(a, b)| a - b);
     let after = server.sample().rss as f64 / 1e6;
@@ -84,6 +85,7 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
             bytes_down: Some(totals.down),
             round_trips: Some(totals.round_trips),
             docs_loaded: loaded,
+            fsyncs,
             extra: vec![
                 (
                     "ready ms".into(),

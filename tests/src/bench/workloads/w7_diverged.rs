@@ -49,7 +49,7 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
         }
         let want = sorted(merged.get_heads());
         let loaded_before = docs_loaded(server);
-        let phase = Phase::begin(server);
+        let mut phase = Phase::begin(server);
         let start = Instant::now();
         let mut tasks = Vec::new();
         for (i, mut e) in engines.into_iter().enumerate() {
@@ -82,6 +82,7 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
             }
         }
         let (_, cpu, rss) = phase.end(server);
+        let fsyncs = phase.fsyncs();
         // Loads of the timed phase only (not seeding, not the check below).
         let loaded = docs_loaded(server).zip(loaded_before).map(|(a, b)| a - b);
         let wall = times.iter().max().map(Duration::as_secs_f64);
@@ -101,6 +102,7 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
                 bytes_down: Some(totals.down),
                 round_trips: Some(totals.round_trips),
                 docs_loaded: loaded,
+                fsyncs,
                 extra: vec![
                     (
                         "raw changes KB".into(),
