@@ -31,6 +31,20 @@ pub enum Direction {
     Out,
 }
 
+/// What the ratings projector read a document from.
+#[derive(Debug, Clone, Copy, Hash, PartialEq, Eq, EncodeLabelValue)]
+pub enum ProjectionSource {
+    /// The sync hub's copy of the document in memory, at the stored heads.
+    Copy,
+    /// The stored bytes, loaded.
+    Stored,
+}
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct SourceLabels {
+    source: ProjectionSource,
+}
+
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct DirectionLabels {
     direction: Direction,
@@ -79,6 +93,7 @@ struct Inner {
     device_sync: DeviceSyncTracker,
     projection_lag: Histogram,
     projection_pending: Gauge,
+    projections: Family<SourceLabels, Counter>,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -159,6 +174,12 @@ impl Metrics {
             "Commits whose documents the ratings projector has not written yet",
             projection_pending.clone(),
         );
+        let projections = Family::<SourceLabels, Counter>::default();
+        registry.register(
+            "projections",
+            "Documents the ratings projector rated, by what it read them from",
+            projections.clone(),
+        );
         Self {
             inner: Arc::new(Inner {
                 registry,
@@ -175,6 +196,7 @@ impl Metrics {
                 device_sync,
                 projection_lag,
                 projection_pending,
+                projections,
             }),
         }
     }
@@ -240,6 +262,14 @@ impl Metrics {
     /// A document's ratings rows were written `lag` after the commit that asked for them.
     pub fn observe_projection_lag(&self, lag: Duration) {
         self.inner.projection_lag.observe(lag.as_secs_f64());
+    }
+
+    /// A document was rated from `source`.
+    pub fn projected_from(&self, source: ProjectionSource) {
+        self.inner
+            .projections
+            .get_or_create(&SourceLabels { source })
+            .inc();
     }
 
     /// One more commit awaits projection.

@@ -33,8 +33,8 @@ mod write;
 
 pub use authorship::OrgAuthorship;
 pub use project::{
-    DocSource, Pending, ProjectContext, ProjectionOutcome, pending_stored, project, project_stored,
-    refresh_all_totals, write_pending, write_projection,
+    DocSource, Pending, ProjectContext, ProjectionOutcome, pending_read, pending_stored, project,
+    project_stored, refresh_all_totals, write_pending, write_projection,
 };
 pub use projector::Projector;
 pub use violations::{NoAuthorshipCheck, Violation, ViolationCheck};

@@ -26,6 +26,7 @@ use crate::accounts::Accounts;
 use crate::db::{DatabaseUrl, DbPool, PoolOptions, build_pool, run_migrations};
 use crate::metrics::Metrics;
 use crate::org::access::LiveAccess;
+use crate::ratings::projector::ResidentDocs;
 use crate::ratings::{OrgAuthorship, Projector, RatingsConfig};
 use crate::settings::Settings;
 use crate::store::Store;
@@ -65,11 +66,14 @@ impl Application {
         let revocations = accounts.revocations().subscribe();
         // Ratings are projected into rows after every durable commit (within a second), with the
         // organisation's authorship rule deciding which values count.
-        let projector = Projector::spawn_observed(
+        // The projector rates the hub's in-memory copies of what it just accepted, when it can.
+        let (resident, copy_requests) = ResidentDocs::channel();
+        let projector = Projector::spawn_beside_hub(
             store.pool().clone(),
             RatingsConfig::from_env(),
             Arc::new(OrgAuthorship),
             Some(metrics.clone()),
+            resident,
         );
         let pending = crate::db::run_blocking(store.pool(), |conn| {
             crate::ratings::catch_up::unprojected_documents(conn)
@@ -92,6 +96,7 @@ impl Application {
             access,
             revocations,
             Some(on_commit),
+            Some(copy_requests),
         )?;
         let hub_data = web::Data::new(hub.handle());
         let rosters = settings.rosters.publish.then(|| {

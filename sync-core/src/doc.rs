@@ -19,6 +19,7 @@ mod ops;
 mod read;
 mod roster;
 mod schema;
+mod snapshot;
 mod text_ops;
 mod write;
 
@@ -29,6 +30,7 @@ pub use cell::cell_of_new_document;
 pub use conflicts::{Conflict, ConflictValue};
 pub use ops::{ListName, MeetingOp, Sheet};
 pub use roster::{RosterDoc, RosterMember, RosterOp, RosterRecord};
+pub use snapshot::{MeetingRead, MeetingSnapshot, raw_cell_id};
 
 use crate::doc_id::DocumentId;
 use crate::record::{MeetingRecord, MeetingType, SCHEMA_VERSION};
@@ -219,21 +221,10 @@ impl MeetingDoc {
     fn checked(
         doc: AutoCommit,
     ) -> Result<(MeetingDoc, MeetingRecord), (DocError, Box<AutoCommit>)> {
-        let doc = MeetingDoc { doc };
-        let record = match doc.record() {
-            Ok(record) => record,
-            Err(e) => return Err((e, Box::new(doc.doc))),
-        };
-        // Every meeting has a period from its first change; a roster or another program's
-        // document with a `schemaVersion` does not.
-        if record.period.is_empty() {
-            let missing = DocError::Shape {
-                path: "period".into(),
-                reason: "missing".into(),
-            };
-            return Err((missing, Box::new(doc.doc)));
+        match meeting_of(&doc) {
+            Ok(record) => Ok((MeetingDoc { doc }, record)),
+            Err(e) => Err((e, Box::new(doc))),
         }
-        Ok((doc, record))
     }
 
     /// Applies one typed operation as one change (commit time 0: this crate reads no clock).
@@ -334,6 +325,20 @@ pub(crate) fn load_automerge(bytes: &[u8]) -> Result<AutoCommit, DocError> {
         Ok(Err(e)) => Err(DocError::Load(e.to_string())),
         Err(_) => Err(DocError::Load("the loader failed on these bytes".into())),
     }
+}
+
+/// The record of a document that reads as a meeting.
+pub(crate) fn meeting_of<D: ReadDoc>(doc: &D) -> Result<MeetingRecord, DocError> {
+    let record = meeting_record_of(doc)?;
+    // Every meeting has a period from its first change; a roster or another program's
+    // document with a `schemaVersion` does not.
+    if record.period.is_empty() {
+        return Err(DocError::Shape {
+            path: "period".into(),
+            reason: "missing".into(),
+        });
+    }
+    Ok(record)
 }
 
 /// `schemaVersion` must be present and not newer than ours.

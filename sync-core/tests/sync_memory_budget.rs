@@ -87,3 +87,33 @@ fn uploads_beyond_the_budget_leave_only_what_fits_resident() {
         );
     }
 }
+
+#[test]
+fn resident_copies_are_the_documents_in_memory_within_their_budget() {
+    let mut h = Harness::new(server(64 << 20));
+    let mut device = ClientEngine::new("dev", Some("dev-storage".into()));
+    let docs = ids(3);
+    for (i, id) in docs.iter().enumerate() {
+        device.insert_doc(*id, doc_with_changes(1 + i as u8, 100));
+    }
+    let conn = h.connect("dev-1");
+    device.connect();
+    exchange(&mut h, &mut device, conn);
+    assert!(device.all_in_sync());
+    let unknown = DocumentId::derive("budget", "never uploaded");
+    let asked = [docs[0], unknown, docs[1], docs[2]];
+
+    let copies = h.server.resident_copies(&asked, usize::MAX);
+    assert!(copies[1].is_none(), "a document the engine never held");
+    for (i, at) in [(0, 0), (1, 2), (2, 3)] {
+        let copy = copies[at].as_ref().expect("resident");
+        let heads = device.doc(&docs[i]).expect("device doc").get_heads();
+        assert_eq!(copy.get_heads(), heads, "document {i}");
+    }
+
+    // Each is charged the same here: a budget for two copies gives the first two asked for.
+    let one = h.server.resident_bytes() / 3;
+    let copies = h.server.resident_copies(&docs, 2 * one + one / 2);
+    let given: Vec<bool> = copies.iter().map(Option::is_some).collect();
+    assert_eq!(given, [true, true, false]);
+}

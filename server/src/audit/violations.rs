@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
-use sync_core::doc::{FieldOwner, MeetingDoc};
+use sync_core::doc::{FieldOwner, MeetingRead};
 
 use super::AuditError;
 use crate::accounts::roles::roles_of_user_at;
@@ -60,7 +60,7 @@ pub struct Violation {
 pub fn violations(
     conn: &mut DbConnection,
     doc_id: &str,
-    doc: &MeetingDoc,
+    doc: &dyn MeetingRead,
 ) -> Result<Vec<Violation>, AuditError> {
     let cell_code = match crate::org::access::documents::cell_of(conn, doc_id)? {
         Some(code) => code,

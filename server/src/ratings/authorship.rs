@@ -2,7 +2,7 @@
 //! someone without the right to write it (a secretary's device typing the superior score, a
 //! committee device editing attendance) is kept in the document but never counted.
 
-use sync_core::doc::MeetingDoc;
+use sync_core::doc::MeetingRead;
 
 use super::violations::{Violation, ViolationCheck};
 use crate::audit::{self, ViolationReason};
@@ -25,7 +25,7 @@ impl ViolationCheck for OrgAuthorship {
         &self,
         conn: &mut DbConnection,
         doc_id: &str,
-        doc: &MeetingDoc,
+        doc: &dyn MeetingRead,
     ) -> Vec<Violation> {
         match audit::violations(conn, doc_id, doc) {
             Ok(found) => found

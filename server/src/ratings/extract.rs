@@ -10,7 +10,7 @@ use fields::{
     attendance_rows, count, empty_fact, empty_score, fact_row, fingerprint, follow_up_rows,
     scheduled_date, score_row, task_rows,
 };
-use sync_core::doc::{DocError, MeetingDoc};
+use sync_core::doc::{DocError, MeetingRead};
 use sync_core::record::{MeetingRecord, ScoreSheet};
 use sync_core::rubric::{self, Rubric, Score};
 use sync_core::validate::{self, Severity};
@@ -66,22 +66,10 @@ pub fn failed_projection(
     }
 }
 
-/// The cell id of a document that loads as Automerge but not as a meeting, if readable.
-pub fn raw_cell_id(doc: &automerge::AutoCommit) -> Option<String> {
-    use automerge::ReadDoc;
-    match doc.get(automerge::ROOT, "cellId").ok()?? {
-        (automerge::Value::Scalar(s), _) => match s.as_ref() {
-            automerge::ScalarValue::Str(text) => Some(sync_core::text::normalize(text)),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
-/// Every row of one meeting document, given its record as [`MeetingDoc::record`] read it.
+/// Every row of one meeting document, given its record as [`MeetingRead::record`] read it.
 pub fn project_doc(
     doc_id: &str,
-    doc: &MeetingDoc,
+    doc: &dyn MeetingRead,
     record: Result<MeetingRecord, DocError>,
     version: &VersionInfo,
     violations: &[Violation],
@@ -90,7 +78,7 @@ pub fn project_doc(
     let mut record = match record {
         Ok(r) => r,
         Err(e) => {
-            let cell = raw_cell_id(doc.inner());
+            let cell = doc.raw_cell_id();
             return failed_projection(doc_id, &e.to_string(), cell, version);
         }
     };

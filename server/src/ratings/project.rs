@@ -4,9 +4,10 @@
 
 mod group;
 
+use automerge::Automerge;
 use chrono::{NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use sync_core::doc::{MeetingDoc, RosterDoc};
+use sync_core::doc::{MeetingDoc, MeetingRead, MeetingSnapshot, RosterDoc};
 
 use super::extract::{self, VersionInfo};
 use super::lock::{self, LockChange};
@@ -16,15 +17,25 @@ use super::write::{GROUP_DOCUMENTS, RowWriter};
 use super::{RatingsConfig, RatingsError};
 use crate::db::schema::documents;
 use crate::db::{DbConnection, with_conn, write_tx};
+use crate::metrics::ProjectionSource;
 use crate::store;
 
 /// What to project: stored bytes (the concatenated chunks) or a document already in memory.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub enum DocSource<'a> {
     /// Automerge bytes; garbage is projected as a load problem, never an error.
     Bytes(&'a [u8]),
-    /// A loaded meeting document.
-    Doc(&'a MeetingDoc),
+    /// A meeting document in memory: an edited one, or a snapshot of the sync engine's copy.
+    Doc(&'a dyn MeetingRead),
+}
+
+impl std::fmt::Debug for DocSource<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Bytes(b) => write!(f, "Bytes({} bytes)", b.len()),
+            Self::Doc(_) => f.write_str("Doc"),
+        }
+    }
 }
 
 /// Settings and hooks of a projection run.
@@ -109,22 +120,42 @@ pub enum Pending {
 }
 
 /// Reads stored document `doc_id` and computes what projecting it writes, writing nothing.
+/// `copy` is the sync engine's copy of the document, if it had one: when it is a meeting at
+/// exactly the stored heads it is read instead of the stored bytes (no load), otherwise the
+/// stored bytes are.
 pub fn pending_stored(
     conn: &mut DbConnection,
     doc_id: &str,
+    copy: Option<Automerge>,
     ctx: ProjectContext<'_>,
 ) -> Result<Pending, RatingsError> {
+    pending_read(conn, doc_id, copy, ctx).map(|(pending, _)| pending)
+}
+
+/// [`pending_stored`], also saying whether the copy or the stored bytes were read.
+pub fn pending_read(
+    conn: &mut DbConnection,
+    doc_id: &str,
+    copy: Option<Automerge>,
+    ctx: ProjectContext<'_>,
+) -> Result<(Pending, ProjectionSource), RatingsError> {
+    let stored = stored_version(conn, doc_id)?;
+    if let (Some(copy), Some(version)) = (copy, &stored)
+        && store::encode_heads(&copy.get_heads()) == version.heads
+        && let Ok((snapshot, record)) = MeetingSnapshot::new(copy)
+    {
+        let projection = compute_meeting(conn, doc_id, &snapshot, Ok(record), version, ctx);
+        return Ok((Pending::Rows(Box::new(projection)), ProjectionSource::Copy));
+    }
     let Some(doc) = store::load_document(conn, doc_id)? else {
-        return Ok(Pending::Remove(doc_id.to_owned()));
+        return Ok((Pending::Remove(doc_id.to_owned()), ProjectionSource::Stored));
     };
     let bytes = doc.concat();
-    let stored = stored_version(conn, doc_id)?;
-    Ok(
-        match compute(conn, doc_id, DocSource::Bytes(&bytes), stored, ctx) {
-            Some(projection) => Pending::Rows(Box::new(projection)),
-            None => Pending::Remove(doc_id.to_owned()),
-        },
-    )
+    let pending = match compute(conn, doc_id, DocSource::Bytes(&bytes), stored, ctx) {
+        Some(projection) => Pending::Rows(Box::new(projection)),
+        None => Pending::Remove(doc_id.to_owned()),
+    };
+    Ok((pending, ProjectionSource::Stored))
 }
 
 /// Writes the pending rows of several documents in one transaction, one durable commit for
@@ -159,7 +190,7 @@ pub(crate) fn compute(
     ctx: ProjectContext<'_>,
 ) -> Option<Projection> {
     let loaded;
-    let doc = match source {
+    let doc: Result<(&dyn MeetingRead, _), _> = match source {
         DocSource::Doc(doc) => Ok((doc, doc.record())),
         // One load: a document that is not a meeting comes back for the checks below.
         DocSource::Bytes(bytes) => match MeetingDoc::load_with_record_or_doc(bytes) {
@@ -173,15 +204,7 @@ pub(crate) fn compute(
     match doc {
         Ok((doc, record)) => {
             let version = stored.unwrap_or_else(|| unstored_version(doc));
-            let violations = ctx.check.violations(conn, doc_id, doc);
-            Some(extract::project_doc(
-                doc_id,
-                doc,
-                record,
-                &version,
-                &violations,
-                ctx.config,
-            ))
+            Some(compute_meeting(conn, doc_id, doc, record, &version, ctx))
         }
         // Rosters live in the same store; they are not meetings that failed.
         Err((_, Some(doc))) if RosterDoc::from_automerge((*doc).clone()).is_ok() => None,
@@ -190,10 +213,23 @@ pub(crate) fn compute(
                 heads: String::new(),
                 stored_at: now(),
             });
-            let cell = doc.as_deref().and_then(extract::raw_cell_id);
+            let cell = doc.as_deref().and_then(sync_core::doc::raw_cell_id);
             Some(extract::failed_projection(doc_id, &error, cell, &version))
         }
     }
+}
+
+/// The rows of a meeting document at `version`, its authorship checked.
+fn compute_meeting(
+    conn: &mut DbConnection,
+    doc_id: &str,
+    doc: &dyn MeetingRead,
+    record: Result<sync_core::record::MeetingRecord, sync_core::doc::DocError>,
+    version: &VersionInfo,
+    ctx: ProjectContext<'_>,
+) -> Projection {
+    let violations = ctx.check.violations(conn, doc_id, doc);
+    extract::project_doc(doc_id, doc, record, version, &violations, ctx.config)
 }
 
 /// Writes a computed projection, applying the review workflow against the previous rows, in
@@ -235,8 +271,8 @@ pub(crate) fn stored_version(
     Ok(row.map(|(heads, stored_at)| VersionInfo { heads, stored_at }))
 }
 
-fn unstored_version(doc: &MeetingDoc) -> VersionInfo {
-    let heads = doc.inner().clone().get_heads();
+fn unstored_version(doc: &dyn MeetingRead) -> VersionInfo {
+    let heads = doc.current_heads();
     VersionInfo {
         heads: store::encode_heads(&heads),
         stored_at: now(),

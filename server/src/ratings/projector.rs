@@ -8,6 +8,9 @@
 //! auto-lock date passed are frozen at least hourly, before any later edit is projected.
 //! With [`Metrics`], each projected document's lag from its (earliest waiting) commit and the
 //! number of commits still waiting are exported: the dashboard's freshness.
+//! Started beside the sync hub ([`Projector::spawn_beside_hub`]), each chunk first asks the hub
+//! for copies of the documents it holds in memory and rates those instead of loading the stored
+//! bytes again (see `copies`).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -18,14 +21,16 @@ use tokio::sync::{mpsc, watch};
 
 use super::violations::ViolationCheck;
 use super::{
-    NoAuthorshipCheck, Pending, ProjectContext, RatingsConfig, RatingsError, pending_stored,
+    NoAuthorshipCheck, Pending, ProjectContext, RatingsConfig, RatingsError, pending_read,
     write_pending,
 };
 use crate::db::{DbPool, run_blocking};
 use crate::metrics::Metrics;
 
+mod copies;
 mod waiting;
 
+pub use copies::{COPY_BUDGET, CopyRequest, ResidentDocs};
 pub use waiting::MIN_INTERVAL;
 use waiting::Waiting;
 
@@ -76,6 +81,28 @@ impl Projector {
         check: Arc<dyn ViolationCheck>,
         metrics: Option<Metrics>,
     ) -> Projector {
+        Self::start(pool, config, check, metrics, None)
+    }
+
+    /// [`spawn_observed`](Self::spawn_observed), rating the sync hub's copies of the documents
+    /// it holds (asked through `copies`) instead of loading their stored bytes.
+    pub fn spawn_beside_hub(
+        pool: DbPool,
+        config: RatingsConfig,
+        check: Arc<dyn ViolationCheck>,
+        metrics: Option<Metrics>,
+        copies: ResidentDocs,
+    ) -> Projector {
+        Self::start(pool, config, check, metrics, Some(copies))
+    }
+
+    fn start(
+        pool: DbPool,
+        config: RatingsConfig,
+        check: Arc<dyn ViolationCheck>,
+        metrics: Option<Metrics>,
+        copies: Option<ResidentDocs>,
+    ) -> Projector {
         let (queue, receiver) = mpsc::unbounded_channel();
         let (done_tx, done) = watch::channel(0);
         let requested = Arc::new(AtomicU64::new(0));
@@ -84,6 +111,7 @@ impl Projector {
             config: Arc::new(config),
             check,
             metrics: metrics.clone(),
+            copies,
         };
         tokio::spawn(worker.run(receiver, done_tx));
         Projector {
@@ -142,6 +170,7 @@ struct Worker {
     config: Arc<RatingsConfig>,
     check: Arc<dyn ViolationCheck>,
     metrics: Option<Metrics>,
+    copies: Option<ResidentDocs>,
 }
 
 impl Worker {
@@ -190,37 +219,45 @@ impl Worker {
         }
     }
 
-    /// Projects `ids` (each with its earliest waiting commit) on the blocking pool.
+    /// Projects `ids` (each with its earliest waiting commit) on the blocking pool, a chunk
+    /// of [`WRITE_BATCH`] at a time, after freezing due auto-locks when `sweep`.
     async fn round(&self, ids: Vec<(String, Instant)>, sweep: bool) -> Result<(), RatingsError> {
-        let (config, check, metrics) = (
-            self.config.clone(),
-            self.check.clone(),
-            self.metrics.clone(),
-        );
-        let count = ids.len();
         let started = Instant::now();
-        run_blocking(&self.pool, move |conn| {
-            let today = Utc::now().date_naive();
-            if sweep {
-                super::project::sweep_auto_locks(conn, today)?;
-            }
-            let ctx = ProjectContext {
-                config: &config,
-                check: check.as_ref(),
-                today,
+        if sweep {
+            run_blocking(&self.pool, |conn| {
+                super::project::sweep_auto_locks(conn, Utc::now().date_naive())
+            })
+            .await?;
+        }
+        for chunk in ids.chunks(WRITE_BATCH) {
+            let names: Vec<String> = chunk.iter().map(|(id, _)| id.clone()).collect();
+            let copies = match &self.copies {
+                Some(resident) => resident.copies(&names).await,
+                None => names.iter().map(|_| None).collect(),
             };
-            for chunk in ids.chunks(WRITE_BATCH) {
-                project_chunk(conn, chunk, ctx);
+            let (config, check, metrics) = (
+                self.config.clone(),
+                self.check.clone(),
+                self.metrics.clone(),
+            );
+            let chunk = chunk.to_vec();
+            run_blocking(&self.pool, move |conn| {
+                let ctx = ProjectContext {
+                    config: &config,
+                    check: check.as_ref(),
+                    today: Utc::now().date_naive(),
+                };
+                project_chunk(conn, &chunk, copies, ctx, metrics.as_ref());
                 if let Some(m) = &metrics {
-                    for (_, since) in chunk {
+                    for (_, since) in &chunk {
                         m.observe_projection_lag(since.elapsed());
                     }
                 }
-            }
-            Ok::<_, RatingsError>(())
-        })
-        .await?;
-        tracing::debug!(documents = count, elapsed = ?started.elapsed(), "projected");
+                Ok::<_, RatingsError>(())
+            })
+            .await?;
+        }
+        tracing::debug!(documents = ids.len(), elapsed = ?started.elapsed(), "projected");
         Ok(())
     }
 }
@@ -230,12 +267,21 @@ impl Worker {
 fn project_chunk(
     conn: &mut crate::db::DbConnection,
     chunk: &[(String, Instant)],
+    copies: Vec<Option<automerge::Automerge>>,
     ctx: ProjectContext<'_>,
+    metrics: Option<&Metrics>,
 ) {
     let mut pending: Vec<(&str, Pending)> = Vec::with_capacity(chunk.len());
-    for (id, _) in chunk {
-        match pending_stored(conn, id, ctx) {
-            Ok(p) => pending.push((id, p)),
+    // A copy for each document, none for any the answer left out.
+    let copies = copies.into_iter().chain(std::iter::repeat_with(|| None));
+    for ((id, _), copy) in chunk.iter().zip(copies) {
+        match pending_read(conn, id, copy, ctx) {
+            Ok((p, source)) => {
+                if let Some(m) = metrics {
+                    m.projected_from(source);
+                }
+                pending.push((id, p));
+            }
             Err(e) => tracing::error!(doc_id = %id, error = ?e, "projection failed"),
         }
     }

@@ -2,7 +2,7 @@
 //! confirm its own score, only the committee may lock); until it plugs in, no check runs and no
 //! violation is reported. A violation with `is_error` makes the meeting invalid (never rated).
 
-use sync_core::doc::MeetingDoc;
+use sync_core::doc::MeetingRead;
 
 use crate::db::DbConnection;
 
@@ -22,8 +22,12 @@ pub struct Violation {
 /// Source of authorship violations for a document, called inside the projection.
 pub trait ViolationCheck: Send + Sync + 'static {
     /// Violations of `doc_id` at its current version (may read `changes` and the org tree).
-    fn violations(&self, conn: &mut DbConnection, doc_id: &str, doc: &MeetingDoc)
-    -> Vec<Violation>;
+    fn violations(
+        &self,
+        conn: &mut DbConnection,
+        doc_id: &str,
+        doc: &dyn MeetingRead,
+    ) -> Vec<Violation>;
 }
 
 /// The check used until the organisation layer provides one: reports nothing.
@@ -31,7 +35,7 @@ pub trait ViolationCheck: Send + Sync + 'static {
 pub struct NoAuthorshipCheck;
 
 impl ViolationCheck for NoAuthorshipCheck {
-    fn violations(&self, _: &mut DbConnection, _: &str, _: &MeetingDoc) -> Vec<Violation> {
+    fn violations(&self, _: &mut DbConnection, _: &str, _: &dyn MeetingRead) -> Vec<Violation> {
         Vec::new()
     }
 }

@@ -15,6 +15,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use anyhow::Context;
+use sync_core::doc_id::DocumentId;
 use sync_core::sync::{ConnId, PeerIdentity, ServerConfig, ServerEngine};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, broadcast, mpsc, oneshot};
 use tokio::task::JoinHandle;
@@ -28,6 +29,7 @@ use super::storage::{self, StorageResult, SyncStateOp};
 use crate::accounts::revocation::RevocationEvent;
 use crate::metrics::Metrics;
 use crate::org::access::LiveAccess;
+use crate::ratings::projector::{COPY_BUDGET, CopyRequest};
 use crate::store::Store;
 
 /// A request from a connection (or from shutdown) to the hub.
@@ -114,7 +116,8 @@ impl Hub {
     /// Starts the hub thread with an engine configured by `config`, deciding access with the
     /// organisation rule `access` and checking changes with [`CellGuard`]. Every event on
     /// `revocations` closes the affected devices' connections at once (see [`revocation`]).
-    /// `on_commit` hears the document ids of every durable commit.
+    /// `on_commit` hears the document ids of every durable commit; `copies`, when given, asks
+    /// for copies of documents in memory (the ratings projector's).
     pub fn start(
         store: Store,
         metrics: Metrics,
@@ -122,6 +125,7 @@ impl Hub {
         access: LiveAccess,
         revocations: broadcast::Receiver<RevocationEvent>,
         on_commit: Option<CommitListener>,
+        copies: Option<mpsc::UnboundedReceiver<CopyRequest>>,
     ) -> anyhow::Result<Self> {
         let (commands, rx) = mpsc::unbounded_channel();
         let handle = HubHandle {
@@ -144,7 +148,15 @@ impl Hub {
         let thread = std::thread::Builder::new()
             .name("sync-hub".to_owned())
             .spawn(move || {
-                runtime.block_on(run(store, metrics, config, rx, revocations, on_commit))
+                runtime.block_on(run(
+                    store,
+                    metrics,
+                    config,
+                    rx,
+                    revocations,
+                    on_commit,
+                    copies,
+                ))
             })
             .context("could not start the sync hub thread")?;
         Ok(Self {
@@ -206,8 +218,11 @@ async fn run(
     mut commands: mpsc::UnboundedReceiver<Command>,
     revocations: Revocations,
     on_commit: Option<CommitListener>,
+    copies: Option<mpsc::UnboundedReceiver<CopyRequest>>,
 ) {
     let access = revocations.access.clone();
+    // Without a reader, a channel whose sender is gone: its branch below never fires.
+    let mut copies = copies.unwrap_or_else(|| mpsc::unbounded_channel().1);
     let engine = ServerEngine::new(
         ServerConfig {
             peer_id: config.peer_id.clone(),
@@ -251,6 +266,7 @@ async fn run(
             biased;
             Some(result) = results_rx.recv() => hub.on_storage_result(result),
             Some(device_ids) = to_close_rx.recv() => hub.close_devices(&device_ids),
+            Some(request) = copies.recv() => hub.copy_resident(request),
             command = commands.recv() => match command {
                 Some(Command::Shutdown { done }) => break Some(done),
                 Some(command) => hub.on_command(command),
@@ -317,6 +333,22 @@ impl HubState {
             }
             Command::Shutdown { .. } => {}
         }
+    }
+
+    /// Answers the projector with copies of the asked documents the engine holds.
+    fn copy_resident(&self, request: CopyRequest) {
+        let ids: Vec<Option<DocumentId>> = request
+            .doc_ids
+            .iter()
+            .map(|id| DocumentId::parse(id).ok())
+            .collect();
+        let held: Vec<DocumentId> = ids.iter().flatten().copied().collect();
+        let mut copies = self.engine.resident_copies(&held, COPY_BUDGET).into_iter();
+        let answer = ids
+            .iter()
+            .map(|id| id.and_then(|_| copies.next().flatten()))
+            .collect();
+        let _ = request.reply.send(answer);
     }
 
     /// Closes every connection of `device_ids` (their access was revoked): queued frames are

@@ -41,7 +41,7 @@ async fn totals_and_grid_rows_maintained_by_difference_equal_those_recomputed_fr
     // removed (its committee-month counts one meeting less) and one removed then put back.
     let removed = demo_doc_id("du-gia-vien-cb04", "2026-02");
     let back = demo_doc_id("du-hoa-lu-cb01", "2026-06");
-    let pending = |conn: &mut _, id: &str| pending_stored(conn, id, ctx(&config)).unwrap();
+    let pending = |conn: &mut _, id: &str| pending_stored(conn, id, None, ctx(&config)).unwrap();
     // And two regular meetings of one new cell-month, the later id first: the grid shows the
     // first by id whatever the order they come in.
     let Pending::Rows(template) = pending(&mut conn, &back) else {

@@ -5,7 +5,7 @@ use server::db::schema::{meeting_facts, meeting_problems};
 use server::ratings::catch_up::unprojected_documents;
 use server::ratings::lock::LockChange;
 use server::ratings::{
-    DocSource, RatingsConfig, pending_stored, project, project_stored, write_pending,
+    DocSource, Pending, RatingsConfig, pending_stored, project, project_stored, write_pending,
 };
 use sync_core::doc::MeetingOp;
 
@@ -23,6 +23,7 @@ on_both_backends!(
     projecting_the_same_document_twice_gives_the_same_rows,
     two_rebuilds_give_identical_rows,
     a_round_written_in_one_transaction_gives_the_rows_written_one_by_one,
+    the_hubs_copies_are_rated_only_at_the_stored_heads_and_give_the_stored_rows,
     corrupt_and_invalid_documents_are_kept_as_problems_and_never_rated,
     a_locked_meeting_keeps_its_official_rating_when_amended_until_reopened,
     a_confirmed_meeting_past_its_lock_date_freezes_the_version_before_a_later_edit,
@@ -147,12 +148,59 @@ async fn a_round_written_in_one_transaction_gives_the_rows_written_one_by_one(ba
     let ids = unprojected_documents(&mut conn).expect("list");
     let pending = ids
         .iter()
-        .map(|id| pending_stored(&mut conn, id, ctx(&config)).expect("compute"))
+        .map(|id| pending_stored(&mut conn, id, None, ctx(&config)).expect("compute"))
         .collect();
     write_pending(&mut conn, pending, demo_today()).expect("one transaction");
     let batched = dump(&mut conn);
     assert!(!batched.locks.is_empty(), "the auto-locks are decided too");
     assert_eq!(batched, expected);
+}
+
+async fn the_hubs_copies_are_rated_only_at_the_stored_heads_and_give_the_stored_rows(
+    backend: Backend,
+) {
+    use automerge::transaction::Transactable;
+    let one_by_one = projected_demo_db(backend);
+    let expected = dump(&mut one_by_one.pool().get().unwrap());
+    let db = demo_db(backend);
+    let pool = db.pool();
+    let mut conn = pool.get().unwrap();
+    let config = RatingsConfig::default();
+    let ids = unprojected_documents(&mut conn).expect("list");
+    // What the sync engine would hold: each document as loaded from its stored bytes.
+    let copies: Vec<automerge::Automerge> = ids
+        .iter()
+        .map(|id| {
+            let stored = server::store::load_document(&mut conn, id)
+                .unwrap()
+                .unwrap();
+            automerge::Automerge::load(&stored.concat()).expect("stored bytes load")
+        })
+        .collect();
+    // Without the stored chunks, only a copy can give a meeting's rows.
+    on_conn!(&mut *conn, |c| {
+        diesel::delete(server::db::schema::doc_chunks::table)
+            .execute(c)
+            .unwrap()
+    });
+
+    // A copy with a change the store does not have is not rated: the stored bytes are read.
+    let mut ahead = copies[0].clone();
+    let mut tx = ahead.transaction();
+    tx.put(automerge::ROOT, "location", "not stored").unwrap();
+    tx.commit();
+    match pending_stored(&mut conn, &ids[0], Some(ahead), ctx(&config)).expect("compute") {
+        Pending::Rows(p) => assert!(!p.fact.valid, "rated from the stored bytes, which are gone"),
+        Pending::Remove(_) => {}
+    }
+
+    let pending = ids
+        .iter()
+        .zip(copies)
+        .map(|(id, copy)| pending_stored(&mut conn, id, Some(copy), ctx(&config)).expect("compute"))
+        .collect();
+    write_pending(&mut conn, pending, demo_today()).expect("one transaction");
+    assert_eq!(dump(&mut conn), expected);
 }
 
 async fn corrupt_and_invalid_documents_are_kept_as_problems_and_never_rated(backend: Backend) {

@@ -8,7 +8,9 @@ use super::MeetingDoc;
 use super::apply::item_id;
 use super::conflicts::to_json;
 use super::read::join;
-use automerge::{AutoCommit, ChangeHash, ObjId, ObjType, Prop, ROOT, ReadDoc, ScalarValue, Value};
+use automerge::{
+    AutoCommit, Automerge, ChangeHash, ObjId, ObjType, Prop, ROOT, ReadDoc, ScalarValue, Value,
+};
 use serde::Serialize;
 use serde_json::Value as Json;
 
@@ -79,9 +81,7 @@ impl MeetingDoc {
     /// and are left out, so the skeleton written by the first change never counts as a score
     /// or a confirmation.
     pub fn field_authors(&self) -> Vec<FieldAuthorship> {
-        let mut out = Vec::new();
-        walk(self.inner(), &ROOT, ObjType::Map, "", &|_| true, &mut out);
-        out
+        field_authors(self.inner())
     }
 
     /// The committee's fields of [`field_authors`](Self::field_authors) only, in the same
@@ -89,39 +89,82 @@ impl MeetingDoc {
     /// are). For a check that already knows every writer of the document may write the cell's
     /// fields.
     pub fn committee_field_authors(&self) -> Vec<FieldAuthorship> {
-        let mut out = Vec::new();
-        let committee_root = |k: &str| COMMITTEE_ROOTS.contains(&k);
-        walk(
-            self.inner(),
-            &ROOT,
-            ObjType::Map,
-            "",
-            &committee_root,
-            &mut out,
-        );
-        out.retain(|f| f.owner == FieldOwner::Committee);
-        out
+        committee_field_authors(self.inner())
     }
 
     /// The actor and hash of every change in the document, from its change graph (no operation
     /// is read): everyone who can have written a value [`field_authors`](Self::field_authors)
     /// lists.
     pub fn change_authors(&self) -> Vec<Writer> {
+        self.inner().change_authors()
+    }
+}
+
+/// A document whose operations can be traced to their changes: an [`AutoCommit`] being edited
+/// or an [`Automerge`] held read-only (the sync engine's copy, [`MeetingSnapshot`]).
+///
+/// [`MeetingSnapshot`]: super::MeetingSnapshot
+pub(crate) trait Traced: ReadDoc {
+    /// The change holding operation `id`.
+    fn change_of(&self, id: &ObjId) -> Option<ChangeHash>;
+    /// The actor and hash of every change, from the change graph.
+    fn change_authors(&self) -> Vec<Writer>;
+}
+
+impl Traced for AutoCommit {
+    fn change_of(&self, id: &ObjId) -> Option<ChangeHash> {
+        self.hash_for_opid(id)
+    }
+
+    fn change_authors(&self) -> Vec<Writer> {
         // `get_changes_meta` wants `&mut` to close a pending transaction; a clone costs
         // microseconds next to reading the document.
-        let mut doc = self.inner().clone();
+        let mut doc = self.clone();
         doc.get_changes_meta(&[])
             .into_iter()
-            .map(|m| Writer {
-                actor: m.actor.to_hex_string(),
-                change: Some(m.hash),
-            })
+            .map(meta_writer)
             .collect()
     }
 }
 
-fn walk(
-    doc: &AutoCommit,
+impl Traced for Automerge {
+    fn change_of(&self, id: &ObjId) -> Option<ChangeHash> {
+        self.hash_for_opid(id)
+    }
+
+    fn change_authors(&self) -> Vec<Writer> {
+        self.get_changes_meta(&[])
+            .into_iter()
+            .map(meta_writer)
+            .collect()
+    }
+}
+
+fn meta_writer(m: automerge::ChangeMetadata<'_>) -> Writer {
+    Writer {
+        actor: m.actor.to_hex_string(),
+        change: Some(m.hash),
+    }
+}
+
+/// [`MeetingDoc::field_authors`] of any traced document.
+pub(crate) fn field_authors<D: Traced>(doc: &D) -> Vec<FieldAuthorship> {
+    let mut out = Vec::new();
+    walk(doc, &ROOT, ObjType::Map, "", &|_| true, &mut out);
+    out
+}
+
+/// [`MeetingDoc::committee_field_authors`] of any traced document.
+pub(crate) fn committee_field_authors<D: Traced>(doc: &D) -> Vec<FieldAuthorship> {
+    let mut out = Vec::new();
+    let committee_root = |k: &str| COMMITTEE_ROOTS.contains(&k);
+    walk(doc, &ROOT, ObjType::Map, "", &committee_root, &mut out);
+    out.retain(|f| f.owner == FieldOwner::Committee);
+    out
+}
+
+fn walk<D: Traced>(
+    doc: &D,
     obj: &ObjId,
     kind: ObjType,
     path: &str,
@@ -203,17 +246,17 @@ fn is_empty(s: &ScalarValue) -> bool {
     }
 }
 
-fn writer(doc: &AutoCommit, id: &ObjId) -> Writer {
+fn writer<D: Traced>(doc: &D, id: &ObjId) -> Writer {
     Writer {
         actor: actor_hex(id),
-        change: hash_of(doc, id),
+        change: doc.change_of(id),
     }
 }
 
 /// The distinct writers of the characters a text holds now, in order of first appearance. Each
 /// character is its own operation: its change is looked up, but an actor is written out in hex
 /// only once per distinct (actor, change), not once per character.
-fn text_writers(doc: &AutoCommit, text: &ObjId) -> Vec<Writer> {
+fn text_writers<D: Traced>(doc: &D, text: &ObjId) -> Vec<Writer> {
     let mut seen: Vec<(usize, Option<ChangeHash>)> = Vec::new();
     let mut writers: Vec<Writer> = Vec::new();
     for item in doc.list_range(text, ..) {
@@ -222,7 +265,7 @@ fn text_writers(doc: &AutoCommit, text: &ObjId) -> Vec<Writer> {
             ObjId::Id(_, _, index) => *index,
             ObjId::Root => usize::MAX,
         };
-        let key = (actor, hash_of(doc, &id));
+        let key = (actor, doc.change_of(&id));
         if !seen.contains(&key) {
             seen.push(key);
             writers.push(Writer {
@@ -239,8 +282,4 @@ fn actor_hex(id: &ObjId) -> String {
         ObjId::Id(_, actor, _) => actor.to_hex_string(),
         ObjId::Root => String::new(),
     }
-}
-
-fn hash_of(doc: &AutoCommit, id: &ObjId) -> Option<ChangeHash> {
-    doc.hash_for_opid(id)
 }

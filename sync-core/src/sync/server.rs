@@ -58,6 +58,7 @@ use super::codec::CodecError;
 use super::guard::{AcceptAll, ChangeGuard};
 use super::message::Message;
 use crate::doc_id::DocumentId;
+use automerge::Automerge;
 pub use io::{LoadedDoc, Output, PersistItem, RejectReason, StoredHeads};
 
 use connection::Connection;
@@ -203,6 +204,25 @@ impl ServerEngine {
     /// Approximate bytes of documents in memory (the eviction budget's measure).
     pub fn resident_bytes(&self) -> usize {
         self.resident_bytes
+    }
+
+    /// Copies of the documents of `doc_ids` that are in memory, for a reader beside the engine
+    /// (the server's ratings projector) that would otherwise load them from storage: `None`
+    /// for one not resident, still loading or possibly holding a change that failed to apply,
+    /// and for every one past `budget` bytes of copies (by the memory budget's estimate). A
+    /// copy may hold changes not yet durable: the reader compares its heads with the stored
+    /// ones. Copying costs a memory copy, no parsing.
+    pub fn resident_copies(&self, doc_ids: &[DocumentId], budget: usize) -> Vec<Option<Automerge>> {
+        let mut spent = 0usize;
+        doc_ids
+            .iter()
+            .map(|id| {
+                let entry = self.docs.get(id).filter(|e| !e.poisoned)?;
+                let doc = entry.doc.as_ref()?;
+                spent = spent.saturating_add(entry.size);
+                (spent <= budget).then(|| doc.clone())
+            })
+            .collect()
     }
 
     /// Number of live connections.

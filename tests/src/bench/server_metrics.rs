@@ -153,14 +153,24 @@ impl ServerTimings {
 pub struct Freshness {
     /// The lag histogram.
     pub lag: Series,
+    /// Documents rated from the hub's copy, and from their stored bytes.
+    pub rated: (f64, f64),
 }
 
 impl Freshness {
     /// The lag histogram now; `None` for peers.
     pub fn read(server: &Running) -> Option<Freshness> {
         let body = metrics_body(server)?;
+        let count = |source: &str| {
+            let line = format!("sync_projections_total{{source=\"{source}\"}} ");
+            body.lines()
+                .find_map(|l| l.strip_prefix(line.as_str()))
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(0.0)
+        };
         Some(Freshness {
             lag: series(&body, "sync_projection_lag_seconds", ""),
+            rated: (count("Copy"), count("Stored")),
         })
     }
 
@@ -168,11 +178,13 @@ impl Freshness {
     pub fn since(&self, before: &Freshness) -> Freshness {
         Freshness {
             lag: self.lag.since(&before.lag),
+            rated: (self.rated.0 - before.rated.0, self.rated.1 - before.rated.1),
         }
     }
 
     /// Extra report columns: when the ratings of the phase were all written (wall and server
-    /// CPU seconds from the phase's start) and the lag's p50 and p99 bucket bounds (ms).
+    /// CPU seconds from the phase's start), the lag's p50 and p99 bucket bounds (ms), and how
+    /// many documents were rated from the hub's copy of all rated.
     pub fn columns(fresh: Option<&Freshness>, done: Option<(f64, f64)>) -> Vec<(String, String)> {
         let num =
             |v: Option<f64>, digits: usize| v.map_or("n/a".to_owned(), |v| format!("{v:.digits$}"));
@@ -182,6 +194,12 @@ impl Freshness {
             ("CPU to ratings done s".into(), num(done.map(|d| d.1), 3)),
             ("fresh p50 ≤ ms".into(), num(bound(50.0), 0)),
             ("fresh p99 ≤ ms".into(), num(bound(99.0), 0)),
+            (
+                "rated from copy".into(),
+                fresh.map_or("n/a".into(), |f| {
+                    format!("{:.0} of {:.0}", f.rated.0, f.rated.0 + f.rated.1)
+                }),
+            ),
         ]
     }
 }

@@ -13,6 +13,7 @@ mod bad_input;
 mod connections;
 mod devices;
 mod interop;
+mod ratings_copy;
 mod review_push;
 mod shutdown;
 mod support;
