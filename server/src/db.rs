@@ -4,7 +4,7 @@
 //!   from the URL scheme ([`DatabaseUrl::parse`]), never by trial connects, because SQLite accepts
 //!   any string as a file name.
 //! - [`build_pool`] makes an r2d2 pool whose SQLite connections get WAL, foreign keys, a busy
-//!   timeout and `synchronous = NORMAL` on acquire.
+//!   timeout and `synchronous = FULL` (every commit durable) on acquire.
 //! - [`run_migrations`] applies the embedded migration tree of the connection's backend.
 //! - [`run_blocking`] is the only way async code touches the database: checkout and queries run
 //!   on the blocking thread pool, never on an async worker.

@@ -6,6 +6,7 @@
 //! [`Output::Rejected`] always refers to the frame just given. Commits are still grouped: the
 //! committer folds every `Persist` queued behind the running transaction into the next one.
 
+mod copies;
 mod outputs;
 mod reasons;
 
@@ -15,7 +16,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use anyhow::Context;
-use sync_core::doc_id::DocumentId;
 use sync_core::sync::{ConnId, PeerIdentity, ServerConfig, ServerEngine};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, broadcast, mpsc, oneshot};
 use tokio::task::JoinHandle;
@@ -29,7 +29,7 @@ use super::storage::{self, StorageResult, SyncStateOp};
 use crate::accounts::revocation::RevocationEvent;
 use crate::metrics::Metrics;
 use crate::org::access::LiveAccess;
-use crate::ratings::projector::{COPY_BUDGET, CopyRequest};
+use crate::ratings::projector::CopyRequest;
 use crate::store::Store;
 
 /// A request from a connection (or from shutdown) to the hub.
@@ -333,22 +333,6 @@ impl HubState {
             }
             Command::Shutdown { .. } => {}
         }
-    }
-
-    /// Answers the projector with copies of the asked documents the engine holds.
-    fn copy_resident(&self, request: CopyRequest) {
-        let ids: Vec<Option<DocumentId>> = request
-            .doc_ids
-            .iter()
-            .map(|id| DocumentId::parse(id).ok())
-            .collect();
-        let held: Vec<DocumentId> = ids.iter().flatten().copied().collect();
-        let mut copies = self.engine.resident_copies(&held, COPY_BUDGET).into_iter();
-        let answer = ids
-            .iter()
-            .map(|id| id.and_then(|_| copies.next().flatten()))
-            .collect();
-        let _ = request.reply.send(answer);
     }
 
     /// Closes every connection of `device_ids` (their access was revoked): queued frames are
