@@ -30,6 +30,7 @@ mod thematic;
 use std::collections::HashSet;
 
 use anyhow::Context;
+use diesel::Connection;
 
 use crate::auth::DeviceToken;
 use crate::db::DbConnection;
@@ -68,7 +69,9 @@ pub fn seed_with(conn: &mut DbConnection, scale: DemoScale) -> anyhow::Result<De
     let token = DeviceToken::generate();
     store::devices::upsert_device_with_id(conn, DEMO_DEVICE_ID, "Demo secretary", &token.hash())
         .context("could not register the demo device")?;
-    org::seed_org(conn, scale).context("could not seed the demo organisation")?;
+    // One transaction: thousands of people and units, one durable commit instead of one each.
+    conn.transaction(|conn| org::seed_org(conn, scale))
+        .context("could not seed the demo organisation")?;
 
     let meetings = demo_meetings_at(scale).context("could not build the demo minutes")?;
     let secretary_of: std::collections::HashMap<String, String> = demo_cells_at(scale)
