@@ -74,11 +74,6 @@ impl MeetingSnapshot {
             Err(e) => Err((e, Box::new(doc))),
         }
     }
-
-    /// The Automerge document.
-    pub fn inner(&self) -> &Automerge {
-        &self.doc
-    }
 }
 
 impl MeetingRead for MeetingSnapshot {
