@@ -148,6 +148,10 @@ fn bench(c: &mut Criterion) {
     c.bench_function("typical/record", |b| {
         b.iter(|| black_box(doc.record().unwrap()))
     });
+    // The projector lists every conflict of each meeting it rates.
+    c.bench_function("typical/conflicts", |b| {
+        b.iter(|| black_box(doc.conflicts()))
+    });
     let record = doc.record().unwrap();
     let rubric = sync_core::rubric::preset("phu-tho-2019").unwrap();
     c.bench_function("typical/score", |b| {
@@ -200,6 +204,9 @@ fn bench(c: &mut Criterion) {
     });
     c.bench_function("history5000/record", |b| {
         b.iter(|| black_box(big.record().unwrap()))
+    });
+    c.bench_function("history5000/conflicts", |b| {
+        b.iter(|| black_box(big.conflicts()))
     });
     // The server's authorship check walks every value's writers on each projection.
     c.bench_function("history5000/field_authors", |b| {

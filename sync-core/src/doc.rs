@@ -14,6 +14,7 @@ mod apply;
 mod authorship;
 mod cell;
 mod conflicts;
+mod entries;
 mod genesis;
 mod ops;
 mod read;

@@ -5,9 +5,8 @@
 //! device); see [`FieldOwner`] for which fields belong to whom.
 
 use super::MeetingDoc;
-use super::apply::item_id;
 use super::conflicts::to_json;
-use super::read::join;
+use super::entries::entries;
 use automerge::{
     AutoCommit, Automerge, ChangeHash, ObjId, ObjType, Prop, ROOT, ReadDoc, ScalarValue, Value,
 };
@@ -171,42 +170,30 @@ fn walk<D: Traced>(
     keep_root: &dyn Fn(&str) -> bool,
     out: &mut Vec<FieldAuthorship>,
 ) {
-    let props: Vec<(Prop, String)> = match kind {
-        ObjType::Map | ObjType::Table => doc
-            .keys(obj)
-            .filter(|k| !path.is_empty() || (!FIXED_FIELDS.contains(&k.as_str()) && keep_root(k)))
-            .map(|k| (Prop::Map(k.clone()), join(path, &k)))
-            .collect(),
-        ObjType::List => (0..doc.length(obj))
-            .map(|i| {
-                let name = match doc.get(obj, i) {
-                    Ok(Some((Value::Object(ObjType::Map), item))) => item_id(doc, &item),
-                    _ => None,
-                };
-                let name = name.unwrap_or_else(|| i.to_string());
-                (Prop::Seq(i), format!("{path}[{name}]"))
-            })
-            .collect(),
-        ObjType::Text => return,
-    };
-    for (prop, here) in props {
-        match doc.get(obj, prop) {
-            Ok(Some((Value::Object(ObjType::Text), text))) => {
-                let writers = text_writers(doc, &text);
+    for entry in entries(doc, obj, kind, path) {
+        if let Prop::Map(key) = &entry.prop
+            && path.is_empty()
+            && (FIXED_FIELDS.contains(&key.as_str()) || !keep_root(key))
+        {
+            continue;
+        }
+        match entry.value {
+            Value::Object(ObjType::Text) => {
+                let writers = text_writers(doc, &entry.id);
                 if !writers.is_empty() {
-                    let value = Json::String(doc.text(&text).unwrap_or_default());
-                    push(out, here, value, writers);
+                    let value = Json::String(doc.text(&entry.id).unwrap_or_default());
+                    push(out, entry.path, value, writers);
                 }
             }
-            Ok(Some((Value::Object(child_kind), child))) => {
-                walk(doc, &child, child_kind, &here, keep_root, out)
+            Value::Object(child_kind) => {
+                walk(doc, &entry.id, child_kind, &entry.path, keep_root, out)
             }
-            Ok(Some((Value::Scalar(s), id))) if !is_empty(&s) => {
-                let value = to_json(doc, &Value::Scalar(s), &id);
-                let writers = vec![writer(doc, &id)];
-                push(out, here, value, writers);
+            Value::Scalar(s) if !is_empty(&s) => {
+                let value = to_json(doc, &Value::Scalar(s), &entry.id);
+                let writers = vec![writer(doc, &entry.id)];
+                push(out, entry.path, value, writers);
             }
-            _ => {}
+            Value::Scalar(_) => {}
         }
     }
 }

@@ -1,8 +1,8 @@
 //! Concurrent writes to one key: Automerge keeps every value and shows one. `find` walks all maps
 //! and lists and reports each key holding more than one value, with the author of each.
 
-use super::apply::item_id;
-use automerge::{ObjId, ObjType, Prop, ROOT, ReadDoc, ScalarValue, Value};
+use super::entries::{Entry, entries};
+use automerge::{ObjId, ObjType, ROOT, ReadDoc, ScalarValue, Value};
 use serde::Serialize;
 use serde_json::Value as Json;
 
@@ -34,51 +34,38 @@ pub(crate) fn find<D: ReadDoc>(doc: &D) -> Vec<Conflict> {
 }
 
 fn walk<D: ReadDoc>(doc: &D, obj: &ObjId, kind: ObjType, path: &str, out: &mut Vec<Conflict>) {
-    let props: Vec<(Prop, String)> = match kind {
-        ObjType::Map | ObjType::Table => doc
-            .keys(obj)
-            .map(|k| (Prop::Map(k.clone()), super::read::join(path, &k)))
-            .collect(),
-        ObjType::List => (0..doc.length(obj))
-            .map(|i| {
-                let name = match doc.get(obj, i) {
-                    Ok(Some((Value::Object(ObjType::Map), item))) => item_id(doc, &item),
-                    _ => None,
-                };
-                (
-                    Prop::Seq(i),
-                    format!("{path}[{}]", name.unwrap_or_else(|| i.to_string())),
-                )
-            })
-            .collect(),
-        ObjType::Text => return,
-    };
-    for (prop, here) in props {
-        let Ok(all) = doc.get_all(obj, prop.clone()) else {
-            continue;
-        };
-        if all.len() > 1 {
-            // `get` returns the winner; put it first so `values[0]` is what the record shows.
-            let winner = doc.get(obj, prop.clone()).ok().flatten().map(|(_, id)| id);
-            let mut values: Vec<ConflictValue> = all
-                .iter()
-                .map(|(v, id)| ConflictValue {
-                    value: to_json(doc, v, id),
-                    actor: actor(id),
-                })
-                .collect();
-            if let Some(pos) = winner.and_then(|w| all.iter().position(|(_, id)| *id == w)) {
-                values.swap(0, pos);
-            }
-            out.push(Conflict {
-                path: here.clone(),
-                values,
-            });
+    for entry in entries(doc, obj, kind, path) {
+        if entry.conflict {
+            push_conflict(doc, obj, &entry, out);
         }
-        if let Ok(Some((Value::Object(child_kind), child))) = doc.get(obj, prop) {
-            walk(doc, &child, child_kind, &here, out);
+        if let Value::Object(child_kind) = entry.value {
+            walk(doc, &entry.id, child_kind, &entry.path, out);
         }
     }
+}
+
+/// Every value of `entry`'s key, the one the record shows (the range's) first.
+fn push_conflict<D: ReadDoc>(doc: &D, obj: &ObjId, entry: &Entry, out: &mut Vec<Conflict>) {
+    let Ok(all) = doc.get_all(obj, entry.prop.clone()) else {
+        return;
+    };
+    if all.len() < 2 {
+        return;
+    }
+    let mut values: Vec<ConflictValue> = all
+        .iter()
+        .map(|(v, id)| ConflictValue {
+            value: to_json(doc, v, id),
+            actor: actor(id),
+        })
+        .collect();
+    if let Some(pos) = all.iter().position(|(_, id)| *id == entry.id) {
+        values.swap(0, pos);
+    }
+    out.push(Conflict {
+        path: entry.path.clone(),
+        values,
+    });
 }
 
 fn actor(id: &ObjId) -> String {

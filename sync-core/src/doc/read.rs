@@ -15,13 +15,19 @@ pub(crate) fn read_map<D: ReadDoc>(
     fields: &'static [Field],
     path: &str,
 ) -> Result<Map<String, Json>, DocError> {
+    // One pass over the map (a `get` per field seeks each key from the start of the object),
+    // then the fields in schema order, so the first bad field is the one reported.
+    let mut present: Vec<Option<(Value<'static>, ObjId)>> = vec![None; fields.len()];
+    for item in doc.map_range(obj, ..) {
+        if let Some(slot) = fields.iter().position(|f| f.name == item.key) {
+            let id = item.id();
+            present[slot] = Some((item.value.into_value(), id));
+        }
+    }
     let mut out = Map::new();
-    for field in fields {
-        let here = join(path, field.name);
-        let value = doc
-            .get(obj, field.name)
-            .map_err(|e| wrong(&here, &e.to_string()))?;
+    for (field, value) in fields.iter().zip(present) {
         let Some((value, id)) = value else { continue };
+        let here = join(path, field.name);
         if let Some(json) = read_value(doc, value, &id, field.kind, &here)? {
             out.insert(field.name.to_owned(), json);
         }
@@ -74,10 +80,10 @@ fn read_value<D: ReadDoc>(
         Kind::List(fields) | Kind::Snapshot(fields) => {
             let list = object(&value, id, ObjType::List, path)?;
             let mut items = Vec::new();
-            for i in 0..doc.length(&list) {
-                let here = format!("{path}[{i}]");
-                let (item, item_id) = get(doc, &list, i, &here)?;
-                let item_obj = object(&item, &item_id, ObjType::Map, &here)?;
+            for item in doc.list_range(&list, ..) {
+                let here = format!("{path}[{}]", item.index);
+                let item_id = item.id();
+                let item_obj = object(&item.value.into_value(), &item_id, ObjType::Map, &here)?;
                 items.push(Json::Object(read_map(doc, &item_obj, fields, &here)?));
             }
             Json::Array(items)
@@ -85,39 +91,27 @@ fn read_value<D: ReadDoc>(
         Kind::Keyed(fields) => {
             let map = object(&value, id, ObjType::Map, path)?;
             let mut out = Map::new();
-            for key in doc.keys(&map) {
-                let here = join(path, &key);
-                let (item, item_id) = get(doc, &map, key.as_str(), &here)?;
-                let entry = object(&item, &item_id, ObjType::Map, &here)?;
-                out.insert(key, Json::Object(read_map(doc, &entry, fields, &here)?));
+            for item in doc.map_range(&map, ..) {
+                let here = join(path, &item.key);
+                let item_id = item.id();
+                let entry = object(&item.value.into_value(), &item_id, ObjType::Map, &here)?;
+                let fields = read_map(doc, &entry, fields, &here)?;
+                out.insert(item.key.into_owned(), Json::Object(fields));
             }
             Json::Object(out)
         }
         Kind::Points => {
             let map = object(&value, id, ObjType::Map, path)?;
             let mut out = Map::new();
-            for key in doc.keys(&map) {
-                let here = join(path, &key);
-                let (item, _) = get(doc, &map, key.as_str(), &here)?;
-                let points = read_f64(&item, &here)?;
-                out.insert(key, Json::from(points));
+            for item in doc.map_range(&map, ..) {
+                let here = join(path, &item.key);
+                let points = read_f64(&item.value.into_value(), &here)?;
+                out.insert(item.key.into_owned(), Json::from(points));
             }
             Json::Object(out)
         }
     };
     Ok(Some(json))
-}
-
-/// The value at `prop`, which must exist (it was just listed).
-fn get<'a, D: ReadDoc, P: Into<automerge::Prop>>(
-    doc: &'a D,
-    obj: &ObjId,
-    prop: P,
-    path: &str,
-) -> Result<(Value<'a>, ObjId), DocError> {
-    doc.get(obj, prop)
-        .map_err(|e| wrong(path, &e.to_string()))?
-        .ok_or_else(|| wrong(path, "listed but missing"))
 }
 
 /// `Text` object or scalar string.
