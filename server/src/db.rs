@@ -19,12 +19,14 @@ mod migrations;
 mod multi;
 mod pool;
 pub mod schema;
+mod unsynced;
 
 pub use blocking::run_blocking;
 pub use connection::{Backend, DatabaseUrl, DbConnection, MultiBackend};
 pub(crate) use dispatch::{with_conn, write_tx};
 pub use migrations::run_migrations;
 pub use pool::{DbManager, DbPool, PoolOptions, build_pool};
+pub use unsynced::unsynced;
 
 /// Errors of database setup and access outside the store's own queries.
 #[derive(Debug, thiserror::Error)]

@@ -24,7 +24,7 @@ use super::{
     NoAuthorshipCheck, Pending, ProjectContext, RatingsConfig, RatingsError, pending_read,
     write_pending,
 };
-use crate::db::{DbPool, run_blocking};
+use crate::db::{DbPool, run_blocking, unsynced};
 use crate::metrics::Metrics;
 
 mod copies;
@@ -286,10 +286,12 @@ fn project_chunk(
         }
     }
     let all = pending.iter().map(|(_, p)| p.clone()).collect();
-    if let Err(e) = write_pending(conn, all, ctx.today) {
+    // Not synced: a power cut can only take the newest projections, which the next start
+    // redoes (`catch_up`); the documents they come from were committed durably.
+    if let Err(e) = unsynced(conn, |c| write_pending(c, all, ctx.today)) {
         tracing::warn!(error = ?e, documents = pending.len(), "batched projection write failed; writing one by one");
         for (id, p) in pending {
-            if let Err(e) = write_pending(conn, vec![p], ctx.today) {
+            if let Err(e) = unsynced(conn, |c| write_pending(c, vec![p], ctx.today)) {
                 tracing::error!(doc_id = %id, error = ?e, "projection failed");
             }
         }

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use super::StoreError;
 use super::types::now;
 use crate::db::schema::sync_states;
-use crate::db::{DbConnection, with_conn, write_tx};
+use crate::db::{DbConnection, unsynced, with_conn, write_tx};
 
 /// Stores (or replaces) the encoded `automerge::sync::State` of peer `storage_id` for `doc_id`.
 pub fn save_sync_state(
@@ -53,31 +53,34 @@ pub fn load_sync_state(
 /// One sync state to store: (document, peer storage id, encoded state).
 pub type SyncStateRow = (String, String, Vec<u8>);
 
-/// Stores (or replaces) many sync states in ONE transaction: one commit (one fsync) for a
-/// burst of devices instead of one each. Later rows for the same key win.
+/// Stores (or replaces) many sync states in ONE transaction: one commit for a burst of
+/// devices instead of one each. Later rows for the same key win. The commit is not synced
+/// ([`unsynced`]): a sync state lost to a power cut costs its device one more round trip.
 pub fn save_sync_states(conn: &mut DbConnection, rows: &[SyncStateRow]) -> Result<(), StoreError> {
     if rows.is_empty() {
         return Ok(());
     }
     let now = now();
-    write_tx!(conn, |c| {
-        for (doc_id, storage_id, bytes) in rows {
-            diesel::insert_into(sync_states::table)
-                .values((
-                    sync_states::doc_id.eq(doc_id),
-                    sync_states::storage_id.eq(storage_id),
-                    sync_states::bytes.eq(bytes),
-                    sync_states::updated_at.eq(now),
-                ))
-                .on_conflict((sync_states::doc_id, sync_states::storage_id))
-                .do_update()
-                .set((
-                    sync_states::bytes.eq(bytes),
-                    sync_states::updated_at.eq(now),
-                ))
-                .execute(c)?;
-        }
-        Ok::<(), StoreError>(())
+    unsynced(conn, |conn| {
+        write_tx!(conn, |c| {
+            for (doc_id, storage_id, bytes) in rows {
+                diesel::insert_into(sync_states::table)
+                    .values((
+                        sync_states::doc_id.eq(doc_id),
+                        sync_states::storage_id.eq(storage_id),
+                        sync_states::bytes.eq(bytes),
+                        sync_states::updated_at.eq(now),
+                    ))
+                    .on_conflict((sync_states::doc_id, sync_states::storage_id))
+                    .do_update()
+                    .set((
+                        sync_states::bytes.eq(bytes),
+                        sync_states::updated_at.eq(now),
+                    ))
+                    .execute(c)?;
+            }
+            Ok::<(), StoreError>(())
+        })
     })
 }
 

@@ -1,0 +1,85 @@
+//! Commits that do not wait for the disk, for data the server rebuilds from what is durable.
+
+use diesel::RunQueryDsl;
+
+use super::DbConnection;
+
+/// Runs `f` with SQLite's commits not synced (`PRAGMA synchronous = OFF`), then syncs again.
+///
+/// Only for writes whose loss in a power cut the server makes good by itself:
+/// - the ratings projector's rows: on start, every document whose projection is missing or of
+///   other heads is projected again (`ratings::catch_up`);
+/// - devices' sync states: a lost one costs the device one more round trip, never an edit.
+///
+/// In WAL mode the next synced commit syncs the log up to and including these commits, so a
+/// power cut can only take the newest of them, whole transactions at a time.
+///
+/// Restoring `FULL` fails only inside an open transaction, that is when `f` left one behind
+/// that could not be rolled back; diesel then reports the connection broken and the pool
+/// discards it instead of reusing it unsynced. PostgreSQL runs `f` unchanged.
+pub fn unsynced<T, E>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    let DbConnection::Sqlite(c) = conn else {
+        return f(conn);
+    };
+    diesel::sql_query("PRAGMA synchronous = OFF").execute(c)?;
+    let result = f(conn);
+    let restored = match conn {
+        DbConnection::Sqlite(c) => diesel::sql_query("PRAGMA synchronous = FULL").execute(c),
+        DbConnection::Pg(_) => Ok(0),
+    };
+    let value = result?;
+    restored?;
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::{DatabaseUrl, PoolOptions, build_pool};
+    use diesel::sql_types::Integer;
+
+    #[derive(diesel::QueryableByName)]
+    struct Synchronous {
+        #[diesel(sql_type = Integer)]
+        synchronous: i32,
+    }
+
+    fn synchronous(conn: &mut DbConnection) -> i32 {
+        let DbConnection::Sqlite(c) = conn else {
+            panic!("a SQLite connection");
+        };
+        diesel::sql_query("PRAGMA synchronous")
+            .get_result::<Synchronous>(c)
+            .expect("pragma")
+            .synchronous
+    }
+
+    #[test]
+    fn unsynced_writes_run_with_synchronous_off_and_the_connection_syncs_again_after() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = DatabaseUrl::parse(&dir.path().join("t.db").display().to_string())
+            .expect("a SQLite URL");
+        let pool = build_pool(&url, PoolOptions::default()).expect("pool");
+        let mut conn = pool.get().expect("connection");
+        let inside = unsynced(&mut conn, |c| {
+            Ok::<_, diesel::result::Error>(synchronous(c))
+        });
+        assert_eq!(inside.expect("ran"), 0);
+        assert_eq!(synchronous(&mut conn), 2);
+        // Also when the writes fail.
+        let failed = unsynced(&mut conn, |c| {
+            let DbConnection::Sqlite(s) = c else {
+                panic!("a SQLite connection");
+            };
+            diesel::sql_query("INSERT INTO no_such_table VALUES (1)").execute(s)
+        });
+        assert!(failed.is_err());
+        assert_eq!(synchronous(&mut conn), 2);
+    }
+}
