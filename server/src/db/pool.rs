@@ -99,7 +99,7 @@ pub fn build_pool(url: &DatabaseUrl, options: PoolOptions) -> Result<DbPool, DbE
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use diesel::RunQueryDsl;
     use diesel::sql_types::Integer;
@@ -110,6 +110,17 @@ mod tests {
         synchronous: i32,
     }
 
+    /// `PRAGMA synchronous` of a SQLite connection: 0 OFF, 1 NORMAL, 2 FULL.
+    pub(in crate::db) fn synchronous(conn: &mut DbConnection) -> i32 {
+        let DbConnection::Sqlite(c) = conn else {
+            panic!("a SQLite connection");
+        };
+        diesel::sql_query("PRAGMA synchronous")
+            .get_result::<Synchronous>(c)
+            .expect("pragma")
+            .synchronous
+    }
+
     #[test]
     fn sqlite_connections_sync_the_log_at_every_commit() {
         let dir = tempfile::tempdir().expect("tempdir");
@@ -117,13 +128,7 @@ mod tests {
             .expect("a SQLite URL");
         let pool = build_pool(&url, PoolOptions::default()).expect("pool");
         let mut conn = pool.get().expect("connection");
-        let DbConnection::Sqlite(c) = &mut *conn else {
-            panic!("a SQLite connection");
-        };
-        let row: Synchronous = diesel::sql_query("PRAGMA synchronous")
-            .get_result(c)
-            .expect("pragma");
         // 2 is FULL; NORMAL (1) syncs a WAL database only at checkpoints.
-        assert_eq!(row.synchronous, 2);
+        assert_eq!(synchronous(&mut conn), 2);
     }
 }

@@ -41,24 +41,8 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::db::pool::tests::synchronous;
     use crate::db::{DatabaseUrl, PoolOptions, build_pool};
-    use diesel::sql_types::Integer;
-
-    #[derive(diesel::QueryableByName)]
-    struct Synchronous {
-        #[diesel(sql_type = Integer)]
-        synchronous: i32,
-    }
-
-    fn synchronous(conn: &mut DbConnection) -> i32 {
-        let DbConnection::Sqlite(c) = conn else {
-            panic!("a SQLite connection");
-        };
-        diesel::sql_query("PRAGMA synchronous")
-            .get_result::<Synchronous>(c)
-            .expect("pragma")
-            .synchronous
-    }
 
     #[test]
     fn unsynced_writes_run_with_synchronous_off_and_the_connection_syncs_again_after() {

@@ -7,31 +7,18 @@ use super::types::now;
 use crate::db::schema::sync_states;
 use crate::db::{DbConnection, unsynced, with_conn, write_tx};
 
-/// Stores (or replaces) the encoded `automerge::sync::State` of peer `storage_id` for `doc_id`.
+/// Stores (or replaces) the encoded `automerge::sync::State` of peer `storage_id` for `doc_id`
+/// (one row of [`save_sync_states`]).
 pub fn save_sync_state(
     conn: &mut DbConnection,
     doc_id: &str,
     storage_id: &str,
     bytes: &[u8],
 ) -> Result<(), StoreError> {
-    let now = now();
-    with_conn!(conn, |c| {
-        diesel::insert_into(sync_states::table)
-            .values((
-                sync_states::doc_id.eq(doc_id),
-                sync_states::storage_id.eq(storage_id),
-                sync_states::bytes.eq(bytes),
-                sync_states::updated_at.eq(now),
-            ))
-            .on_conflict((sync_states::doc_id, sync_states::storage_id))
-            .do_update()
-            .set((
-                sync_states::bytes.eq(bytes),
-                sync_states::updated_at.eq(now),
-            ))
-            .execute(c)?
-    });
-    Ok(())
+    save_sync_states(
+        conn,
+        &[(doc_id.to_owned(), storage_id.to_owned(), bytes.to_vec())],
+    )
 }
 
 /// The stored sync state of peer `storage_id` for `doc_id`, if any.
