@@ -121,12 +121,18 @@ pub(super) mod tests {
             .synchronous
     }
 
-    #[test]
-    fn sqlite_connections_sync_the_log_at_every_commit() {
+    /// A pool over a new SQLite file; keep the directory alive as long as the pool.
+    pub(in crate::db) fn sqlite_pool() -> (tempfile::TempDir, DbPool) {
         let dir = tempfile::tempdir().expect("tempdir");
         let url = DatabaseUrl::parse(&dir.path().join("t.db").display().to_string())
             .expect("a SQLite URL");
         let pool = build_pool(&url, PoolOptions::default()).expect("pool");
+        (dir, pool)
+    }
+
+    #[test]
+    fn sqlite_connections_sync_the_log_at_every_commit() {
+        let (_dir, pool) = sqlite_pool();
         let mut conn = pool.get().expect("connection");
         // 2 is FULL; NORMAL (1) syncs a WAL database only at checkpoints.
         assert_eq!(synchronous(&mut conn), 2);

@@ -24,32 +24,33 @@ pub fn unsynced<T, E>(
 where
     E: From<diesel::result::Error>,
 {
-    let DbConnection::Sqlite(c) = conn else {
+    if !matches!(conn, DbConnection::Sqlite(_)) {
         return f(conn);
-    };
-    diesel::sql_query("PRAGMA synchronous = OFF").execute(c)?;
+    }
+    set_synchronous(conn, "OFF")?;
     let result = f(conn);
-    let restored = match conn {
-        DbConnection::Sqlite(c) => diesel::sql_query("PRAGMA synchronous = FULL").execute(c),
-        DbConnection::Pg(_) => Ok(0),
-    };
+    let restored = set_synchronous(conn, "FULL");
     let value = result?;
     restored?;
     Ok(value)
 }
 
+/// `PRAGMA synchronous = level` on SQLite; PostgreSQL has no such setting.
+fn set_synchronous(conn: &mut DbConnection, level: &str) -> diesel::QueryResult<()> {
+    if let DbConnection::Sqlite(c) = conn {
+        diesel::sql_query(format!("PRAGMA synchronous = {level}")).execute(c)?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::pool::tests::synchronous;
-    use crate::db::{DatabaseUrl, PoolOptions, build_pool};
+    use crate::db::pool::tests::{sqlite_pool, synchronous};
 
     #[test]
     fn unsynced_writes_run_with_synchronous_off_and_the_connection_syncs_again_after() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let url = DatabaseUrl::parse(&dir.path().join("t.db").display().to_string())
-            .expect("a SQLite URL");
-        let pool = build_pool(&url, PoolOptions::default()).expect("pool");
+        let (_dir, pool) = sqlite_pool();
         let mut conn = pool.get().expect("connection");
         let inside = unsynced(&mut conn, |c| {
             Ok::<_, diesel::result::Error>(synchronous(c))
