@@ -2,10 +2,11 @@
 
 use std::collections::HashMap;
 
+use automerge::ChangeHash;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
-use sync_core::doc::{FieldOwner, MeetingRead};
+use sync_core::doc::{FieldOwner, MeetingRead, Writer};
 
 use super::AuditError;
 use crate::accounts::roles::roles_of_user_at;
@@ -75,12 +76,13 @@ pub fn violations(
     let owner = crate::store::doc_index(conn, &[doc_id.to_owned()])?
         .remove(doc_id)
         .map(|e| e.owner);
-    let registered = actors_of(conn, doc_id)?;
+    let authors = doc.change_authors();
+    let registered = actors_of(conn, doc_id, &authors)?;
     // A verdict depends on the actor and on when the change arrived, not on the change itself:
     // the changes of one upload share their arrival time, so a document of hundreds of changes
     // asks for the writers' roles once per actor and upload, not once per change.
     let mut verdicts: HashMap<(String, Option<NaiveDateTime>), Verdict> = HashMap::new();
-    let mut verdict_of = |conn: &mut DbConnection, actor: &str, change: Option<&str>| {
+    let mut verdict_of = |conn: &mut DbConnection, actor: &str, change: Option<&ChangeHash>| {
         let at = registered.received_at(actor, change);
         let key = (actor.to_owned(), at);
         if let Some(v) = verdicts.get(&key) {
@@ -103,9 +105,8 @@ pub fn violations(
     // the cell's fields can be listed: only the committee's are read, which leaves out the
     // texts, where nearly all of a meeting's operations are.
     let mut cell_writers_only = true;
-    for w in doc.change_authors() {
-        let change = w.change.map(|h| h.to_string());
-        for change in [change.as_deref(), None] {
+    for w in &authors {
+        for change in [w.change.as_ref(), None] {
             let rights = verdict_of(conn, &w.actor, change)?.rights;
             cell_writers_only &= rights.is_some_and(|r| r.cell);
         }
@@ -120,8 +121,7 @@ pub fn violations(
     let mut out = Vec::new();
     for field in fields {
         for writer in &field.writers {
-            let change = writer.change.map(|h| h.to_string());
-            let verdict = verdict_of(conn, &writer.actor, change.as_deref())?;
+            let verdict = verdict_of(conn, &writer.actor, writer.change.as_ref())?;
             let reason = match (field.owner, &verdict.rights) {
                 (_, None) => Some(ViolationReason::UnknownActor),
                 (FieldOwner::Committee, Some(r)) if !r.committee => {
@@ -136,7 +136,7 @@ pub fn violations(
                     owner: field.owner,
                     value: field.value.clone(),
                     actor: writer.actor.clone(),
-                    change: change.clone(),
+                    change: writer.change.map(|h| h.to_string()),
                     device_id: verdict.device_id.clone(),
                     user_id: verdict.user_id.clone(),
                     reason,
@@ -166,37 +166,67 @@ struct Verdict {
 /// An actor's registration and when each of the document's changes was received.
 struct Registered {
     actors: HashMap<String, (String, Option<String>, NaiveDateTime)>,
-    received: HashMap<String, NaiveDateTime>,
+    arrivals: Arrivals,
+}
+
+/// When the document's changes reached the server.
+enum Arrivals {
+    /// Every change of each listed actor arrived at the one time given (the usual case: an
+    /// actor's changes to a document come in one upload).
+    PerActor(HashMap<String, NaiveDateTime>),
+    /// Change by change, for documents where some actor's changes came at different times or
+    /// are not all recorded.
+    PerChange(HashMap<ChangeHash, NaiveDateTime>),
 }
 
 impl Registered {
     /// When `change` of `actor` reached the server: its own arrival time, else when the actor
     /// was first seen; `None` for an actor that was never registered.
-    fn received_at(&self, actor: &str, change: Option<&str>) -> Option<NaiveDateTime> {
+    fn received_at(&self, actor: &str, change: Option<&ChangeHash>) -> Option<NaiveDateTime> {
         let (_, _, first_seen) = self.actors.get(actor)?;
-        Some(
-            change
-                .and_then(|h| self.received.get(h))
-                .copied()
-                .unwrap_or(*first_seen),
-        )
+        let arrived = change.and_then(|h| match &self.arrivals {
+            Arrivals::PerActor(by_actor) => by_actor.get(actor),
+            Arrivals::PerChange(by_change) => by_change.get(h),
+        });
+        Some(arrived.copied().unwrap_or(*first_seen))
     }
 }
 
-fn actors_of(conn: &mut DbConnection, doc_id: &str) -> Result<Registered, AuditError> {
+/// The registration of the document's actors and when its changes (`authors`, every change
+/// of the document) arrived. Reads one row per actor and arrival time; only when an actor's
+/// changes arrived at several times, or some of them have no record, one row per change.
+fn actors_of(
+    conn: &mut DbConnection,
+    doc_id: &str,
+    authors: &[Writer],
+) -> Result<Registered, AuditError> {
     type ActorRow = (String, String, Option<String>, NaiveDateTime);
-    let (rows, received): (Vec<ActorRow>, Vec<(String, NaiveDateTime)>) = with_conn!(conn, |c| {
-        let received = changes::table
+    let mut in_doc: HashMap<&str, i64> = HashMap::new();
+    for w in authors {
+        *in_doc.entry(w.actor.as_str()).or_default() += 1;
+    }
+    let (rows, arrivals): (Vec<ActorRow>, Arrivals) = with_conn!(conn, |c| {
+        let groups: Vec<(String, NaiveDateTime, i64)> = changes::table
             .filter(changes::doc_id.eq(doc_id))
-            .select((changes::change_hash, changes::received_at))
+            .group_by((changes::actor_id, changes::received_at))
+            .select((
+                changes::actor_id,
+                changes::received_at,
+                diesel::dsl::count_star(),
+            ))
             .load(c)?;
-        let actor_ids: Vec<String> = changes::table
-            .filter(changes::doc_id.eq(doc_id))
-            .select(changes::actor_id)
-            .distinct()
-            .load(c)?;
+        let mut by_actor: HashMap<String, (NaiveDateTime, i64, usize)> = HashMap::new();
+        for (actor, at, count) in groups {
+            let e = by_actor.entry(actor).or_insert((at, 0, 0));
+            e.1 += count;
+            e.2 += 1;
+        }
+        let whole = by_actor.iter().all(|(actor, (_, count, times))| {
+            *times == 1 && in_doc.get(actor.as_str()) == Some(count)
+        });
+        let actor_ids: Vec<&String> = by_actor.keys().collect();
         let rows = actors::table
-            .filter(actors::actor_id.eq_any(&actor_ids))
+            .filter(actors::actor_id.eq_any(actor_ids))
             .select((
                 actors::actor_id,
                 actors::device_id,
@@ -204,14 +234,33 @@ fn actors_of(conn: &mut DbConnection, doc_id: &str) -> Result<Registered, AuditE
                 actors::first_seen,
             ))
             .load(c)?;
-        (rows, received)
+        let arrivals = if whole {
+            Arrivals::PerActor(
+                by_actor
+                    .into_iter()
+                    .map(|(a, (at, _, _))| (a, at))
+                    .collect(),
+            )
+        } else {
+            let received: Vec<(String, NaiveDateTime)> = changes::table
+                .filter(changes::doc_id.eq(doc_id))
+                .select((changes::change_hash, changes::received_at))
+                .load(c)?;
+            Arrivals::PerChange(
+                received
+                    .into_iter()
+                    .filter_map(|(h, at)| Some((h.parse::<ChangeHash>().ok()?, at)))
+                    .collect(),
+            )
+        };
+        (rows, arrivals)
     });
     Ok(Registered {
         actors: rows
             .into_iter()
             .map(|(a, d, u, t)| (a, (d, u, t)))
             .collect(),
-        received: received.into_iter().collect(),
+        arrivals,
     })
 }
 

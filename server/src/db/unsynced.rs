@@ -4,19 +4,22 @@ use diesel::RunQueryDsl;
 
 use super::DbConnection;
 
-/// Runs `f` with SQLite's commits not synced (`PRAGMA synchronous = OFF`), then syncs again.
+/// Runs `f` with commits that do not wait for the disk, then waits for it again: SQLite's
+/// `PRAGMA synchronous = OFF`, PostgreSQL's `synchronous_commit = off`.
 ///
 /// Only for writes whose loss in a power cut the server makes good by itself:
 /// - the ratings projector's rows: on start, every document whose projection is missing or of
 ///   other heads is projected again (`ratings::catch_up`);
 /// - devices' sync states: a lost one costs the device one more round trip, never an edit.
 ///
-/// In WAL mode the next synced commit syncs the log up to and including these commits, so a
-/// power cut can only take the newest of them, whole transactions at a time.
+/// Neither database can lose part of a transaction or reorder them: SQLite in WAL mode syncs
+/// the log up to and including these commits at the next synced commit, and PostgreSQL's WAL
+/// writer flushes them within a few hundred milliseconds (`wal_writer_delay`); a power cut can
+/// only take the newest of them, whole transactions at a time.
 ///
-/// Restoring `FULL` fails only inside an open transaction, that is when `f` left one behind
-/// that could not be rolled back; diesel then reports the connection broken and the pool
-/// discards it instead of reusing it unsynced. PostgreSQL runs `f` unchanged.
+/// Restoring the durable setting fails only inside an open transaction, that is when `f` left
+/// one behind that could not be rolled back; diesel then reports the connection broken and the
+/// pool discards it instead of reusing it unsynced.
 pub fn unsynced<T, E>(
     conn: &mut DbConnection,
     f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
@@ -24,21 +27,30 @@ pub fn unsynced<T, E>(
 where
     E: From<diesel::result::Error>,
 {
-    if !matches!(conn, DbConnection::Sqlite(_)) {
-        return f(conn);
-    }
-    set_synchronous(conn, "OFF")?;
+    set_durable(conn, false)?;
     let result = f(conn);
-    let restored = set_synchronous(conn, "FULL");
+    let restored = set_durable(conn, true);
     let value = result?;
     restored?;
     Ok(value)
 }
 
-/// `PRAGMA synchronous = level` on SQLite; PostgreSQL has no such setting.
-fn set_synchronous(conn: &mut DbConnection, level: &str) -> diesel::QueryResult<()> {
-    if let DbConnection::Sqlite(c) = conn {
-        diesel::sql_query(format!("PRAGMA synchronous = {level}")).execute(c)?;
+/// Makes the connection's commits wait for the disk (`durable`) or not.
+fn set_durable(conn: &mut DbConnection, durable: bool) -> diesel::QueryResult<()> {
+    match conn {
+        DbConnection::Sqlite(c) => {
+            let level = if durable { "FULL" } else { "OFF" };
+            diesel::sql_query(format!("PRAGMA synchronous = {level}")).execute(c)?;
+        }
+        // `RESET` returns to the server's configured setting rather than forcing `on`.
+        DbConnection::Pg(c) => {
+            let statement = if durable {
+                "RESET synchronous_commit"
+            } else {
+                "SET synchronous_commit = off"
+            };
+            diesel::sql_query(statement).execute(c)?;
+        }
     }
     Ok(())
 }
@@ -66,5 +78,42 @@ mod tests {
         });
         assert!(failed.is_err());
         assert_eq!(synchronous(&mut conn), 2);
+    }
+
+    #[derive(diesel::QueryableByName)]
+    struct Setting {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        synchronous_commit: String,
+    }
+
+    fn synchronous_commit(conn: &mut DbConnection) -> String {
+        let DbConnection::Pg(c) = conn else {
+            panic!("a PostgreSQL connection");
+        };
+        diesel::sql_query("SHOW synchronous_commit")
+            .get_result::<Setting>(c)
+            .expect("SHOW")
+            .synchronous_commit
+    }
+
+    #[test]
+    fn unsynced_writes_on_postgres_commit_asynchronously_and_the_connection_waits_again_after() {
+        let db = crate::testing::TestDb::new(crate::testing::Backend::Postgres);
+        let pool = db.pool();
+        let mut conn = pool.get().expect("connection");
+        assert_eq!(synchronous_commit(&mut conn), "on");
+        let inside = unsynced(&mut conn, |c| {
+            Ok::<_, diesel::result::Error>(synchronous_commit(c))
+        });
+        assert_eq!(inside.expect("ran"), "off");
+        assert_eq!(synchronous_commit(&mut conn), "on");
+        let failed = unsynced(&mut conn, |c| {
+            let DbConnection::Pg(p) = c else {
+                panic!("a PostgreSQL connection");
+            };
+            diesel::sql_query("INSERT INTO no_such_table VALUES (1)").execute(p)
+        });
+        assert!(failed.is_err());
+        assert_eq!(synchronous_commit(&mut conn), "on");
     }
 }

@@ -6,7 +6,9 @@ use automerge::transaction::Transactable;
 use automerge::{ActorId, Automerge, ROOT};
 use chrono::NaiveDate;
 use serde_json::json;
-use server::accounts::{credentials::enrol_device, roles::grant_role, users::create_user};
+use server::accounts::credentials::enrol_device;
+use server::accounts::roles::{grant_role, revoke_role};
+use server::accounts::users::create_user;
 use server::audit::{ViolationReason, registered_actor, violations};
 use server::db::{DbConnection, DbPool};
 use server::org::UnitKind;
@@ -339,8 +341,45 @@ async fn a_value_written_by_an_actor_the_server_never_saw_is_flagged(backend: Ba
     );
 }
 
+async fn an_actors_later_changes_are_judged_by_the_roles_held_when_they_arrived(backend: Backend) {
+    let db = TestDb::new(backend);
+    let pool = db.pool();
+    let org = setup(&pool);
+    let mut conn = pool.get().expect("connection");
+    let (doc_id, mut cell) = cell_a_meeting_with("Nghị quyết tháng 11");
+    deliver(&mut conn, &doc_id, &mut cell, &[], &org.sec_a, Some("a"));
+    assert_eq!(
+        violations(&mut conn, &doc_id, &cell).expect("violations"),
+        vec![]
+    );
+
+    // The secretary loses the role; the same device and actor then write another field.
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    let (_, revoked) = revoke_role(&mut conn, "bithu.a", Role::CellSecretary, "a").expect("revoke");
+    assert!(revoked);
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    let before = cell.heads();
+    cell.apply(&MeetingOp::ReplaceText {
+        field: "difficulties".into(),
+        value: "Viết sau khi thôi chức".into(),
+    })
+    .expect("op");
+    deliver(&mut conn, &doc_id, &mut cell, &before, &org.sec_a, None);
+
+    // One actor, two arrivals: only what arrived after the revocation is flagged.
+    let found = violations(&mut conn, &doc_id, &cell).expect("violations");
+    assert_eq!(
+        reasons(&found),
+        vec![("difficulties", ViolationReason::NotCell)],
+        "{found:?}"
+    );
+    assert_eq!(found[0].user_id.as_deref(), Some(org.sec_a_user.as_str()));
+    assert!(found[0].change.is_some());
+}
+
 on_both_backends!(
     the_first_delivery_registers_an_actor_and_the_cell_is_recorded_once,
+    an_actors_later_changes_are_judged_by_the_roles_held_when_they_arrived,
     a_forged_superior_score_is_flagged_and_the_committees_own_counts,
     a_value_written_by_an_actor_the_server_never_saw_is_flagged,
     the_cell_guard_fixes_the_cell_and_requires_one_from_users,

@@ -1,10 +1,13 @@
 //! Deterministic meeting-shaped Automerge documents and device fleets (performance.md §2).
 //!
-//! A document is a cell meeting: 30 attendee maps, a contributions list, 12 agenda notes as
-//! collaborative text and a 10-criterion rubric. History is N single-edit commits by three
+//! A document is a cell meeting in our schema's shape: 30 attendee maps, 12 collaborative
+//! texts where the minutes keep them (the four root texts `lastMonthReview`,
+//! `ideologySituation`, `difficulties` and `resolution`, and the `summary` of eight
+//! contributions), and a 10-criterion rubric. History is N single-edit commits by three
 //! actors that rotate every 50 edits and merge pairwise after each block (62% insert a word
-//! into a note, 8% delete up to 5 characters, 15% toggle attendance, 8% append a contribution,
-//! 7% set a rubric score). Every value comes from a seeded RNG, so two runs build identical
+//! into a text, 8% delete up to 5 characters, 15% toggle attendance, 8% append a
+//! contribution, 7% set a rubric score). So the server rates, checks authorship of and
+//! reads the text a real meeting holds, not keys its schema ignores. Every value comes from a seeded RNG, so two runs build identical
 //! documents and change hashes.
 //!
 //! Building a 500-edit history costs milliseconds; a fleet of thousands of documents therefore
@@ -18,10 +21,22 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sync_core::doc_id::DocumentId;
 
-/// Members on the attendance list.
+/// Members on the roster and the attendance list.
 const MEMBERS: usize = 30;
-/// Agenda items, each with a note.
-const AGENDA_ITEMS: usize = 12;
+/// The members who chair and record the meeting (always present).
+const CHAIR: usize = 0;
+const RECORDER: usize = 1;
+/// The meeting's root texts.
+const ROOT_TEXTS: &[&str] = &[
+    "lastMonthReview",
+    "ideologySituation",
+    "difficulties",
+    "resolution",
+];
+/// Contributions the skeleton holds, each with a text summary.
+const CONTRIBUTIONS: usize = 8;
+/// Texts the generator types into: the root texts, then the first contributions' summaries.
+const TEXTS: usize = ROOT_TEXTS.len() + CONTRIBUTIONS;
 /// Rubric criteria.
 const CRITERIA: usize = 10;
 /// Words the generator types.
@@ -60,35 +75,90 @@ pub fn doc_id(seed: u64, index: u64) -> DocumentId {
     DocumentId::from_bytes(bytes)
 }
 
-/// The empty meeting: attendance, contributions, notes and rubric.
+/// The empty meeting: attendance, texts, contributions and rubric.
 fn skeleton(
     doc: &mut impl Transactable,
     rng: &mut StdRng,
 ) -> Result<(), automerge::AutomergeError> {
     doc.put(ROOT, "schemaVersion", 1)?;
     doc.put(ROOT, "meetingType", "thuong_ky")?;
+    let topic = doc.put_object(ROOT, "topic", ObjType::Text)?;
+    doc.splice_text(&topic, 0, 0, "Sinh hoạt chi bộ thường kỳ")?;
+    doc.put(ROOT, "chairMemberId", format!("m{CHAIR}"))?;
+    doc.put(ROOT, "recorderMemberId", format!("m{RECORDER}"))?;
+    let roster = doc.put_object(ROOT, "roster", ObjType::Map)?;
+    for m in 0..MEMBERS {
+        let member = doc.put_object(&roster, format!("m{m}"), ObjType::Map)?;
+        let name = doc.put_object(&member, "fullName", ObjType::Text)?;
+        doc.splice_text(&name, 0, 0, &format!("Đảng viên {m}"))?;
+        doc.put(&member, "category", "chinh_thuc")?;
+    }
     let attendance = doc.put_object(ROOT, "attendance", ObjType::Map)?;
     for m in 0..MEMBERS {
         let member = doc.put_object(&attendance, format!("m{m}"), ObjType::Map)?;
         doc.put(&member, "status", "co_mat")?;
+        doc.put_object(&member, "reason", ObjType::Text)?;
         doc.put(&member, "lateMin", 0)?;
     }
-    doc.put_object(ROOT, "contributions", ObjType::List)?;
-    let notes = doc.put_object(ROOT, "notes", ObjType::Map)?;
-    for i in 0..AGENDA_ITEMS {
-        let text = doc.put_object(&notes, format!("item{i}"), ObjType::Text)?;
-        let mut body = String::new();
-        while body.len() < 1_500 {
-            body.push_str(WORDS[rng.random_range(0..WORDS.len())]);
-            body.push(' ');
-        }
-        doc.splice_text(&text, 0, 0, &body)?;
+    for key in ROOT_TEXTS {
+        let text = doc.put_object(ROOT, *key, ObjType::Text)?;
+        doc.splice_text(&text, 0, 0, &paragraph(rng))?;
+    }
+    let list = doc.put_object(ROOT, "contributions", ObjType::List)?;
+    for i in 0..CONTRIBUTIONS {
+        let summary = contribution(doc, &list, i, rng)?;
+        doc.splice_text(&summary, 0, 0, &paragraph(rng))?;
     }
     let rubric = doc.put_object(ROOT, "rubric", ObjType::Map)?;
     for c in 0..CRITERIA {
         doc.put(&rubric, format!("c{c}"), 0)?;
     }
     Ok(())
+}
+
+/// About 1,500 bytes of words.
+fn paragraph(rng: &mut StdRng) -> String {
+    let mut body = String::new();
+    while body.len() < 1_500 {
+        body.push_str(WORDS[rng.random_range(0..WORDS.len())]);
+        body.push(' ');
+    }
+    body
+}
+
+/// A new contribution at `at` of `list` (its own random id, a speaker); returns its empty
+/// summary text.
+fn contribution(
+    doc: &mut impl Transactable,
+    list: &automerge::ObjId,
+    at: usize,
+    rng: &mut StdRng,
+) -> Result<automerge::ObjId, automerge::AutomergeError> {
+    let item = doc.insert_object(list, at, ObjType::Map)?;
+    doc.put(&item, "id", format!("k{:016x}", rng.random::<u64>()))?;
+    doc.put(
+        &item,
+        "memberId",
+        format!("m{}", rng.random_range(0..MEMBERS)),
+    )?;
+    doc.put_object(&item, "summary", ObjType::Text)
+}
+
+/// The `index`th text the generator types into (see [`TEXTS`]).
+fn text_obj(
+    doc: &impl ReadDoc,
+    index: usize,
+) -> Result<Option<automerge::ObjId>, automerge::AutomergeError> {
+    if let Some(key) = ROOT_TEXTS.get(index) {
+        return Ok(root_obj(doc, key));
+    }
+    let Some(list) = root_obj(doc, "contributions") else {
+        return Ok(None);
+    };
+    let Some((_, item)) = doc.get(&list, index - ROOT_TEXTS.len())? else {
+        return Ok(None);
+    };
+    Ok(doc.get(&item, "summary")?.map(|(_, text)| text))
 }
 
 /// The id of a root-level object.
@@ -103,11 +173,7 @@ pub fn edit(
 ) -> Result<(), automerge::AutomergeError> {
     let roll = rng.random_range(0..100u32);
     if roll < 70 {
-        let Some(notes) = root_obj(doc, "notes") else {
-            return Ok(());
-        };
-        let item = format!("item{}", rng.random_range(0..AGENDA_ITEMS));
-        let Some((_, text)) = doc.get(&notes, item)? else {
+        let Some(text) = text_obj(doc, rng.random_range(0..TEXTS))? else {
             return Ok(());
         };
         let len = doc.length(&text);
@@ -122,7 +188,7 @@ pub fn edit(
         let Some(attendance) = root_obj(doc, "attendance") else {
             return Ok(());
         };
-        let key = format!("m{}", rng.random_range(0..MEMBERS));
+        let key = format!("m{}", rng.random_range(RECORDER + 1..MEMBERS));
         let Some((_, member)) = doc.get(&attendance, key)? else {
             return Ok(());
         };
@@ -133,18 +199,19 @@ pub fn edit(
             "status",
             if present { "vang_co_ly_do" } else { "co_mat" },
         )?;
+        // An excused absence names its reason; attendance clears it.
+        if let Some((_, reason)) = doc.get(&member, "reason")? {
+            let len = doc.length(&reason);
+            let text = if present { "đi công tác" } else { "" };
+            doc.splice_text(&reason, 0, len as isize, text)?;
+        }
     } else if roll < 93 {
         let Some(list) = root_obj(doc, "contributions") else {
             return Ok(());
         };
         let at = doc.length(&list);
-        let item = doc.insert_object(&list, at, ObjType::Map)?;
-        doc.put(
-            &item,
-            "memberId",
-            format!("m{}", rng.random_range(0..MEMBERS)),
-        )?;
-        doc.put(&item, "summary", WORDS[rng.random_range(0..WORDS.len())])?;
+        let summary = contribution(doc, &list, at, rng)?;
+        doc.splice_text(&summary, 0, 0, WORDS[rng.random_range(0..WORDS.len())])?;
     } else {
         let Some(rubric) = root_obj(doc, "rubric") else {
             return Ok(());
@@ -215,7 +282,11 @@ impl Templates {
         doc.set_actor(actor(seed ^ 0x5eed, index));
         let mut tx = doc.transaction();
         tx.put(ROOT, "cellId", format!("cell-{}", index / 12))?;
-        tx.put(ROOT, "period", format!("2026-{:02}", index % 12 + 1))?;
+        let month = index % 12 + 1;
+        tx.put(ROOT, "period", format!("2026-{month:02}"))?;
+        tx.put(ROOT, "scheduledDate", format!("2026-{month:02}-03"))?;
+        tx.put(ROOT, "startedAt", format!("2026-{month:02}-03T08:00"))?;
+        tx.put(ROOT, "endedAt", format!("2026-{month:02}-03T10:00"))?;
         tx.commit();
         Ok((id, doc))
     }
@@ -240,6 +311,18 @@ mod tests {
         let (_, record) = sync_core::doc::MeetingDoc::load_with_record(&doc.save()).unwrap();
         assert_eq!(record.cell_id, "cell-1");
         assert_eq!(record.period, "2026-02");
+        // The generator types into the record's own texts, which the server reads and rates.
+        assert!(record.resolution.len() >= 1_500);
+        assert!(record.difficulties.len() >= 1_500);
+        assert!(record.contributions.len() >= CONTRIBUTIONS);
+        assert!(
+            record.contributions[..CONTRIBUTIONS]
+                .iter()
+                .all(|c| c.summary.len() >= 1_500 && !c.id.is_empty())
+        );
+        // …and valid minutes, so the server scores them rather than listing problems.
+        let problems = sync_core::validate::validate(&record);
+        assert!(!sync_core::validate::has_errors(&problems), "{problems:?}");
         // Without the change naming its cell and month, the server rates it as minutes that
         // failed to load: every workload must use `Templates::doc`.
         let bare = meeting(7, 60).unwrap().save();
