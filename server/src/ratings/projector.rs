@@ -3,9 +3,12 @@
 //! every id notified while it was busy, so a burst of commits to one document projects it once,
 //! and paces each document: one projected less than [`MIN_INTERVAL`] ago waits until that long
 //! after its last projection (see `waiting`).
-//! Each round checks out one pooled connection on the blocking pool and writes the rows of up to
-//! [`WRITE_BATCH`] documents per transaction (one durable commit for them). Confirmed meetings whose
-//! auto-lock date passed are frozen at least hourly, before any later edit is projected.
+//! Each round takes the [`WRITE_BATCH`] documents whose commits have waited longest, checks out
+//! one pooled connection on the blocking pool and writes their rows in one transaction (one
+//! commit for them); then it takes in what was notified meanwhile, so under a burst every
+//! document waits for the chunks ahead of it, not for a backlog taken in as one round.
+//! Confirmed meetings whose auto-lock date passed are frozen at least hourly, before any later
+//! edit is projected.
 //! With [`Metrics`], each projected document's lag from its (earliest waiting) commit and the
 //! number of commits still waiting are exported: the dashboard's freshness.
 //! Started beside the sync hub ([`Projector::spawn_beside_hub`]), each chunk first asks the hub
@@ -201,7 +204,9 @@ impl Worker {
             while let Ok(more) = queue.try_recv() {
                 waiting.add(more);
             }
-            let ids = waiting.take_due(Instant::now());
+            // One chunk per round, oldest commits first: what is committed while a chunk is
+            // rated waits for that chunk only, not for a whole backlog taken in at once.
+            let ids = waiting.take_due(Instant::now(), WRITE_BATCH);
             if !ids.is_empty() {
                 let sweep = last_sweep.is_none_or(|t| t.elapsed() >= SWEEP_EVERY);
                 match self.round(ids, sweep).await {
@@ -220,7 +225,8 @@ impl Worker {
     }
 
     /// Projects `ids` (each with its earliest waiting commit) on the blocking pool, a chunk
-    /// of [`WRITE_BATCH`] at a time, after freezing due auto-locks when `sweep`.
+    /// of [`WRITE_BATCH`] at a time (the worker takes one), after freezing due auto-locks when
+    /// `sweep`.
     async fn round(&self, ids: Vec<(String, Instant)>, sweep: bool) -> Result<(), RatingsError> {
         let started = Instant::now();
         if sweep {

@@ -5,6 +5,9 @@
 //! to the engine alone and followed by a full drain of `poll_outputs`, so an
 //! [`Output::Rejected`] always refers to the frame just given. Commits are still grouped: the
 //! committer folds every `Persist` queued behind the running transaction into the next one.
+//! Under a stream of frames the hub yields its thread every [`SLICE`], so the committer and the
+//! sync-state writer run about that often: commits, acks and the ratings that follow them come
+//! steadily through a burst, not in groups seconds apart.
 
 mod copies;
 mod outputs;
@@ -13,7 +16,7 @@ mod reasons;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use sync_core::sync::{ConnId, PeerIdentity, ServerConfig, ServerEngine};
@@ -31,6 +34,11 @@ use crate::metrics::Metrics;
 use crate::org::access::LiveAccess;
 use crate::ratings::projector::CopyRequest;
 use crate::store::Store;
+
+/// The longest the hub applies inputs before it lets the tasks beside it on its thread run.
+/// Longer slices fold more documents into each commit (fewer fsyncs); shorter ones bring each
+/// ack and rating sooner. 250 ms kept a 640-document burst at ~0.1 fsync per document.
+const SLICE: Duration = Duration::from_millis(250);
 
 /// A request from a connection (or from shutdown) to the hub.
 pub(super) enum Command {
@@ -261,6 +269,7 @@ async fn run(
         batch_answer: None,
     };
     tracing::info!("sync hub started");
+    let mut slice = Instant::now();
     let done = loop {
         tokio::select! {
             biased;
@@ -272,6 +281,13 @@ async fn run(
                 Some(command) => hub.on_command(command),
                 None => break None,
             },
+        }
+        // A queue of frames never leaves the select waiting, so the tasks beside the hub on its
+        // thread (the committer, the sync-state writer) would only run when tokio's budget
+        // forces a yield: after 128 inputs, seconds of applying uploads.
+        if slice.elapsed() >= SLICE {
+            tokio::task::yield_now().await;
+            slice = Instant::now();
         }
     };
     watcher.abort();

@@ -43,16 +43,23 @@ impl Waiting {
         self.ids.keys().map(|id| self.due(id, now)).min()
     }
 
-    /// Removes and returns the documents that may be projected at `now`, each with its
-    /// earliest waiting commit, and counts them as projected at `now`.
-    pub(super) fn take_due(&mut self, now: Instant) -> Vec<(String, Instant)> {
+    /// Removes and returns at most `limit` of the documents that may be projected at `now`,
+    /// those waiting longest first, each with its earliest waiting commit, and counts them as
+    /// projected at `now`.
+    pub(super) fn take_due(&mut self, now: Instant, limit: usize) -> Vec<(String, Instant)> {
         self.last
             .retain(|_, at| now.saturating_duration_since(*at) < MIN_INTERVAL);
-        let due: Vec<String> = self
+        let mut due: Vec<(Instant, &String)> = self
             .ids
-            .keys()
-            .filter(|id| self.due(id, now) <= now)
-            .cloned()
+            .iter()
+            .filter(|(id, _)| self.due(id, now) <= now)
+            .map(|(id, since)| (*since, id))
+            .collect();
+        due.sort_unstable();
+        let due: Vec<String> = due
+            .into_iter()
+            .take(limit)
+            .map(|(_, id)| id.clone())
             .collect();
         due.into_iter()
             .filter_map(|id| {
@@ -95,22 +102,25 @@ mod tests {
         let mut w = Waiting::default();
         w.add(notice(1, &["a"], t0));
         assert_eq!(w.next_due(t0), Some(t0));
-        assert_eq!(w.take_due(t0), vec![("a".to_owned(), t0)]);
+        assert_eq!(w.take_due(t0, usize::MAX), vec![("a".to_owned(), t0)]);
         assert_eq!(w.settled(), Some((1, 1)));
 
         let t1 = t0 + Duration::from_millis(40);
         w.add(notice(2, &["a", "b"], t1));
         w.add(notice(3, &["a"], t1 + Duration::from_millis(5)));
         // b was never projected: it goes now; a waits for the interval after t0.
-        assert_eq!(w.take_due(t1), vec![("b".to_owned(), t1)]);
+        assert_eq!(w.take_due(t1, usize::MAX), vec![("b".to_owned(), t1)]);
         assert_eq!(w.settled(), None, "a still waits");
         assert_eq!(w.next_due(t1), Some(t0 + MIN_INTERVAL));
         assert!(
-            w.take_due(t0 + MIN_INTERVAL - Duration::from_millis(1))
+            w.take_due(t0 + MIN_INTERVAL - Duration::from_millis(1), usize::MAX)
                 .is_empty()
         );
         // Due: projected once for both commits, with the earlier commit's time.
-        assert_eq!(w.take_due(t0 + MIN_INTERVAL), vec![("a".to_owned(), t1)]);
+        assert_eq!(
+            w.take_due(t0 + MIN_INTERVAL, usize::MAX),
+            vec![("a".to_owned(), t1)]
+        );
         assert_eq!(w.settled(), Some((3, 2)));
         assert_eq!(w.settled(), None, "reported once");
         assert_eq!(w.next_due(t0 + MIN_INTERVAL), None);
@@ -121,10 +131,29 @@ mod tests {
         let t0 = Instant::now();
         let mut w = Waiting::default();
         w.add(notice(1, &["a"], t0));
-        w.take_due(t0);
+        w.take_due(t0, usize::MAX);
         let later = t0 + MIN_INTERVAL + Duration::from_millis(1);
         w.add(notice(2, &["a"], later));
-        assert_eq!(w.take_due(later), vec![("a".to_owned(), later)]);
+        assert_eq!(w.take_due(later, usize::MAX), vec![("a".to_owned(), later)]);
         assert!(w.last.len() == 1, "older marks are dropped");
+    }
+
+    #[test]
+    fn a_limited_take_gives_the_longest_waiting_documents_first() {
+        let t0 = Instant::now();
+        let ms = Duration::from_millis;
+        let mut w = Waiting::default();
+        w.add(notice(1, &["c"], t0));
+        w.add(notice(2, &["a"], t0 + ms(10)));
+        w.add(notice(3, &["b", "c"], t0 + ms(20)));
+        let now = t0 + ms(30);
+        assert_eq!(
+            w.take_due(now, 2),
+            vec![("c".to_owned(), t0), ("a".to_owned(), t0 + ms(10))],
+            "by earliest waiting commit, not by id"
+        );
+        assert_eq!(w.settled(), None, "b still waits");
+        assert_eq!(w.take_due(now, 2), vec![("b".to_owned(), t0 + ms(20))]);
+        assert_eq!(w.settled(), Some((3, 3)));
     }
 }
