@@ -121,6 +121,23 @@ pub(super) mod tests {
             .synchronous
     }
 
+    #[derive(diesel::QueryableByName)]
+    struct SynchronousCommit {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        synchronous_commit: String,
+    }
+
+    /// `synchronous_commit` of a PostgreSQL connection (`on`, `off`, ...).
+    pub(in crate::db) fn synchronous_commit(conn: &mut DbConnection) -> String {
+        let DbConnection::Pg(c) = conn else {
+            panic!("a PostgreSQL connection");
+        };
+        diesel::sql_query("SHOW synchronous_commit")
+            .get_result::<SynchronousCommit>(c)
+            .expect("SHOW")
+            .synchronous_commit
+    }
+
     /// A pool over a new SQLite file; keep the directory alive as long as the pool.
     pub(in crate::db) fn sqlite_pool() -> (tempfile::TempDir, DbPool) {
         let dir = tempfile::tempdir().expect("tempdir");

@@ -58,7 +58,7 @@ fn set_durable(conn: &mut DbConnection, durable: bool) -> diesel::QueryResult<()
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::pool::tests::{sqlite_pool, synchronous};
+    use crate::db::pool::tests::{sqlite_pool, synchronous, synchronous_commit};
 
     #[test]
     fn unsynced_writes_run_with_synchronous_off_and_the_connection_syncs_again_after() {
@@ -78,22 +78,6 @@ mod tests {
         });
         assert!(failed.is_err());
         assert_eq!(synchronous(&mut conn), 2);
-    }
-
-    #[derive(diesel::QueryableByName)]
-    struct Setting {
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        synchronous_commit: String,
-    }
-
-    fn synchronous_commit(conn: &mut DbConnection) -> String {
-        let DbConnection::Pg(c) = conn else {
-            panic!("a PostgreSQL connection");
-        };
-        diesel::sql_query("SHOW synchronous_commit")
-            .get_result::<Setting>(c)
-            .expect("SHOW")
-            .synchronous_commit
     }
 
     #[test]

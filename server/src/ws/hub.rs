@@ -10,17 +10,21 @@
 //! steadily through a burst, not in groups seconds apart.
 
 mod copies;
+mod handle;
 mod outputs;
 mod reasons;
 
+pub(super) use handle::Command;
+pub use handle::HubHandle;
+
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::AtomicU64;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use sync_core::sync::{ConnId, PeerIdentity, ServerConfig, ServerEngine};
-use tokio::sync::{OwnedSemaphorePermit, Semaphore, broadcast, mpsc, oneshot};
+use tokio::sync::{Semaphore, broadcast, mpsc, oneshot};
 use tokio::task::JoinHandle;
 
 use super::committer::{self, Batch, CommitListener};
@@ -39,79 +43,6 @@ use crate::store::Store;
 /// Longer slices fold more documents into each commit (fewer fsyncs); shorter ones bring each
 /// ack and rating sooner. 250 ms kept a 640-document burst at ~0.1 fsync per document.
 const SLICE: Duration = Duration::from_millis(250);
-
-/// A request from a connection (or from shutdown) to the hub.
-pub(super) enum Command {
-    /// A socket was authenticated and upgraded.
-    Connect {
-        conn: ConnId,
-        device_id: String,
-        outbox: Outbox,
-    },
-    /// A frame arrived; `permit` holds its bytes against the hub's inbound budget
-    /// until the engine has taken it.
-    Frame {
-        conn: ConnId,
-        bytes: Vec<u8>,
-        received: Instant,
-        permit: OwnedSemaphorePermit,
-    },
-    /// The socket ended.
-    Disconnect { conn: ConnId },
-    /// Stop: disconnect everyone, commit what is queued, then answer.
-    Shutdown { done: oneshot::Sender<()> },
-}
-
-/// Cloneable access to the hub for the WebSocket handlers.
-#[derive(Debug, Clone)]
-pub struct HubHandle {
-    commands: mpsc::UnboundedSender<Command>,
-    /// Bytes of received frames waiting for the hub, over all connections.
-    inbound: Arc<Semaphore>,
-    next_conn: Arc<AtomicU64>,
-    config: Arc<HubConfig>,
-    access: LiveAccess,
-}
-
-impl std::fmt::Debug for Command {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Connect { conn, .. } => write!(f, "Connect({})", conn.0),
-            Self::Frame { conn, bytes, .. } => {
-                write!(f, "Frame({}, {} bytes)", conn.0, bytes.len())
-            }
-            Self::Disconnect { conn } => write!(f, "Disconnect({})", conn.0),
-            Self::Shutdown { .. } => f.write_str("Shutdown"),
-        }
-    }
-}
-
-impl HubHandle {
-    /// The hub's limits and timers.
-    pub fn config(&self) -> &HubConfig {
-        &self.config
-    }
-
-    /// The live access rule (tree, devices, roles) the engine decides with.
-    pub fn access(&self) -> &LiveAccess {
-        &self.access
-    }
-
-    /// The shared budget of received frames not yet taken by the hub.
-    pub(super) fn inbound(&self) -> &Arc<Semaphore> {
-        &self.inbound
-    }
-
-    /// A fresh connection number.
-    pub(super) fn next_conn(&self) -> ConnId {
-        ConnId(self.next_conn.fetch_add(1, Ordering::Relaxed))
-    }
-
-    /// Sends `command`; `false` if the hub has stopped.
-    pub(super) fn send(&self, command: Command) -> bool {
-        self.commands.send(command).is_ok()
-    }
-}
 
 /// The running hub: its thread and a handle to it.
 #[derive(Debug)]
