@@ -7,7 +7,8 @@
 //!   thread. Sockets send it commands (connect, frame, disconnect) over an mpsc channel; it
 //!   feeds the engine and carries out every [`Output`](sync_core::sync::Output): frames go to
 //!   the connection's bounded [`Outbox`](outbox::Outbox), storage work runs through
-//!   [`Store`](crate::store::Store) ([`storage`]), `Persist` batches go to the one sequential
+//!   [`Store`](crate::store::Store) ([`storage`]; document loads on threads of their own,
+//!   [`loader`]), `Persist` batches go to the one sequential
 //!   [`committer`], which folds queued batches into one transaction.
 //! - Memory is bounded both ways: at most [`HubConfig::inbound_budget_bytes`] of received
 //!   frames wait for the hub (over all sockets; readers pause, TCP pushes back), and a peer
@@ -18,6 +19,7 @@ mod config;
 mod connection;
 pub mod guard;
 mod hub;
+mod loader;
 pub mod local_peer;
 mod outbox;
 pub mod revocation;

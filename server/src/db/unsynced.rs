@@ -1,8 +1,10 @@
 //! Commits that do not wait for the disk, for data the server rebuilds from what is durable.
 
 use diesel::RunQueryDsl;
+use diesel::connection::SimpleConnection;
 
 use super::DbConnection;
+use super::pool::WAL_AUTOCHECKPOINT_PAGES;
 
 /// Runs `f` with commits that do not wait for the disk, then waits for it again: SQLite's
 /// `PRAGMA synchronous = OFF`, PostgreSQL's `synchronous_commit = off`.
@@ -36,11 +38,22 @@ where
 }
 
 /// Makes the connection's commits wait for the disk (`durable`) or not.
+///
+/// An unsynced SQLite connection also does not checkpoint: a checkpoint run by a connection
+/// with `synchronous = OFF` copies the log into the database file without syncing it, and the
+/// next writer may then restart the log over frames whose pages only the OS cache holds, so a
+/// power cut could take commits acknowledged as durable. The next synced commit checkpoints.
 fn set_durable(conn: &mut DbConnection, durable: bool) -> diesel::QueryResult<()> {
     match conn {
         DbConnection::Sqlite(c) => {
-            let level = if durable { "FULL" } else { "OFF" };
-            diesel::sql_query(format!("PRAGMA synchronous = {level}")).execute(c)?;
+            let (level, checkpoint) = if durable {
+                ("FULL", WAL_AUTOCHECKPOINT_PAGES)
+            } else {
+                ("OFF", 0)
+            };
+            c.batch_execute(&format!(
+                "PRAGMA synchronous = {level}; PRAGMA wal_autocheckpoint = {checkpoint};"
+            ))?;
         }
         // `RESET` returns to the server's configured setting rather than forcing `on`.
         DbConnection::Pg(c) => {
@@ -58,7 +71,9 @@ fn set_durable(conn: &mut DbConnection, durable: bool) -> diesel::QueryResult<()
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::pool::tests::{sqlite_pool, synchronous, synchronous_commit};
+    use crate::db::pool::tests::{
+        sqlite_pool, synchronous, synchronous_commit, wal_autocheckpoint,
+    };
 
     #[test]
     fn unsynced_writes_run_with_synchronous_off_and_the_connection_syncs_again_after() {
@@ -78,6 +93,24 @@ mod tests {
         });
         assert!(failed.is_err());
         assert_eq!(synchronous(&mut conn), 2);
+    }
+
+    #[test]
+    fn unsynced_writes_never_checkpoint_and_the_connection_checkpoints_again_after() {
+        let (_dir, pool) = sqlite_pool();
+        let mut conn = pool.get().expect("connection");
+        assert_eq!(
+            wal_autocheckpoint(&mut conn),
+            WAL_AUTOCHECKPOINT_PAGES as i32
+        );
+        let inside = unsynced(&mut conn, |c| {
+            Ok::<_, diesel::result::Error>(wal_autocheckpoint(c))
+        });
+        assert_eq!(inside.expect("ran"), 0);
+        assert_eq!(
+            wal_autocheckpoint(&mut conn),
+            WAL_AUTOCHECKPOINT_PAGES as i32
+        );
     }
 
     #[test]

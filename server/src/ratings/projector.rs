@@ -237,28 +237,35 @@ impl Worker {
         }
         for chunk in ids.chunks(WRITE_BATCH) {
             let names: Vec<String> = chunk.iter().map(|(id, _)| id.clone()).collect();
+            let asked = Instant::now();
             let copies = match &self.copies {
                 Some(resident) => resident.copies(&names).await,
                 None => names.iter().map(|_| None).collect(),
             };
+            let copy_wait = asked.elapsed();
             let (config, check, metrics) = (
                 self.config.clone(),
                 self.check.clone(),
                 self.metrics.clone(),
             );
             let chunk = chunk.to_vec();
+            let queued = Instant::now();
             run_blocking(&self.pool, move |conn| {
+                let pool_wait = queued.elapsed();
                 let ctx = ProjectContext {
                     config: &config,
                     check: check.as_ref(),
                     today: Utc::now().date_naive(),
                 };
+                let rating = Instant::now();
                 project_chunk(conn, &chunk, copies, ctx, metrics.as_ref());
+                let oldest = chunk.iter().map(|(_, since)| since.elapsed()).max();
                 if let Some(m) = &metrics {
                     for (_, since) in &chunk {
                         m.observe_projection_lag(since.elapsed());
                     }
                 }
+                tracing::debug!(documents = chunk.len(), ?copy_wait, ?pool_wait, rating = ?rating.elapsed(), ?oldest, "chunk projected");
                 Ok::<_, RatingsError>(())
             })
             .await?;

@@ -32,6 +32,11 @@ impl Store {
         &self.pool
     }
 
+    /// Records one storage operation's latency, for work run on a connection of its own.
+    pub fn observe(&self, op: &'static str, took: std::time::Duration) {
+        self.metrics.observe_storage_latency(op, took);
+    }
+
     async fn run<T, F>(&self, op: &'static str, f: F) -> Result<T, StoreError>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
@@ -54,8 +59,26 @@ impl Store {
 
     /// See [`commit_batch`](super::commit_batch): one transaction for all `writes`.
     pub async fn commit_batch(&self, writes: Vec<DocWrite>) -> Result<(), StoreError> {
-        self.run("commit_batch", move |c| commit::commit_batch(c, &writes))
-            .await
+        self.commit_batch_and(writes, || {}).await
+    }
+
+    /// [`commit_batch`](Self::commit_batch), calling `then` on the blocking thread the moment
+    /// the transaction has committed (not when the awaiting task next runs), and not at all if
+    /// it failed.
+    pub async fn commit_batch_and<F>(
+        &self,
+        writes: Vec<DocWrite>,
+        then: F,
+    ) -> Result<(), StoreError>
+    where
+        F: FnOnce() + Send + 'static,
+    {
+        self.run("commit_batch", move |c| {
+            commit::commit_batch(c, &writes)?;
+            then();
+            Ok(())
+        })
+        .await
     }
 
     /// See [`heads_of`](super::heads_of).

@@ -49,7 +49,9 @@ pub(super) fn spawn(
 }
 
 /// Commits `group` in one transaction; if that fails, each batch alone, so one bad batch does
-/// not fail the others. Results are reported in ticket order.
+/// not fail the others. Results are reported in ticket order, and a successful commit is
+/// reported (and `on_commit` told) from the thread that committed it, at once: the committer's
+/// task runs on the hub's thread, which under a burst only lets it run every slice.
 async fn commit_group(
     store: &Store,
     group: Vec<Batch>,
@@ -58,44 +60,68 @@ async fn commit_group(
 ) {
     let writes: Vec<DocWrite> = group.iter().flat_map(|b| writes_of(&b.items)).collect();
     let tickets: Vec<Ticket> = group.iter().map(|b| b.ticket).collect();
-    let doc_ids = |items: &[PersistItem]| -> Vec<String> {
-        items.iter().map(|i| i.doc_id.to_string()).collect()
-    };
-    match store.commit_batch(writes).await {
-        Ok(()) => {
-            if let Some(listener) = on_commit {
-                listener(group.iter().flat_map(|b| doc_ids(&b.items)).collect());
-            }
-            for ticket in tickets {
-                let _ = results.send(StorageResult::Persisted { ticket, ok: true });
-            }
+    let committed = {
+        let ids: Vec<String> = group.iter().flat_map(|b| doc_ids(&b.items)).collect();
+        let (started, documents) = (std::time::Instant::now(), writes.len());
+        let report = report(results, on_commit, ids, tickets.clone());
+        move || {
+            tracing::debug!(documents, elapsed = ?started.elapsed(), "committed");
+            report();
         }
-        Err(e) if group.len() == 1 => {
-            tracing::error!(error = ?e, ticket = tickets[0].0, "commit failed");
+    };
+    let Err(e) = store.commit_batch_and(writes, committed).await else {
+        return;
+    };
+    if group.len() == 1 {
+        tracing::error!(error = ?e, ticket = tickets[0].0, "commit failed");
+        let _ = results.send(StorageResult::Persisted {
+            ticket: tickets[0],
+            ok: false,
+        });
+        return;
+    }
+    tracing::warn!(error = ?e, batches = group.len(), "group commit failed; retrying batch by batch");
+    for batch in group {
+        let committed = report(
+            results,
+            on_commit,
+            doc_ids(&batch.items),
+            vec![batch.ticket],
+        );
+        let result = store
+            .commit_batch_and(writes_of(&batch.items), committed)
+            .await;
+        if let Err(e) = result {
+            tracing::error!(error = ?e, ticket = batch.ticket.0, "commit failed");
             let _ = results.send(StorageResult::Persisted {
-                ticket: tickets[0],
+                ticket: batch.ticket,
                 ok: false,
             });
         }
-        Err(e) => {
-            tracing::warn!(error = ?e, batches = group.len(), "group commit failed; retrying batch by batch");
-            for batch in group {
-                let result = store.commit_batch(writes_of(&batch.items)).await;
-                match &result {
-                    Ok(()) => {
-                        if let Some(listener) = on_commit {
-                            listener(doc_ids(&batch.items));
-                        }
-                    }
-                    Err(e) => tracing::error!(error = ?e, ticket = batch.ticket.0, "commit failed"),
-                }
-                let _ = results.send(StorageResult::Persisted {
-                    ticket: batch.ticket,
-                    ok: result.is_ok(),
-                });
-            }
+    }
+}
+
+/// What a successful commit of `doc_ids` under `tickets` does: tells the listener, then the
+/// engine.
+fn report(
+    results: &mpsc::UnboundedSender<StorageResult>,
+    on_commit: Option<&CommitListener>,
+    doc_ids: Vec<String>,
+    tickets: Vec<Ticket>,
+) -> impl FnOnce() + Send + 'static {
+    let (results, listener) = (results.clone(), on_commit.cloned());
+    move || {
+        if let Some(listener) = listener {
+            listener(doc_ids);
+        }
+        for ticket in tickets {
+            let _ = results.send(StorageResult::Persisted { ticket, ok: true });
         }
     }
+}
+
+fn doc_ids(items: &[PersistItem]) -> Vec<String> {
+    items.iter().map(|i| i.doc_id.to_string()).collect()
 }
 
 /// The store's form of a batch: one chunk of concatenated changes per item, every change

@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 
+use crate::ratings::projector::WRITE_BATCH;
 use crate::settings::Settings;
 
 /// The server's peer id, sent as `senderId` in every message.
@@ -30,7 +31,11 @@ pub struct HubConfig {
     pub heartbeat_interval: Duration,
     /// A connection without any frame (pong included) for this long is closed.
     pub idle_timeout: Duration,
-    /// Most `Persist` items folded into one transaction.
+    /// Most `Persist` items folded into one transaction. The ratings projector rates a
+    /// commit's documents once it returns, [`WRITE_BATCH`] at a time, so a commit of no more
+    /// than that is rated in one chunk: under a burst on PostgreSQL, commits of 80–141
+    /// documents made the last of them wait for the chunks ahead (freshness p99 ≤2 s, ≤0.5 s
+    /// with 32).
     pub max_commit_items: usize,
     /// Interval between full reloads of the access snapshot (tree, devices, roles), so tree
     /// changes and role grants made by other processes reach the sync layer.
@@ -54,7 +59,7 @@ impl HubConfig {
                 .heartbeat_interval()
                 .max(Duration::from_millis(100)),
             idle_timeout: settings.sync.idle_timeout().max(Duration::from_millis(200)),
-            max_commit_items: 512,
+            max_commit_items: WRITE_BATCH,
             access_reload_interval: Duration::from_secs(30),
         }
     }

@@ -30,6 +30,7 @@ use tokio::task::JoinHandle;
 use super::committer::{self, Batch, CommitListener};
 use super::config::HubConfig;
 use super::guard::CellGuard;
+use super::loader::{self, LoadOp};
 use super::outbox::Outbox;
 use super::revocation::{self, Revocations};
 use super::storage::{self, StorageResult, SyncStateOp};
@@ -80,23 +81,28 @@ impl Hub {
             pool: store.pool().clone(),
             reload_every: config.access_reload_interval,
         };
+        let (results, results_rx) = mpsc::unbounded_channel();
+        let loads = loader::spawn(store.clone(), results.clone())
+            .context("could not start the document loader threads")?;
+        let wiring = Wiring {
+            store,
+            metrics,
+            config,
+            commands: rx,
+            revocations,
+            on_commit,
+            copies,
+            results,
+            results_rx,
+            loads,
+        };
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .context("could not build the sync hub runtime")?;
         let thread = std::thread::Builder::new()
             .name("sync-hub".to_owned())
-            .spawn(move || {
-                runtime.block_on(run(
-                    store,
-                    metrics,
-                    config,
-                    rx,
-                    revocations,
-                    on_commit,
-                    copies,
-                ))
-            })
+            .spawn(move || runtime.block_on(run(wiring)))
             .context("could not start the sync hub thread")?;
         Ok(Self {
             handle,
@@ -142,6 +148,8 @@ struct HubState {
     metrics: Metrics,
     conns: HashMap<ConnId, ConnEntry>,
     results: mpsc::UnboundedSender<StorageResult>,
+    /// Document loads, for the [`loader`] threads.
+    loads: mpsc::UnboundedSender<LoadOp>,
     commits: mpsc::UnboundedSender<Batch>,
     sync_states: mpsc::UnboundedSender<SyncStateOp>,
     /// The frame being processed, for quarantining it if the engine refuses it.
@@ -150,15 +158,34 @@ struct HubState {
     batch_answer: Option<ConnId>,
 }
 
-async fn run(
+/// What the hub's task is started with.
+struct Wiring {
     store: Store,
     metrics: Metrics,
     config: HubConfig,
-    mut commands: mpsc::UnboundedReceiver<Command>,
+    commands: mpsc::UnboundedReceiver<Command>,
     revocations: Revocations,
     on_commit: Option<CommitListener>,
     copies: Option<mpsc::UnboundedReceiver<CopyRequest>>,
-) {
+    /// Storage answers: both ends, the [`loader`] threads already holding a sender.
+    results: mpsc::UnboundedSender<StorageResult>,
+    results_rx: mpsc::UnboundedReceiver<StorageResult>,
+    loads: mpsc::UnboundedSender<LoadOp>,
+}
+
+async fn run(wiring: Wiring) {
+    let Wiring {
+        store,
+        metrics,
+        config,
+        mut commands,
+        revocations,
+        on_commit,
+        copies,
+        results,
+        mut results_rx,
+        loads,
+    } = wiring;
     let access = revocations.access.clone();
     // Without a reader, a channel whose sender is gone: its branch below never fires.
     let mut copies = copies.unwrap_or_else(|| mpsc::unbounded_channel().1);
@@ -175,7 +202,6 @@ async fn run(
     .with_guard(Box::new(CellGuard::new(access.clone())));
     let (to_close, mut to_close_rx) = mpsc::unbounded_channel();
     let watcher = revocation::spawn(revocations, to_close);
-    let (results, mut results_rx) = mpsc::unbounded_channel();
     let (commits, commits_rx) = mpsc::unbounded_channel();
     let (sync_states, sync_states_rx) = mpsc::unbounded_channel();
     let committer = committer::spawn(
@@ -194,6 +220,7 @@ async fn run(
         metrics,
         conns: HashMap::new(),
         results,
+        loads,
         commits,
         sync_states,
         current: None,
@@ -202,11 +229,13 @@ async fn run(
     tracing::info!("sync hub started");
     let mut slice = Instant::now();
     let done = loop {
+        // Biased: revocations first, then the projector's copy requests (cheap, and a rating
+        // waits on each), then storage answers (each may apply a queued upload), then frames.
         tokio::select! {
             biased;
-            Some(result) = results_rx.recv() => hub.on_storage_result(result),
             Some(device_ids) = to_close_rx.recv() => hub.close_devices(&device_ids),
             Some(request) = copies.recv() => hub.copy_resident(request),
+            Some(result) = results_rx.recv() => hub.on_storage_result(result),
             command = commands.recv() => match command {
                 Some(Command::Shutdown { done }) => break Some(done),
                 Some(command) => hub.on_command(command),

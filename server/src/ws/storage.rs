@@ -8,7 +8,7 @@ use tokio::task::JoinHandle;
 
 use crate::db::run_blocking;
 use crate::org::access::LiveAccess;
-use crate::org::access::documents::{CellDocument, cell_of, cells_of, documents_of_cells};
+use crate::org::access::documents::{CellDocument, cells_of, documents_of_cells};
 use crate::store::Store;
 
 /// A storage answer for the engine.
@@ -54,77 +54,12 @@ pub(super) enum SyncStateOp {
     },
 }
 
-fn meta(owner: String, cell: Option<String>) -> DocMeta {
+/// A document's meta as the engine takes it.
+pub(super) fn doc_meta(owner: String, cell: Option<String>) -> DocMeta {
     DocMeta {
         created_by: Some(PeerIdentity(owner)),
         cell,
     }
-}
-
-/// The stored document with its cell.
-async fn load_with_cell(
-    store: &Store,
-    doc_id: DocumentId,
-) -> Result<Option<LoadedDoc>, crate::store::StoreError> {
-    let Some(doc) = store.load_document(&doc_id.to_string()).await? else {
-        return Ok(None);
-    };
-    let id = doc_id.to_string();
-    let cell = run_blocking(store.pool(), move |conn| cell_of(conn, &id)).await?;
-    Ok(Some(LoadedDoc {
-        bytes: doc.concat(),
-        meta: meta(doc.owner, cell),
-    }))
-}
-
-/// Loads a document in the background.
-pub(super) fn load_doc(
-    store: &Store,
-    doc_id: DocumentId,
-    results: &mpsc::UnboundedSender<StorageResult>,
-) {
-    let (store, results) = (store.clone(), results.clone());
-    tokio::spawn(async move {
-        let result = match load_with_cell(&store, doc_id).await {
-            Ok(found) => Ok(found),
-            Err(e) => {
-                tracing::error!(error = ?e, doc.id = %doc_id, "could not load document");
-                Err(())
-            }
-        };
-        let _ = results.send(StorageResult::DocLoaded { doc_id, result });
-    });
-}
-
-/// Reads one document's heads index row and its cell in the background (no document bytes).
-pub(super) fn load_doc_heads(
-    store: &Store,
-    doc_id: DocumentId,
-    results: &mpsc::UnboundedSender<StorageResult>,
-) {
-    let (store, results) = (store.clone(), results.clone());
-    tokio::spawn(async move {
-        let id = doc_id.to_string();
-        let found = run_blocking(store.pool(), move |conn| {
-            let mut index = crate::store::doc_index(conn, std::slice::from_ref(&id))?;
-            let cell = cell_of(conn, &id)?;
-            Ok::<_, crate::store::StoreError>(index.remove(&id).map(|entry| (entry, cell)))
-        })
-        .await;
-        let row = match found {
-            Ok(row) => row.map(|(entry, cell)| StoredHeads {
-                doc_id,
-                heads: entry.heads,
-                meta: meta(entry.owner, cell),
-            }),
-            Err(e) => {
-                // The engine then loads the document, which reports its own failure.
-                tracing::warn!(error = ?e, doc.id = %doc_id, "could not read the heads index");
-                None
-            }
-        };
-        let _ = results.send(StorageResult::DocHeadsLoaded { doc_id, row });
-    });
 }
 
 /// Reads the heads index for `doc_ids` plus every document `identity` may read: those of the
@@ -185,7 +120,7 @@ async fn heads_rows(
             Some(StoredHeads {
                 doc_id: DocumentId::parse(&id).ok()?,
                 heads: entry.heads,
-                meta: meta(entry.owner, cell),
+                meta: doc_meta(entry.owner, cell),
             })
         })
         .collect();
@@ -197,7 +132,7 @@ async fn heads_rows(
             rows.push(StoredHeads {
                 doc_id,
                 heads: doc.heads,
-                meta: meta(doc.owner, doc.cell),
+                meta: doc_meta(doc.owner, doc.cell),
             });
         }
     }

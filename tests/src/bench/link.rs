@@ -2,7 +2,7 @@
 
 use anyhow::{Context, bail};
 use futures::{SinkExt, StreamExt};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::time::{Duration, Instant};
 use sync_core::doc_id::DocumentId;
 use sync_core::sync::{ClientEngine, ClientEvent, Message};
@@ -33,6 +33,9 @@ impl LinkStats {
     }
 }
 
+/// How many documents a seeding session has in flight at once (see [`Link::open_windowed`]).
+pub const SEED_WINDOW: usize = 16;
+
 /// A live connection.
 pub struct Link {
     ws: WebSocketStream<TcpStream>,
@@ -41,6 +44,13 @@ pub struct Link {
     peer_id: String,
     /// Counters since the connection opened.
     pub stats: LinkStats,
+    /// At most this many documents with frames sent and not yet reported in sync or
+    /// unavailable; `None`: no limit. See [`Link::open_windowed`].
+    window: Option<usize>,
+    /// Documents with frames sent and no answer that settles them yet.
+    open_docs: HashSet<DocumentId>,
+    /// Frames the window holds back, in the engine's order, with their document.
+    held: VecDeque<(Option<DocumentId>, Vec<u8>)>,
 }
 
 impl Link {
@@ -52,6 +62,21 @@ impl Link {
     /// in-sync documents: it keeps the previous connection's in-memory sync state for that
     /// peer id, whose last sent heads already equal its heads.
     pub async fn open(url: &str, engine: &mut ClientEngine) -> anyhow::Result<Self> {
+        Self::open_windowed(url, engine, None).await
+    }
+
+    /// [`Link::open`] with at most `window` documents in flight at once, as a client with a
+    /// bounded send queue: a frame for a new document waits until fewer than `window`
+    /// documents are unsettled (not yet reported in sync or unavailable); frames for documents
+    /// already in flight, and frames naming no single document, go at once. Seeding hundreds
+    /// of documents in one session otherwise queues them all at the server's socket, and a
+    /// single-threaded server (automerge-repo 2.5.6) that reads the client's pong only behind
+    /// them drops the connection.
+    pub async fn open_windowed(
+        url: &str,
+        engine: &mut ClientEngine,
+        window: Option<usize>,
+    ) -> anyhow::Result<Self> {
         let started = Instant::now();
         let authority = url
             .strip_prefix("ws://")
@@ -76,32 +101,54 @@ impl Link {
             started,
             peer_id,
             stats: LinkStats::default(),
+            window,
+            open_docs: HashSet::new(),
+            held: VecDeque::new(),
         };
         link.flush(engine).await?;
         Ok(link)
     }
 
-    /// Sends every frame the engine has queued.
+    /// Sends every frame the engine has queued that the window lets through.
     pub async fn flush(&mut self, engine: &mut ClientEngine) -> anyhow::Result<()> {
         for frame in engine.poll_frames() {
             let frame = self.count_and_rename(&frame);
+            self.held.push_back(frame);
+        }
+        let mut kept = VecDeque::new();
+        while let Some((doc, frame)) = self.held.pop_front() {
+            let admitted = match (doc, self.window) {
+                (None, _) | (_, None) => true,
+                (Some(doc), Some(limit)) => {
+                    self.open_docs.contains(&doc)
+                        || (self.open_docs.len() < limit && self.open_docs.insert(doc))
+                }
+            };
+            if !admitted {
+                kept.push_back((doc, frame));
+                continue;
+            }
             self.stats.bytes_up += frame.len() as u64;
             self.ws.feed(Frame::binary(frame)).await?;
         }
+        self.held = kept;
         self.ws.flush().await?;
         Ok(())
     }
 
-    /// Counts a frame's sync messages and puts this connection's peer id in it.
-    fn count_and_rename(&mut self, frame: &[u8]) -> Vec<u8> {
+    /// Counts a frame's sync messages and puts this connection's peer id in it; returns the
+    /// frame with the one document it is about, if any.
+    fn count_and_rename(&mut self, frame: &[u8]) -> (Option<DocumentId>, Vec<u8>) {
         let Ok(mut message) = sync_core::sync::decode(frame, usize::MAX) else {
-            return frame.to_vec();
+            return (None, frame.to_vec());
         };
         let peer = self.peer_id.clone();
+        let mut doc = None;
         match &mut message {
             Message::Request(m) | Message::Sync(m) => {
                 *self.stats.sent_per_doc.entry(m.document_id).or_default() += 1;
                 m.sender_id = peer;
+                doc = Some(m.document_id);
             }
             Message::HeadsBatch {
                 docs, sender_id, ..
@@ -119,7 +166,7 @@ impl Link {
             | Message::DocUnavailable { sender_id, .. } => *sender_id = peer,
             _ => {}
         }
-        sync_core::sync::encode(&message)
+        (doc, sync_core::sync::encode(&message))
     }
 
     /// Exchanges frames until `done(engine)` holds, or fails at `deadline`, on a server
@@ -131,9 +178,9 @@ impl Link {
         mut done: impl FnMut(&ClientEngine) -> bool,
     ) -> anyhow::Result<()> {
         loop {
-            self.flush(engine).await?;
             self.take_events(engine)?;
-            if done(engine) {
+            self.flush(engine).await?;
+            if done(engine) && self.held.is_empty() {
                 return Ok(());
             }
             let wait = deadline.saturating_duration_since(Instant::now());
@@ -158,6 +205,7 @@ impl Link {
                 bail!("server closed the connection")
             };
             self.on_frame(engine, frame?)?;
+            self.take_events(engine)?;
             self.flush(engine).await?;
         }
         self.take_events(engine)
@@ -177,12 +225,16 @@ impl Link {
         for event in engine.poll_events() {
             match event {
                 ClientEvent::InSync(doc) => {
+                    self.open_docs.remove(&doc);
                     self.stats
                         .in_sync_at
                         .entry(doc)
                         .or_insert_with(|| self.started.elapsed());
                 }
-                ClientEvent::Unavailable(_) => self.stats.unavailable += 1,
+                ClientEvent::Unavailable(doc) => {
+                    self.open_docs.remove(&doc);
+                    self.stats.unavailable += 1;
+                }
                 ClientEvent::ServerError(message) => bail!("server error: {message}"),
                 ClientEvent::Connected { .. } => {}
             }
@@ -205,8 +257,18 @@ pub async fn sync_session(
     engine: &mut ClientEngine,
     timeout: Duration,
 ) -> anyhow::Result<(Duration, LinkStats)> {
+    windowed_session(url, engine, timeout, None).await
+}
+
+/// [`sync_session`] with at most `window` documents in flight (see [`Link::open_windowed`]).
+pub async fn windowed_session(
+    url: &str,
+    engine: &mut ClientEngine,
+    timeout: Duration,
+    window: Option<usize>,
+) -> anyhow::Result<(Duration, LinkStats)> {
     let start = Instant::now();
-    let mut link = Link::open(url, engine).await?;
+    let mut link = Link::open_windowed(url, engine, window).await?;
     link.drive_until(engine, start + timeout, ClientEngine::all_in_sync)
         .await?;
     let took = start.elapsed();

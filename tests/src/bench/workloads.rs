@@ -10,7 +10,7 @@ mod w7_diverged;
 
 use super::fleet::Templates;
 use super::fsyncs::FsyncCounter;
-use super::link::{LinkStats, sync_session};
+use super::link::{LinkStats, SEED_WINDOW, windowed_session};
 use super::report::{Measured, Row, Table};
 use super::servers::{Programs, Running, ServerKind};
 use anyhow::bail;
@@ -222,6 +222,30 @@ pub async fn sync_all(
     parallel: usize,
     timeout: Duration,
 ) -> anyhow::Result<(Vec<ClientEngine>, Vec<Duration>, Totals)> {
+    sync_all_windowed(urls, engines, parallel, timeout, None).await
+}
+
+/// [`sync_all`] for seeding, before a timed phase: each session keeps at most
+/// [`SEED_WINDOW`] documents in flight, so every server, the single-threaded one too, takes a
+/// device's hundreds of new documents without dropping it.
+pub async fn seed_all(
+    urls: &[String],
+    engines: Vec<ClientEngine>,
+    parallel: usize,
+    timeout: Duration,
+) -> anyhow::Result<Vec<ClientEngine>> {
+    let (engines, _, _) =
+        sync_all_windowed(urls, engines, parallel, timeout, Some(SEED_WINDOW)).await?;
+    Ok(engines)
+}
+
+async fn sync_all_windowed(
+    urls: &[String],
+    engines: Vec<ClientEngine>,
+    parallel: usize,
+    timeout: Duration,
+    window: Option<usize>,
+) -> anyhow::Result<(Vec<ClientEngine>, Vec<Duration>, Totals)> {
     if urls.len() != engines.len() {
         bail!("{} URLs for {} devices", urls.len(), engines.len());
     }
@@ -231,7 +255,7 @@ pub async fn sync_all(
         let sem = sem.clone();
         tasks.push(tokio::spawn(async move {
             let _permit = sem.acquire_owned().await;
-            let r = sync_session(&url, &mut engine, timeout).await;
+            let r = windowed_session(&url, &mut engine, timeout, window).await;
             (engine, r)
         }));
     }

@@ -3,9 +3,11 @@
 use std::collections::HashSet;
 
 use sync_core::sync::{ConnId, Output};
+use tokio::sync::mpsc;
 
 use super::super::committer::Batch;
-use super::super::storage::{self, SyncStateOp};
+use super::super::loader::LoadOp;
+use super::super::storage::{self, StorageResult, SyncStateOp};
 use super::{HubState, reasons};
 
 /// What one drain of the outputs did, for the "converged" heuristic.
@@ -56,11 +58,11 @@ impl HubState {
             }
             Output::LoadDoc { doc_id } => {
                 round.busy = true;
-                storage::load_doc(&self.store, doc_id, &self.results);
+                self.load(LoadOp::Doc(doc_id));
             }
             Output::LoadDocHeads { doc_id } => {
                 round.busy = true;
-                storage::load_doc_heads(&self.store, doc_id, &self.results);
+                self.load(LoadOp::Heads(doc_id));
             }
             Output::LoadSyncState {
                 conn,
@@ -121,6 +123,21 @@ impl HubState {
                 }
             }
             Output::DocEvicted { .. } => {}
+        }
+    }
+
+    /// Hands a load to the loader threads; if they are gone (they only end with the hub), the
+    /// engine hears of a failed load rather than waiting for it.
+    fn load(&mut self, op: LoadOp) {
+        if let Err(mpsc::error::SendError(op)) = self.loads.send(op) {
+            let result = match op {
+                LoadOp::Doc(doc_id) => StorageResult::DocLoaded {
+                    doc_id,
+                    result: Err(()),
+                },
+                LoadOp::Heads(doc_id) => StorageResult::DocHeadsLoaded { doc_id, row: None },
+            };
+            let _ = self.results.send(result);
         }
     }
 

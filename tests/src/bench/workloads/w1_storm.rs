@@ -2,7 +2,7 @@
 //! document, 1% diverged (10 changes each side), all reconnecting within the spread, against
 //! a restarted (cold) server.
 
-use super::{Config, Phase, Totals, device, docs_loaded, sync_all};
+use super::{Config, Phase, Totals, device, docs_loaded, seed_all};
 use crate::bench::fleet::{actor, local_edits};
 use crate::bench::link::sync_session;
 use crate::bench::report::{Measured, percentile_ms};
@@ -56,7 +56,7 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
         urls.push(server.url_as(&name)?);
         owned.push(ids);
     }
-    let (mut engines, _, _) = sync_all(&urls, engines, 4, timeout)
+    let mut engines = seed_all(&urls, engines, 4, timeout)
         .await
         .context("seeding")?;
 

@@ -2,7 +2,7 @@
 //! state) reconnects to a warm server; one table per D.
 
 use super::{Config, Phase, device, docs_loaded};
-use crate::bench::link::sync_session;
+use crate::bench::link::{SEED_WINDOW, sync_session, windowed_session};
 use crate::bench::report::Measured;
 use crate::bench::servers::Running;
 use crate::bench::verify::{mismatches, sorted};
@@ -26,7 +26,7 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
             e.insert_doc(id, doc);
         }
         base += d;
-        sync_session(&url, &mut e, timeout)
+        windowed_session(&url, &mut e, timeout, Some(SEED_WINDOW))
             .await
             .context("seeding")?;
         let loaded_before = docs_loaded(server);

@@ -5,7 +5,7 @@
 //! checks who wrote what (ours) sees the uploads of a real month-end, where no phone's document
 //! carries another phone's changes.
 
-use super::{Config, Phase, Totals, device, docs_loaded, sync_all};
+use super::{Config, Phase, Totals, device, docs_loaded, seed_all};
 use crate::bench::fleet::{actor, local_edits};
 use crate::bench::link::sync_session;
 use crate::bench::report::{Measured, percentile_ms};
@@ -38,7 +38,7 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
         }
         engines.push(e);
     }
-    let (mut engines, _, _) = sync_all(&urls, engines, 4, timeout)
+    let mut engines = seed_all(&urls, engines, 4, timeout)
         .await
         .context("seeding")?;
     let mut docs = 0;

@@ -2,7 +2,7 @@
 //! syncs one document, idle RSS, then RSS after every document was touched once by an
 //! in-sync (read-only) reconnect.
 
-use super::{Config, Phase, device, docs_loaded, sync_all};
+use super::{Config, Phase, device, docs_loaded, seed_all, sync_all};
 use crate::bench::link::sync_session;
 use crate::bench::report::Measured;
 use crate::bench::server_metrics::settle_projections;
@@ -32,7 +32,7 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
         }
         engines.push(e);
     }
-    let (engines, _, _) = sync_all(&urls, engines, 2, timeout)
+    let engines = seed_all(&urls, engines, 2, timeout)
         .await
         .context("seeding")?;
     let first = engines[0].doc_ids()[0];
