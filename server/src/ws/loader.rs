@@ -9,6 +9,7 @@
 //! connections ahead of the committer's commit and the projector's writes. Here every result is
 //! sent the moment it is read, and at most [`LOADERS`] connections serve loads.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -16,9 +17,9 @@ use sync_core::doc_id::DocumentId;
 use sync_core::sync::{LoadedDoc, StoredHeads};
 use tokio::sync::mpsc;
 
-use super::storage::{StorageResult, doc_meta};
+use super::storage::{StorageResult, doc_meta, indexed_heads};
 use crate::db::DbConnection;
-use crate::org::access::documents::{cell_of, cells_of};
+use crate::org::access::documents::cell_of;
 use crate::store::{Store, StoreError};
 
 /// Threads serving loads: a slow load does not hold up the others, and the rest of the pool
@@ -100,21 +101,19 @@ fn serve(store: &Store, round: Vec<LoadOp>, results: &mpsc::UnboundedSender<Stor
     };
     if !heads.is_empty() {
         let started = Instant::now();
-        let found = heads_rows(&mut conn, &heads);
+        let ids: Vec<String> = heads.iter().map(ToString::to_string).collect();
+        let found = indexed_heads(&mut conn, &ids);
         store.observe("load_doc_heads", started.elapsed());
-        let mut found = match found {
-            Ok(found) => found,
+        let mut found: HashMap<DocumentId, StoredHeads> = match found {
+            Ok(rows) => rows.into_iter().map(|r| (r.doc_id, r)).collect(),
             Err(e) => {
                 // The engine then loads the documents, which report their own failures.
                 tracing::warn!(error = ?e, documents = heads.len(), "could not read the heads index");
-                Vec::new()
+                HashMap::new()
             }
         };
         for doc_id in heads {
-            let row = found
-                .iter()
-                .position(|r| r.doc_id == doc_id)
-                .map(|i| found.swap_remove(i));
+            let row = found.remove(&doc_id);
             let _ = results.send(StorageResult::DocHeadsLoaded { doc_id, row });
         }
     }
@@ -126,26 +125,6 @@ fn serve(store: &Store, round: Vec<LoadOp>, results: &mpsc::UnboundedSender<Stor
         store.observe("load_document", started.elapsed());
         let _ = results.send(StorageResult::DocLoaded { doc_id, result });
     }
-}
-
-/// The index rows (with cells) of those of `doc_ids` that are stored.
-fn heads_rows(
-    conn: &mut DbConnection,
-    doc_ids: &[DocumentId],
-) -> Result<Vec<StoredHeads>, StoreError> {
-    let ids: Vec<String> = doc_ids.iter().map(ToString::to_string).collect();
-    let index = crate::store::doc_index(conn, &ids)?;
-    let mut cells = cells_of(conn, &ids)?;
-    Ok(index
-        .into_iter()
-        .filter_map(|(id, entry)| {
-            Some(StoredHeads {
-                doc_id: DocumentId::parse(&id).ok()?,
-                heads: entry.heads,
-                meta: doc_meta(entry.owner, cells.remove(&id).flatten()),
-            })
-        })
-        .collect())
 }
 
 /// The stored document with its cell; `None` if it does not exist.
@@ -170,7 +149,6 @@ mod tests {
     use crate::store::{ChangeMeta, DocWrite};
     use crate::testing::{Backend, TestDb};
     use automerge::transaction::Transactable;
-    use std::collections::HashMap;
 
     /// A stored one-change document and its id.
     async fn stored_doc(store: &Store, owner: &str) -> (DocumentId, automerge::ChangeHash) {

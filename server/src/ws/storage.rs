@@ -6,10 +6,10 @@ use sync_core::sync::{ConnId, DocMeta, LoadedDoc, PeerIdentity, StoredHeads, Tic
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use crate::db::run_blocking;
+use crate::db::{DbConnection, run_blocking};
 use crate::org::access::LiveAccess;
 use crate::org::access::documents::{CellDocument, cells_of, documents_of_cells};
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 
 /// A storage answer for the engine.
 #[derive(Debug)]
@@ -62,6 +62,25 @@ pub(super) fn doc_meta(owner: String, cell: Option<String>) -> DocMeta {
     }
 }
 
+/// The index rows, with their cells, of those of `doc_ids` that are stored.
+pub(super) fn indexed_heads(
+    conn: &mut DbConnection,
+    doc_ids: &[String],
+) -> Result<Vec<StoredHeads>, StoreError> {
+    let index = crate::store::doc_index(conn, doc_ids)?;
+    let mut cells = cells_of(conn, doc_ids)?;
+    Ok(index
+        .into_iter()
+        .filter_map(|(id, entry)| {
+            Some(StoredHeads {
+                doc_id: DocumentId::parse(&id).ok()?,
+                heads: entry.heads,
+                meta: doc_meta(entry.owner, cells.remove(&id).flatten()),
+            })
+        })
+        .collect())
+}
+
 /// Reads the heads index for `doc_ids` plus every document `identity` may read: those of the
 /// cells its user reads, or for a device without a user those it created.
 pub(super) fn load_heads(
@@ -89,8 +108,7 @@ async fn heads_rows(
     let listed: Vec<String> = doc_ids.iter().map(ToString::to_string).collect();
     let device = identity.0.clone();
     let found = run_blocking(store.pool(), move |conn| {
-        let index = crate::store::doc_index(conn, &listed)?;
-        let cells = cells_of(conn, &listed)?;
+        let rows = indexed_heads(conn, &listed)?;
         let others = match readable {
             Some(codes) => documents_of_cells(conn, &codes)?,
             None => crate::store::documents_owned_by(conn, &device)?
@@ -103,27 +121,16 @@ async fn heads_rows(
                 })
                 .collect(),
         };
-        Ok::<_, crate::store::StoreError>((index, cells, others))
+        Ok::<_, crate::store::StoreError>((rows, others))
     })
     .await;
-    let (index, mut cells, others) = match found {
+    let (mut rows, others) = match found {
         Ok(found) => found,
         Err(e) => {
             tracing::error!(error = ?e, "could not read the heads index");
             return None;
         }
     };
-    let mut rows: Vec<StoredHeads> = index
-        .into_iter()
-        .filter_map(|(id, entry)| {
-            let cell = cells.remove(&id).flatten();
-            Some(StoredHeads {
-                doc_id: DocumentId::parse(&id).ok()?,
-                heads: entry.heads,
-                meta: doc_meta(entry.owner, cell),
-            })
-        })
-        .collect();
     for doc in others {
         let Ok(doc_id) = DocumentId::parse(&doc.doc_id) else {
             continue;
