@@ -117,17 +117,13 @@ fn writes_of(
     let inner = meeting.doc.inner_mut();
     let later: Vec<_> = inner.get_changes(&meeting.cell_heads);
     let later_hashes: HashSet<_> = later.iter().map(|c| c.hash()).collect();
-    let meta = |c: &automerge::Change| ChangeMeta {
-        hash: c.hash(),
-        actor: c.actor_id().to_hex_string(),
-    };
     let cell_changes: Vec<ChangeMeta> = inner
         .get_changes(&[])
         .into_iter()
         .filter(|c| !later_hashes.contains(&c.hash()))
-        .map(|c| meta(&c))
+        .map(|c| ChangeMeta::of(&c))
         .collect();
-    let committee_changes: Vec<ChangeMeta> = later.iter().map(meta).collect();
+    let committee_changes: Vec<ChangeMeta> = later.iter().map(ChangeMeta::of).collect();
     let doc_id = meeting.doc_id.to_string();
     let cell = DocWrite {
         doc_id: doc_id.clone(),

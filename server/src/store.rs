@@ -9,6 +9,7 @@
 //! record storage latency in [`Metrics`](crate::metrics::Metrics).
 
 mod audit;
+pub(crate) mod change_runs;
 mod commit;
 pub mod compaction;
 pub mod compactor;

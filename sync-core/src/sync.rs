@@ -28,6 +28,6 @@ pub use message::{
     BatchHeads, DocHeads, DocMessage, Message, PROTOCOL_V1, PeerMetadata, heads_digest,
 };
 pub use server::{
-    ConnId, LoadedDoc, Output, PersistItem, RejectReason, ServerConfig, ServerEngine, StoredHeads,
-    Ticket,
+    ChangeMeta, ConnId, LoadedDoc, Output, PersistItem, RejectReason, ServerConfig, ServerEngine,
+    StoredHeads, Ticket,
 };

@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use super::AuditError;
-use crate::db::schema::{actors, changes, device_credentials, users};
+use crate::db::schema::{actors, change_runs, device_credentials, users};
 use crate::db::{DbConnection, with_conn};
 
 /// The author behind one actor.
@@ -30,9 +30,9 @@ pub fn authors(
     doc_id: &str,
 ) -> Result<BTreeMap<String, Author>, AuditError> {
     let actor_ids: Vec<String> = with_conn!(&mut *conn, |c| {
-        changes::table
-            .filter(changes::doc_id.eq(doc_id))
-            .select(changes::actor_id)
+        change_runs::table
+            .filter(change_runs::doc_id.eq(doc_id))
+            .select(change_runs::actor_id)
             .distinct()
             .load(c)?
     });

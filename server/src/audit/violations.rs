@@ -1,6 +1,6 @@
 //! [`violations`]: values of a meeting written by someone without the right to write them.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use automerge::ChangeHash;
 use chrono::NaiveDateTime;
@@ -10,10 +10,11 @@ use sync_core::doc::{FieldOwner, MeetingRead, Writer};
 
 use super::AuditError;
 use crate::accounts::roles::roles_of_user_at;
-use crate::db::schema::{actors, changes};
+use crate::db::schema::{actors, change_runs};
 use crate::db::{DbConnection, with_conn};
 use crate::org::access::{Access, decide};
 use crate::org::units::ancestry_as_of;
+use crate::store::change_runs::unpack_hashes;
 
 /// Why a value does not count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -206,23 +207,23 @@ fn actors_of(
         *in_doc.entry(w.actor.as_str()).or_default() += 1;
     }
     let (rows, arrivals): (Vec<ActorRow>, Arrivals) = with_conn!(conn, |c| {
-        let groups: Vec<(String, NaiveDateTime, i64)> = changes::table
-            .filter(changes::doc_id.eq(doc_id))
-            .group_by((changes::actor_id, changes::received_at))
+        let groups: Vec<(String, NaiveDateTime, i32)> = change_runs::table
+            .filter(change_runs::doc_id.eq(doc_id))
             .select((
-                changes::actor_id,
-                changes::received_at,
-                diesel::dsl::count_star(),
+                change_runs::actor_id,
+                change_runs::received_at,
+                change_runs::change_count,
             ))
             .load(c)?;
-        let mut by_actor: HashMap<String, (NaiveDateTime, i64, usize)> = HashMap::new();
+        // actor → (its changes' arrival times, how many changes)
+        let mut by_actor: HashMap<String, (BTreeSet<NaiveDateTime>, i64)> = HashMap::new();
         for (actor, at, count) in groups {
-            let e = by_actor.entry(actor).or_insert((at, 0, 0));
-            e.1 += count;
-            e.2 += 1;
+            let e = by_actor.entry(actor).or_default();
+            e.0.insert(at);
+            e.1 += i64::from(count);
         }
-        let whole = by_actor.iter().all(|(actor, (_, count, times))| {
-            *times == 1 && in_doc.get(actor.as_str()) == Some(count)
+        let whole = by_actor.iter().all(|(actor, (times, count))| {
+            times.len() == 1 && in_doc.get(actor.as_str()) == Some(count)
         });
         let actor_ids: Vec<&String> = by_actor.keys().collect();
         let rows = actors::table
@@ -238,18 +239,18 @@ fn actors_of(
             Arrivals::PerActor(
                 by_actor
                     .into_iter()
-                    .map(|(a, (at, _, _))| (a, at))
+                    .filter_map(|(a, (times, _))| Some((a, times.first().copied()?)))
                     .collect(),
             )
         } else {
-            let received: Vec<(String, NaiveDateTime)> = changes::table
-                .filter(changes::doc_id.eq(doc_id))
-                .select((changes::change_hash, changes::received_at))
+            let received: Vec<(Vec<u8>, NaiveDateTime)> = change_runs::table
+                .filter(change_runs::doc_id.eq(doc_id))
+                .select((change_runs::hashes, change_runs::received_at))
                 .load(c)?;
             Arrivals::PerChange(
                 received
-                    .into_iter()
-                    .filter_map(|(h, at)| Some((h.parse::<ChangeHash>().ok()?, at)))
+                    .iter()
+                    .flat_map(|(hashes, at)| unpack_hashes(hashes).map(move |h| (h, *at)))
                     .collect(),
             )
         };

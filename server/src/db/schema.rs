@@ -50,13 +50,18 @@ diesel::table! {
 }
 
 diesel::table! {
-    /// Every accepted change, with the delivering device and the change's actor.
-    changes (doc_id, change_hash) {
+    /// Every accepted change, with the delivering device and the change's actor: one row per
+    /// actor per delivery, the run's hashes 32 bytes each in seq order.
+    change_runs (id) {
+        id -> BigInt,
         doc_id -> Text,
-        change_hash -> Text,
         actor_id -> Text,
         device_id -> Text,
         received_at -> Timestamp,
+        seq_from -> Nullable<BigInt>,
+        seq_to -> Nullable<BigInt>,
+        change_count -> Integer,
+        hashes -> Binary,
     }
 }
 
@@ -73,13 +78,13 @@ diesel::table! {
 }
 
 diesel::joinable!(doc_chunks -> documents (doc_id));
-diesel::joinable!(changes -> documents (doc_id));
+diesel::joinable!(change_runs -> documents (doc_id));
 diesel::allow_tables_to_appear_in_same_query!(
     devices,
     documents,
     doc_chunks,
     sync_states,
-    changes,
+    change_runs,
     quarantine,
 );
 
@@ -420,4 +425,4 @@ diesel::table! {
     }
 }
 
-diesel::allow_tables_to_appear_in_same_query!(actors, changes, device_credentials);
+diesel::allow_tables_to_appear_in_same_query!(actors, change_runs, device_credentials);

@@ -4,7 +4,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::StoreError;
-use crate::db::schema::changes;
+use super::change_runs::unpack_hashes;
+use crate::db::schema::change_runs;
 use crate::db::{DbConnection, with_conn};
 
 /// One accepted change as recorded.
@@ -20,27 +21,30 @@ pub struct ChangeRecord {
     pub received_at: NaiveDateTime,
 }
 
-/// Every recorded change of `doc_id`, in order of receipt.
+/// Every recorded change of `doc_id`, in order of receipt (then of hash).
 pub fn changes_of(conn: &mut DbConnection, doc_id: &str) -> Result<Vec<ChangeRecord>, StoreError> {
-    let rows: Vec<(String, String, String, NaiveDateTime)> = with_conn!(conn, |c| {
-        changes::table
-            .filter(changes::doc_id.eq(doc_id))
-            .order((changes::received_at.asc(), changes::change_hash.asc()))
+    let runs: Vec<(String, String, NaiveDateTime, Vec<u8>)> = with_conn!(conn, |c| {
+        change_runs::table
+            .filter(change_runs::doc_id.eq(doc_id))
             .select((
-                changes::change_hash,
-                changes::actor_id,
-                changes::device_id,
-                changes::received_at,
+                change_runs::actor_id,
+                change_runs::device_id,
+                change_runs::received_at,
+                change_runs::hashes,
             ))
             .load(c)?
     });
-    Ok(rows
-        .into_iter()
-        .map(|(hash, actor, device_id, received_at)| ChangeRecord {
-            hash,
-            actor,
-            device_id,
-            received_at,
+    let mut records: Vec<ChangeRecord> = runs
+        .iter()
+        .flat_map(|(actor, device_id, received_at, hashes)| {
+            unpack_hashes(hashes).map(move |hash| ChangeRecord {
+                hash: hash.to_string(),
+                actor: actor.clone(),
+                device_id: device_id.clone(),
+                received_at: *received_at,
+            })
         })
-        .collect())
+        .collect();
+    records.sort_by(|a, b| (a.received_at, &a.hash).cmp(&(b.received_at, &b.hash)));
+    Ok(records)
 }

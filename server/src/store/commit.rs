@@ -1,18 +1,22 @@
 //! Group commit: many documents' new changes in one transaction.
 
+use std::collections::HashMap;
+
+use diesel::dsl::max;
 use diesel::prelude::*;
 
 use super::StoreError;
+use super::change_runs::{runs_of, seq_column};
 use super::heads::encode_heads;
 use super::types::{ChunkKind, DocWrite, now};
 use crate::db::schema::{
-    actors, changes, device_credentials, doc_chunks, document_cells, documents,
+    actors, change_runs, device_credentials, doc_chunks, document_cells, documents,
 };
 use crate::db::{DbConnection, write_tx};
 
-/// Audit rows per INSERT statement: 5 bound values each, far below SQLite's 32,766 and
+/// Audit runs per INSERT statement: 8 bound values each, far below SQLite's 32,766 and
 /// PostgreSQL's 65,535 parameters per statement.
-const CHANGE_ROWS_PER_INSERT: usize = 500;
+const RUN_ROWS_PER_INSERT: usize = 500;
 
 /// Writes every [`DocWrite`] in ONE transaction: creates missing document rows (owner =
 /// `owner_if_new`, else the delivering device), updates heads, size and time, appends the
@@ -23,7 +27,8 @@ const CHANGE_ROWS_PER_INSERT: usize = 500;
 /// (`actors`), in the same transaction as the change.
 ///
 /// Either everything is durable when this returns `Ok`, or nothing was written. Re-delivered
-/// changes are recorded once (the audit log keeps the first delivery).
+/// changes are recorded once (the audit log keeps the first delivery): the log holds one row
+/// per actor per delivery (see [`change_runs`](super::change_runs)).
 ///
 /// Callers must serialise writes to the same document (the last write's heads win); writes to
 /// different documents may run concurrently.
@@ -40,7 +45,7 @@ pub fn commit_batch(conn: &mut DbConnection, writes: &[DocWrite]) -> Result<(), 
             let owner = w.owner_if_new.as_deref().unwrap_or(&w.device_id);
             // Insert-if-absent then update: race-free on PostgreSQL (the conflict waits for
             // the other writer) and a single code path for new and existing documents.
-            diesel::insert_into(documents::table)
+            let created = diesel::insert_into(documents::table)
                 .values((
                     documents::doc_id.eq(&w.doc_id),
                     documents::heads.eq(&heads),
@@ -77,25 +82,40 @@ pub fn commit_batch(conn: &mut DbConnection, writes: &[DocWrite]) -> Result<(), 
                     ))
                     .execute(c)?;
             }
-            // One multi-row INSERT per slice instead of one statement per change: a new
-            // 500-edit document carries ~440 changes, and on PostgreSQL every statement is a
-            // round trip.
-            for slice in w.changes.chunks(CHANGE_ROWS_PER_INSERT) {
+            // The actors' last recorded seqs matter only for a document that existed: a
+            // new one has none.
+            let recorded: HashMap<String, u64> = if created == 0 && !w.changes.is_empty() {
+                change_runs::table
+                    .filter(change_runs::doc_id.eq(&w.doc_id))
+                    .group_by(change_runs::actor_id)
+                    .select((change_runs::actor_id, max(change_runs::seq_to)))
+                    .load::<(String, Option<i64>)>(c)?
+                    .into_iter()
+                    .filter_map(|(actor, seq)| Some((actor, u64::try_from(seq?).ok()?)))
+                    .collect()
+            } else {
+                HashMap::new()
+            };
+            let runs = runs_of(&w.changes, &recorded);
+            for slice in runs.chunks(RUN_ROWS_PER_INSERT) {
                 let rows: Vec<_> = slice
                     .iter()
-                    .map(|change| {
+                    .map(|run| {
                         (
-                            changes::doc_id.eq(&w.doc_id),
-                            changes::change_hash.eq(change.hash.to_string()),
-                            changes::actor_id.eq(&change.actor),
-                            changes::device_id.eq(&w.device_id),
-                            changes::received_at.eq(now),
+                            change_runs::doc_id.eq(&w.doc_id),
+                            change_runs::actor_id.eq(run.actor),
+                            change_runs::device_id.eq(&w.device_id),
+                            change_runs::received_at.eq(now),
+                            change_runs::seq_from.eq(Some(seq_column(run.seq_from))),
+                            change_runs::seq_to.eq(Some(seq_column(run.seq_to))),
+                            change_runs::change_count
+                                .eq(i32::try_from(run.len()).unwrap_or(i32::MAX)),
+                            change_runs::hashes.eq(&run.hashes),
                         )
                     })
                     .collect();
-                diesel::insert_into(changes::table)
+                diesel::insert_into(change_runs::table)
                     .values(rows)
-                    .on_conflict_do_nothing()
                     .execute(c)?;
             }
             if !w.changes.is_empty() {

@@ -25,14 +25,9 @@ impl StoredDoc {
     }
 }
 
-/// An accepted change's identity, recorded in the audit log.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChangeMeta {
-    /// The change hash.
-    pub hash: ChangeHash,
-    /// The change's actor id, hex encoded.
-    pub actor: String,
-}
+/// An accepted change's identity (hash, actor, seq), recorded in the audit log: the engine's
+/// own type, so the committer hands it over as it is.
+pub use sync_core::sync::ChangeMeta;
 
 /// One document's share of a group commit.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,15 +1,12 @@
 //! The sequential committer: carries out the engine's `Persist` batches in ticket order, folding
 //! the batches queued behind each other into one transaction (one fsync for many devices).
 
-use std::str::FromStr;
-
-use automerge::ChangeHash;
 use sync_core::sync::{PersistItem, Ticket};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use super::storage::StorageResult;
-use crate::store::{ChangeMeta, DocWrite, Store};
+use crate::store::{DocWrite, Store};
 
 /// Told the document ids of every durable commit (e.g. the ratings projector), after the commit
 /// returned and before the engine hears of it.
@@ -133,16 +130,7 @@ pub(super) fn writes_of(items: &[PersistItem]) -> Vec<DocWrite> {
             doc_id: item.doc_id.to_string(),
             change_bytes: item.changes.concat(),
             new_heads: item.new_heads.clone(),
-            changes: item
-                .change_meta
-                .iter()
-                .filter_map(|(hash, actor)| {
-                    Some(ChangeMeta {
-                        hash: ChangeHash::from_str(hash).ok()?,
-                        actor: actor.clone(),
-                    })
-                })
-                .collect(),
+            changes: item.change_meta.clone(),
             device_id: item.delivered_by.0.clone(),
             owner_if_new: item.creates_doc.then(|| item.delivered_by.0.clone()),
             cell_if_new: item.cell.clone(),
@@ -153,6 +141,7 @@ pub(super) fn writes_of(items: &[PersistItem]) -> Vec<DocWrite> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::ChangeMeta;
     use automerge::transaction::Transactable;
     use sync_core::doc_id::DocumentId;
     use sync_core::sync::PeerIdentity;
@@ -169,7 +158,7 @@ mod tests {
             creates_doc: true,
             cell: Some("chi-bo-1".into()),
             changes: vec![change.raw_bytes().to_vec()],
-            change_meta: vec![(change.hash().to_string(), change.actor_id().to_hex_string())],
+            change_meta: vec![ChangeMeta::of(&change)],
             new_heads: vec![change.hash()],
         };
         let writes = writes_of(&[item]);

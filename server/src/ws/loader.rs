@@ -162,10 +162,7 @@ mod tests {
             doc_id: doc_id.to_string(),
             change_bytes: doc.save(),
             new_heads: doc.get_heads(),
-            changes: vec![ChangeMeta {
-                hash: change.hash(),
-                actor: change.actor_id().to_hex_string(),
-            }],
+            changes: vec![ChangeMeta::of(&change)],
             device_id: owner.to_owned(),
             owner_if_new: None,
             cell_if_new: None,

@@ -156,11 +156,5 @@ pub fn edited_doc(edits: usize) -> AutoCommit {
 
 /// Audit metadata of the changes of `doc` not covered by `since`.
 pub fn change_meta(doc: &mut AutoCommit, since: &[ChangeHash]) -> Vec<ChangeMeta> {
-    doc.get_changes(since)
-        .iter()
-        .map(|c| ChangeMeta {
-            hash: c.hash(),
-            actor: c.actor_id().to_hex_string(),
-        })
-        .collect()
+    doc.get_changes(since).iter().map(ChangeMeta::of).collect()
 }

@@ -304,10 +304,7 @@ pub fn edit_stored(conn: &mut DbConnection, doc_id: &str, ops: &[MeetingOp]) {
     let changes = inner
         .get_changes(&before)
         .iter()
-        .map(|c| ChangeMeta {
-            hash: c.hash(),
-            actor: c.actor_id().to_hex_string(),
-        })
+        .map(ChangeMeta::of)
         .collect();
     let write = DocWrite {
         doc_id: doc_id.to_owned(),

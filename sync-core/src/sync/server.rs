@@ -59,7 +59,7 @@ use super::guard::{AcceptAll, ChangeGuard};
 use super::message::Message;
 use crate::doc_id::DocumentId;
 use automerge::Automerge;
-pub use io::{LoadedDoc, Output, PersistItem, RejectReason, StoredHeads};
+pub use io::{ChangeMeta, LoadedDoc, Output, PersistItem, RejectReason, StoredHeads};
 
 use connection::Connection;
 use doc_state::DocEntry;

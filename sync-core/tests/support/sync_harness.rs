@@ -256,8 +256,8 @@ impl Harness {
                     // One chunk per change, or one document chunk for a new document that
                     // arrived whole: every change it holds is listed in `change_meta`.
                     stored.chunks.extend(item.changes.iter().cloned());
-                    for (hash, _actor) in &item.change_meta {
-                        self.durable.insert(hash.parse().unwrap());
+                    for change in &item.change_meta {
+                        self.durable.insert(change.hash);
                     }
                     stored.heads = item.new_heads;
                 }

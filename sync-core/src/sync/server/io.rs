@@ -42,10 +42,33 @@ pub struct PersistItem {
     pub cell: Option<String>,
     /// Raw automerge changes, each loadable with `load_incremental`, in causal order.
     pub changes: Vec<Vec<u8>>,
-    /// (change hash hex, actor id hex) of each change, in the same order.
-    pub change_meta: Vec<(String, String)>,
+    /// Hash, actor and sequence number of each change, in the same order.
+    pub change_meta: Vec<ChangeMeta>,
     /// The document's heads after these changes: the new value of the heads index.
     pub new_heads: Vec<ChangeHash>,
+}
+
+/// What the audit log records of one change: which change, and whose.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeMeta {
+    /// The change hash.
+    pub hash: ChangeHash,
+    /// The change's actor id, hex encoded.
+    pub actor: String,
+    /// The change's sequence number among its actor's changes (1, 2, …). An actor's changes
+    /// reach a document in this order, so a document holds seqs `1..=n` of every actor.
+    pub seq: u64,
+}
+
+impl ChangeMeta {
+    /// The audit facts of `change`.
+    pub fn of(change: &automerge::Change) -> Self {
+        Self {
+            hash: change.hash(),
+            actor: change.actor_id().to_hex_string(),
+            seq: change.seq(),
+        }
+    }
 }
 
 /// Why the engine refused something (for quarantine and metrics; the peer got an `error` or a

@@ -9,6 +9,8 @@
 use automerge::sync::ChunkList;
 use automerge::{Automerge, ChangeHash};
 
+use super::io::ChangeMeta;
+
 /// The magic bytes opening every automerge storage chunk.
 const MAGIC: [u8; 4] = [0x85, 0x6f, 0x4a, 0x83];
 /// The chunk type byte of a document chunk (`save()` output).
@@ -45,7 +47,7 @@ fn is_one_document_chunk(bytes: &[u8]) -> bool {
     }
 }
 
-/// The bytes to persist for the changes applied since `before`, and (hash hex, actor hex) of
+/// The bytes to persist for the changes applied since `before`, and hash, actor and seq of
 /// every one of those changes, in causal order.
 ///
 /// `whole` is the received document chunk when `before` was empty (see
@@ -54,12 +56,16 @@ pub(super) fn new_changes(
     doc: &Automerge,
     before: &[ChangeHash],
     whole: Option<Vec<u8>>,
-) -> (Vec<Vec<u8>>, Vec<(String, String)>) {
+) -> (Vec<Vec<u8>>, Vec<ChangeMeta>) {
     if let Some(chunk) = whole.filter(|_| before.is_empty()) {
         let meta = doc
             .get_changes_meta(before)
             .into_iter()
-            .map(|m| (m.hash.to_string(), m.actor.to_hex_string()))
+            .map(|m| ChangeMeta {
+                hash: m.hash,
+                actor: m.actor.to_hex_string(),
+                seq: m.seq,
+            })
             .collect();
         return (vec![chunk], meta);
     }
@@ -67,7 +73,7 @@ pub(super) fn new_changes(
     let mut raw = Vec::with_capacity(changes.len());
     let mut meta = Vec::with_capacity(changes.len());
     for mut change in changes {
-        meta.push((change.hash().to_string(), change.actor_id().to_hex_string()));
+        meta.push(ChangeMeta::of(&change));
         raw.push(change.bytes().into_owned());
     }
     (raw, meta)
@@ -130,9 +136,10 @@ mod tests {
         let expected: Vec<_> = doc
             .get_changes(&[])
             .into_iter()
-            .map(|c| (c.hash().to_string(), c.actor_id().to_hex_string()))
+            .map(|c| ChangeMeta::of(&c))
             .collect();
         assert_eq!(meta, expected);
+        assert_eq!(meta.last().map(|m| m.seq), Some(40));
         let reloaded = Automerge::load(&raw.concat()).unwrap();
         assert_eq!(reloaded.get_heads(), doc.get_heads());
     }
@@ -152,6 +159,8 @@ mod tests {
         // Not a new document: the chunk offered is ignored, the 5 changes are extracted.
         let (raw, meta) = new_changes(doc.document(), &before, whole);
         assert_eq!((raw.len(), meta.len()), (5, 5));
+        let seqs: Vec<u64> = meta.iter().map(|m| m.seq).collect();
+        assert_eq!(seqs, vec![2, 3, 4, 5, 6]);
         earlier.load_incremental(&raw.concat()).unwrap();
         assert_eq!(earlier.get_heads(), doc.get_heads());
     }
