@@ -3,11 +3,12 @@
 //! A document is a cell meeting in our schema's shape: 30 attendee maps, 12 collaborative
 //! texts where the minutes keep them (the four root texts `lastMonthReview`,
 //! `ideologySituation`, `difficulties` and `resolution`, and the `summary` of eight
-//! contributions), and a 10-criterion rubric. History is N single-edit commits by three
-//! actors that rotate every 50 edits and merge pairwise after each block (62% insert a word
-//! into a text, 8% delete up to 5 characters, 15% toggle attendance, 8% append a
-//! contribution, 7% set a rubric score). So the server rates, checks authorship of and
-//! reads the text a real meeting holds, not keys its schema ignores. Every value comes from a seeded RNG, so two runs build identical
+//! contributions), and the cell's self score against the rubric in force for its date
+//! ([`SELF_SCORE_RUBRIC`]). History is N single-edit commits by three actors that rotate every
+//! 50 edits and merge pairwise after each block (62% insert a word into a text, 8% delete up
+//! to 5 characters, 15% toggle attendance, 8% append a contribution, 7% award the self score's
+//! hand-scored criterion). So the server rates, scores, checks authorship of and reads what a
+//! real meeting holds, not keys its schema ignores. Every value comes from a seeded RNG, so two runs build identical
 //! documents and change hashes.
 //!
 //! Building a 500-edit history costs milliseconds; a fleet of thousands of documents therefore
@@ -37,8 +38,12 @@ const ROOT_TEXTS: &[&str] = &[
 const CONTRIBUTIONS: usize = 8;
 /// Texts the generator types into: the root texts, then the first contributions' summaries.
 const TEXTS: usize = ROOT_TEXTS.len() + CONTRIBUTIONS;
-/// Rubric criteria.
-const CRITERIA: usize = 10;
+/// The rubric the cell scores itself against: the embedded preset in force for the fleet's
+/// 2026 meetings, so the server scores every sheet rather than reporting a mismatch.
+pub const SELF_SCORE_RUBRIC: &str = "binh-thuan@1";
+/// That rubric's criterion awarded by hand, and its maximum points.
+const AWARDED_CRITERION: &str = "phe_binh";
+const AWARDED_MAX: i64 = 8;
 /// Words the generator types.
 const WORDS: &[&str] = &[
     "chi bộ",
@@ -75,7 +80,7 @@ pub fn doc_id(seed: u64, index: u64) -> DocumentId {
     DocumentId::from_bytes(bytes)
 }
 
-/// The empty meeting: attendance, texts, contributions and rubric.
+/// The empty meeting: attendance, texts, contributions and the self score.
 fn skeleton(
     doc: &mut impl Transactable,
     rng: &mut StdRng,
@@ -109,10 +114,12 @@ fn skeleton(
         let summary = contribution(doc, &list, i, rng)?;
         doc.splice_text(&summary, 0, 0, &paragraph(rng))?;
     }
-    let rubric = doc.put_object(ROOT, "rubric", ObjType::Map)?;
-    for c in 0..CRITERIA {
-        doc.put(&rubric, format!("c{c}"), 0)?;
-    }
+    let sheet = doc.put_object(ROOT, "selfScore", ObjType::Map)?;
+    doc.put(&sheet, "rubricId", SELF_SCORE_RUBRIC)?;
+    doc.put(&sheet, "scoredBy", format!("m{RECORDER}"))?;
+    doc.put(&sheet, "votedByMembers", true)?;
+    let awarded = doc.put_object(&sheet, "awarded", ObjType::Map)?;
+    doc.put(&awarded, AWARDED_CRITERION, 0.0)?;
     Ok(())
 }
 
@@ -213,11 +220,14 @@ pub fn edit(
         let summary = contribution(doc, &list, at, rng)?;
         doc.splice_text(&summary, 0, 0, WORDS[rng.random_range(0..WORDS.len())])?;
     } else {
-        let Some(rubric) = root_obj(doc, "rubric") else {
+        let Some(sheet) = root_obj(doc, "selfScore") else {
             return Ok(());
         };
-        let key = format!("c{}", rng.random_range(0..CRITERIA));
-        doc.put(&rubric, key, rng.random_range(0..=10i64))?;
+        let Some((_, awarded)) = doc.get(&sheet, "awarded")? else {
+            return Ok(());
+        };
+        let points = rng.random_range(0..=AWARDED_MAX) as f64;
+        doc.put(&awarded, AWARDED_CRITERION, points)?;
     }
     Ok(())
 }
@@ -323,6 +333,13 @@ mod tests {
         // …and valid minutes, so the server scores them rather than listing problems.
         let problems = sync_core::validate::validate(&record);
         assert!(!sync_core::validate::has_errors(&problems), "{problems:?}");
+        // The self score names the rubric in force and is scored by it without problems.
+        assert_eq!(record.self_score.rubric_id, SELF_SCORE_RUBRIC);
+        let rubric = sync_core::rubric::preset("binh-thuan").expect("embedded preset");
+        let score = sync_core::rubric::score(&rubric, &record, &record.self_score);
+        assert_eq!(score.rubric, SELF_SCORE_RUBRIC);
+        assert!(score.problems.is_empty(), "{:?}", score.problems);
+        assert!(score.total > 0.0);
         // Without the change naming its cell and month, the server rates it as minutes that
         // failed to load: every workload must use `Templates::doc`.
         let bare = meeting(7, 60).unwrap().save();
