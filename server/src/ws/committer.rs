@@ -6,7 +6,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use super::storage::StorageResult;
-use crate::store::{DocWrite, Store};
+use crate::store::{DocWrite, Store, StoreError};
 
 /// Told the document ids of every durable commit (e.g. the ratings projector), after the commit
 /// returned and before the engine hears of it.
@@ -56,11 +56,11 @@ async fn commit_group(
     on_commit: Option<&CommitListener>,
 ) {
     let writes: Vec<DocWrite> = group.iter().flat_map(|b| writes_of(&b.items)).collect();
-    let tickets: Vec<Ticket> = group.iter().map(|b| b.ticket).collect();
     let committed = {
         let ids: Vec<String> = group.iter().flat_map(|b| doc_ids(&b.items)).collect();
+        let tickets: Vec<Ticket> = group.iter().map(|b| b.ticket).collect();
         let (started, documents) = (std::time::Instant::now(), writes.len());
-        let report = report(results, on_commit, ids, tickets.clone());
+        let report = report(results, on_commit, ids, tickets);
         move || {
             tracing::debug!(documents, elapsed = ?started.elapsed(), "committed");
             report();
@@ -69,12 +69,8 @@ async fn commit_group(
     let Err(e) = store.commit_batch_and(writes, committed).await else {
         return;
     };
-    if group.len() == 1 {
-        tracing::error!(error = ?e, ticket = tickets[0].0, "commit failed");
-        let _ = results.send(StorageResult::Persisted {
-            ticket: tickets[0],
-            ok: false,
-        });
+    if let [batch] = group.as_slice() {
+        report_failure(results, batch.ticket, &e);
         return;
     }
     tracing::warn!(error = ?e, batches = group.len(), "group commit failed; retrying batch by batch");
@@ -89,13 +85,19 @@ async fn commit_group(
             .commit_batch_and(writes_of(&batch.items), committed)
             .await;
         if let Err(e) = result {
-            tracing::error!(error = ?e, ticket = batch.ticket.0, "commit failed");
-            let _ = results.send(StorageResult::Persisted {
-                ticket: batch.ticket,
-                ok: false,
-            });
+            report_failure(results, batch.ticket, &e);
         }
     }
+}
+
+/// A failed commit: logged, and the engine told the batch under `ticket` is not durable.
+fn report_failure(
+    results: &mpsc::UnboundedSender<StorageResult>,
+    ticket: Ticket,
+    error: &StoreError,
+) {
+    tracing::error!(error = ?error, ticket = ticket.0, "commit failed");
+    let _ = results.send(StorageResult::Persisted { ticket, ok: false });
 }
 
 /// What a successful commit of `doc_ids` under `tickets` does: tells the listener, then the
