@@ -4,6 +4,12 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// jemalloc: documents are loaded and evicted all day, and glibc's malloc let the process keep
+/// far more than the live heap (see the note in `Cargo.toml`).
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> ExitCode {
     match server::cli::run(server::cli::Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,

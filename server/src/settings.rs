@@ -16,7 +16,7 @@
 //! | `SYNC__DATABASE__POOL_SIZE` | `database.pool_size` | `8` |
 //! | `SYNC__DATABASE__CONNECTION_TIMEOUT_SECS` | `database.connection_timeout_secs` | `10` |
 //! | `SYNC__SYNC__MAX_MESSAGE_BYTES` | `sync.max_message_bytes` | `8388608` (8 MiB) |
-//! | `SYNC__SYNC__DOC_MEMORY_BUDGET_BYTES` | `sync.doc_memory_budget_bytes` | `268435456` |
+//! | `SYNC__SYNC__DOC_MEMORY_BUDGET_BYTES` | `sync.doc_memory_budget_bytes` | `134217728` |
 //! | `SYNC__SYNC__HEARTBEAT_INTERVAL_SECS` | `sync.heartbeat_interval_secs` | `15` |
 //! | `SYNC__SYNC__IDLE_TIMEOUT_SECS` | `sync.idle_timeout_secs` | `60` |
 //! | `SYNC__COMPACTION__ENABLED` | `compaction.enabled` | `true` |

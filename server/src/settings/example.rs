@@ -24,7 +24,7 @@ connection_timeout_secs = 10
 
 [sync]
 max_message_bytes = 8388608
-doc_memory_budget_bytes = 268435456
+doc_memory_budget_bytes = 134217728
 heartbeat_interval_secs = 15
 idle_timeout_secs = 60
 

@@ -84,7 +84,7 @@ impl Default for SyncSettings {
     fn default() -> Self {
         Self {
             max_message_bytes: 8 * 1024 * 1024,
-            doc_memory_budget_bytes: 256 * 1024 * 1024,
+            doc_memory_budget_bytes: 128 * 1024 * 1024,
             heartbeat_interval_secs: 15,
             idle_timeout_secs: 60,
         }

@@ -1,4 +1,4 @@
-//! `bench <w1|w2|w3|w4|w6|w7|all> [--size small|full] [--reps N] [--pg [URL]] [--servers a,b]`
+//! `bench <w1|w2|w3|w4|w6|w7|all> [--size small|full|spec] [--reps N] [--pg [URL]] [--servers a,b]`
 //!
 //! Runs benchmark workloads against the project's server, samod 0.16 and automerge-repo 2.5.6
 //! and prints one Markdown table per workload. Exits non-zero when any server lost an edit or
@@ -7,7 +7,7 @@
 use e2e::bench::servers::{Programs, ServerKind, pin_self_to_core_1};
 use e2e::bench::workloads::{self, Config, Size, Workload};
 
-const USAGE: &str = "usage: bench <w1|w2|w3|w4|w6|w7|all> [--size small|full] [--reps N] [--pg [URL]] [--servers ours,batched,pg,samod,js]";
+const USAGE: &str = "usage: bench <w1|w2|w3|w4|w6|w7|all> [--size small|full|spec] [--reps N] [--pg [URL]] [--servers ours,batched,pg,samod,js]";
 const DEFAULT_PG: &str = "postgres://postgres@127.0.0.1:5432/test";
 
 fn main() -> anyhow::Result<()> {
@@ -25,6 +25,7 @@ fn main() -> anyhow::Result<()> {
                 size = match args.get(i).map(String::as_str) {
                     Some("small") => Size::Small,
                     Some("full") => Size::Full,
+                    Some("spec") => Size::Spec,
                     _ => anyhow::bail!("{USAGE}"),
                 };
             }

@@ -35,7 +35,7 @@ fn mix(d: u64) -> Mix {
 
 /// Runs W1 against `server`.
 pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(String, Measured)>> {
-    let devices: u64 = cfg.pick(6, 50);
+    let devices: u64 = cfg.pick_spec(6, 50, 2_000);
     let spread = cfg.pick(Duration::from_secs(1), Duration::from_secs(5));
     let templates = cfg.templates(cfg.meeting_edits())?;
     let timeout = cfg.session_timeout();

@@ -12,7 +12,7 @@ const SEED: u64 = 2;
 
 /// Runs W2 against `server`, for every D of this size.
 pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(String, Measured)>> {
-    let sizes: Vec<u64> = cfg.pick(vec![12, 40], vec![12, 600, 1_200]);
+    let sizes: Vec<u64> = cfg.pick_spec(vec![12, 40], vec![12, 600, 1_200], vec![12, 600, 6_000]);
     let templates = cfg.templates(cfg.meeting_edits())?;
     let timeout = cfg.session_timeout();
     let mut out = Vec::new();

@@ -16,7 +16,7 @@ const SEED: u64 = 6;
 
 /// Runs W6 against `server`.
 pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(String, Measured)>> {
-    let docs: u64 = cfg.pick(60, 1_000);
+    let docs: u64 = cfg.pick_spec(60, 1_000, 10_000);
     // Documents per device (a district's worth at full size).
     let per_device: u64 = cfg.pick(30, 100);
     let templates = cfg.templates(cfg.meeting_edits())?;
