@@ -10,6 +10,7 @@ pub mod fleet;
 pub mod fsyncs;
 pub mod link;
 pub mod procstat;
+pub mod profile_phases;
 pub mod report;
 pub mod server_metrics;
 pub mod servers;

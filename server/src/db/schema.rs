@@ -373,12 +373,15 @@ diesel::allow_tables_to_appear_in_same_query!(
 );
 
 diesel::table! {
-    /// The access migration's column of `documents`, under its own name so the original
-    /// `documents` definition stays as it was: the cell (unit code) a document belongs to.
+    /// `documents` with the access migration's column, under its own name so the original
+    /// `documents` definition stays as it was: the cell (unit code) a document belongs to,
+    /// beside the heads index and creator the sync engine decides with.
     #[sql_name = "documents"]
     document_cells (doc_id) {
         doc_id -> Text,
         cell_id -> Nullable<Text>,
+        heads -> Text,
+        owner_device_id -> Text,
     }
 }
 

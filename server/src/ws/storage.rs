@@ -1,6 +1,8 @@
 //! Storage work requested by the engine, run through [`Store`] (diesel on the blocking pool),
 //! with results sent back to the hub.
 
+use std::collections::HashSet;
+
 use sync_core::doc_id::DocumentId;
 use sync_core::sync::{ConnId, DocMeta, LoadedDoc, PeerIdentity, StoredHeads, Ticket};
 use tokio::sync::mpsc;
@@ -8,7 +10,9 @@ use tokio::task::JoinHandle;
 
 use crate::db::{DbConnection, run_blocking};
 use crate::org::access::LiveAccess;
-use crate::org::access::documents::{CellDocument, cells_of, documents_of_cells};
+use crate::org::access::documents::{
+    CellDocument, documents_by_id, documents_created_by, documents_of_cells,
+};
 use crate::store::{Store, StoreError};
 
 /// A storage answer for the engine.
@@ -62,22 +66,23 @@ pub(super) fn doc_meta(owner: String, cell: Option<String>) -> DocMeta {
     }
 }
 
+/// A stored document as the engine takes it; `None` for an id that is not a document id.
+fn stored_heads(doc: CellDocument) -> Option<StoredHeads> {
+    Some(StoredHeads {
+        doc_id: DocumentId::parse(&doc.doc_id).ok()?,
+        heads: doc.heads,
+        meta: doc_meta(doc.owner, doc.cell),
+    })
+}
+
 /// The index rows, with their cells, of those of `doc_ids` that are stored.
 pub(super) fn indexed_heads(
     conn: &mut DbConnection,
     doc_ids: &[String],
 ) -> Result<Vec<StoredHeads>, StoreError> {
-    let index = crate::store::doc_index(conn, doc_ids)?;
-    let mut cells = cells_of(conn, doc_ids)?;
-    Ok(index
+    Ok(documents_by_id(conn, doc_ids)?
         .into_iter()
-        .filter_map(|(id, entry)| {
-            Some(StoredHeads {
-                doc_id: DocumentId::parse(&id).ok()?,
-                heads: entry.heads,
-                meta: doc_meta(entry.owner, cells.remove(&id).flatten()),
-            })
-        })
+        .filter_map(stored_heads)
         .collect())
 }
 
@@ -99,51 +104,39 @@ pub(super) fn load_heads(
     });
 }
 
+/// The readable documents first, in one query (a device lists what it holds, so these are
+/// usually every row the answer needs), then the listed documents outside them, by id: the
+/// engine decides on those too, and on a document the peer lists but may not read.
 async fn heads_rows(
     store: &Store,
     identity: &PeerIdentity,
     readable: Option<Vec<String>>,
     doc_ids: Vec<DocumentId>,
 ) -> Option<Vec<StoredHeads>> {
-    let listed: Vec<String> = doc_ids.iter().map(ToString::to_string).collect();
     let device = identity.0.clone();
     let found = run_blocking(store.pool(), move |conn| {
-        let rows = indexed_heads(conn, &listed)?;
-        let others = match readable {
+        let readable = match readable {
             Some(codes) => documents_of_cells(conn, &codes)?,
-            None => crate::store::documents_owned_by(conn, &device)?
-                .into_iter()
-                .map(|s| CellDocument {
-                    doc_id: s.doc_id,
-                    heads: s.heads,
-                    owner: device.clone(),
-                    cell: None,
-                })
-                .collect(),
+            None => documents_created_by(conn, &device)?,
         };
-        Ok::<_, crate::store::StoreError>((rows, others))
+        let mut rows: Vec<StoredHeads> = readable.into_iter().filter_map(stored_heads).collect();
+        let known: HashSet<DocumentId> = rows.iter().map(|r| r.doc_id).collect();
+        let rest: Vec<String> = doc_ids
+            .iter()
+            .filter(|id| !known.contains(id))
+            .map(ToString::to_string)
+            .collect();
+        rows.extend(indexed_heads(conn, &rest)?);
+        Ok::<_, StoreError>(rows)
     })
     .await;
-    let (mut rows, others) = match found {
-        Ok(found) => found,
+    match found {
+        Ok(rows) => Some(rows),
         Err(e) => {
             tracing::error!(error = ?e, "could not read the heads index");
-            return None;
-        }
-    };
-    for doc in others {
-        let Ok(doc_id) = DocumentId::parse(&doc.doc_id) else {
-            continue;
-        };
-        if !rows.iter().any(|r| r.doc_id == doc_id) {
-            rows.push(StoredHeads {
-                doc_id,
-                heads: doc.heads,
-                meta: doc_meta(doc.owner, doc.cell),
-            });
+            None
         }
     }
-    Some(rows)
 }
 
 /// Most sync-state operations folded into one storage call.
@@ -233,4 +226,111 @@ pub(super) fn quarantine(
             tracing::error!(error = ?e, reason, "could not quarantine a refused frame");
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{ChangeMeta, DocWrite};
+    use crate::testing::{Backend, TestDb};
+    use automerge::ChangeHash;
+    use automerge::transaction::Transactable;
+
+    /// Stores a one-change document `n` created by `device` in `cell`; returns its id and head.
+    async fn stored(store: &Store, n: u8, device: &str, cell: &str) -> (DocumentId, ChangeHash) {
+        let mut doc = automerge::AutoCommit::new();
+        doc.put(automerge::ROOT, "n", i64::from(n)).expect("put");
+        doc.commit();
+        let change = doc.get_changes(&[]).remove(0).clone();
+        let doc_id = DocumentId::from_bytes([n; 16]);
+        let write = DocWrite {
+            doc_id: doc_id.to_string(),
+            change_bytes: doc.save(),
+            new_heads: doc.get_heads(),
+            changes: vec![ChangeMeta::of(&change)],
+            device_id: device.to_owned(),
+            owner_if_new: None,
+            cell_if_new: Some(cell.to_owned()),
+        };
+        store.commit_batch(vec![write]).await.expect("commit");
+        (doc_id, change.hash())
+    }
+
+    fn device(store: &Store) -> String {
+        let mut conn = store.pool().get().expect("connection");
+        crate::auth::register_device(&mut conn, "cell")
+            .expect("device")
+            .0
+            .id
+    }
+
+    /// (document, heads, creator, cell) of each row, by document.
+    fn summary(rows: Vec<StoredHeads>) -> Vec<(DocumentId, Vec<ChangeHash>, String, String)> {
+        let mut out: Vec<_> = rows
+            .into_iter()
+            .map(|r| {
+                let creator = r.meta.created_by.map(|p| p.0).unwrap_or_default();
+                (r.doc_id, r.heads, creator, r.meta.cell.unwrap_or_default())
+            })
+            .collect();
+        out.sort_by_key(|r| r.0);
+        out
+    }
+
+    async fn the_heads_answer_holds_each_readable_and_each_listed_stored_document_once(
+        backend: Backend,
+    ) {
+        let db = TestDb::new(backend);
+        let store = db.store();
+        let (mine, theirs) = (device(&store), device(&store));
+        let (a, head_a) = stored(&store, 1, &mine, "CB-1").await;
+        let (b, head_b) = stored(&store, 2, &mine, "CB-2").await;
+        let (c, head_c) = stored(&store, 3, &theirs, "CB-2").await;
+        let (d, head_d) = stored(&store, 4, &theirs, "CB-3").await;
+        let missing = DocumentId::from_bytes([9; 16]);
+        let me = PeerIdentity(mine.clone());
+        let row = |id, head, creator: &str, cell: &str| {
+            (id, vec![head], creator.to_owned(), cell.to_owned())
+        };
+
+        // A device without a user reads what it created: `a` and `b` whether listed or not,
+        // and a listed document of another device (the engine then denies it).
+        let rows = heads_rows(&store, &me, None, vec![a, c, missing]).await;
+        assert_eq!(
+            summary(rows.expect("the index answers")),
+            vec![
+                row(a, head_a, &mine, "CB-1"),
+                row(b, head_b, &mine, "CB-2"),
+                row(c, head_c, &theirs, "CB-2"),
+            ]
+        );
+
+        // A user's device reads its cells' documents, whoever created them.
+        let cells = Some(vec!["CB-2".to_owned()]);
+        let rows = heads_rows(&store, &me, cells, vec![a, b, d]).await;
+        assert_eq!(
+            summary(rows.expect("the index answers")),
+            vec![
+                row(a, head_a, &mine, "CB-1"),
+                row(b, head_b, &mine, "CB-2"),
+                row(c, head_c, &theirs, "CB-2"),
+                row(d, head_d, &theirs, "CB-3"),
+            ]
+        );
+    }
+
+    #[tokio::test]
+    async fn the_heads_answer_holds_each_readable_and_each_listed_stored_document_once_on_sqlite() {
+        the_heads_answer_holds_each_readable_and_each_listed_stored_document_once(Backend::Sqlite)
+            .await;
+    }
+
+    #[tokio::test]
+    async fn the_heads_answer_holds_each_readable_and_each_listed_stored_document_once_on_postgres()
+    {
+        the_heads_answer_holds_each_readable_and_each_listed_stored_document_once(
+            Backend::Postgres,
+        )
+        .await;
+    }
 }

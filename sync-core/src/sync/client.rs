@@ -7,14 +7,16 @@
 //! when the transport drops call [`ClientEngine::disconnect`].
 
 mod push;
+mod saved;
 mod session;
 
 use super::codec::CodecError;
 use super::message::{Message, PROTOCOL_V1, PeerMetadata};
 use crate::doc_id::DocumentId;
 use automerge::Automerge;
+use saved::SavedStates;
 use session::Session;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// Something the application may want to know.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,8 +55,8 @@ pub struct ClientEngine {
     batch_sync: bool,
     max_message_bytes: usize,
     docs: BTreeMap<DocumentId, Automerge>,
-    /// `sync::State::encode()` per (server storage id, document).
-    saved_states: HashMap<(String, DocumentId), Vec<u8>>,
+    /// `sync::State::encode()` per server storage id and document.
+    saved_states: SavedStates,
     session: Option<Session>,
     frames: Vec<Vec<u8>>,
     events: Vec<ClientEvent>,
@@ -69,7 +71,7 @@ impl ClientEngine {
             batch_sync: false,
             max_message_bytes: 64 << 20,
             docs: BTreeMap::new(),
-            saved_states: HashMap::new(),
+            saved_states: SavedStates::default(),
             session: None,
             frames: Vec::new(),
             events: Vec::new(),
@@ -163,8 +165,7 @@ impl ClientEngine {
             return;
         };
         for (doc_id, state) in session.states {
-            self.saved_states
-                .insert((server.clone(), doc_id), state.encode());
+            self.saved_states.insert(&server, doc_id, state.encode());
         }
     }
 

@@ -55,7 +55,7 @@ impl FsyncCounter {
         // start never does: the handshake runs on its own thread, given up after a timeout.
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
-            let _ = tx.send(enable(&ctl, &ack));
+            let _ = tx.send(perf_command(&ctl, &ack, "enable"));
         });
         match rx.recv_timeout(Duration::from_secs(10)) {
             Ok(Ok(())) => Some(Self {
@@ -95,10 +95,11 @@ impl Drop for FsyncCounter {
     }
 }
 
-/// Sends perf `enable` and waits for its `ack`.
-fn enable(ctl: &Path, ack: &Path) -> std::io::Result<()> {
+/// Sends a running perf `command` (`enable`, `disable`) through its control FIFO `ctl` and
+/// waits for its `ack` on the FIFO `ack`.
+pub(super) fn perf_command(ctl: &Path, ack: &Path, command: &str) -> std::io::Result<()> {
     let mut ctl = OpenOptions::new().write(true).open(ctl)?;
-    ctl.write_all(b"enable\n")?;
+    writeln!(ctl, "{command}")?;
     let mut reply = String::new();
     BufReader::new(File::open(ack)?).read_line(&mut reply)?;
     if reply.trim() == "ack" {

@@ -13,6 +13,7 @@ pub use sessions::{Totals, seed_all, sync_all};
 
 use super::fleet::Templates;
 use super::fsyncs::FsyncCounter;
+use super::profile_phases::PerfControl;
 use super::report::{Measured, Row, Table};
 use super::servers::{Programs, Running, ServerKind};
 use std::collections::HashMap;
@@ -214,16 +215,22 @@ pub struct Phase {
     start_cpu: f64,
     started: Instant,
     fsyncs: Option<FsyncCounter>,
+    perf: Option<PerfControl>,
 }
 
 impl Phase {
     /// Starts measuring.
     pub fn begin(server: &Running) -> Self {
         let fsyncs = FsyncCounter::start();
+        let perf = PerfControl::from_env();
+        if let Some(perf) = &perf {
+            perf.enable();
+        }
         Self {
             start_cpu: server.sample().cpu_s,
             started: Instant::now(),
             fsyncs,
+            perf,
         }
     }
 
@@ -232,9 +239,13 @@ impl Phase {
         self.fsyncs.take()?.stop()
     }
 
-    /// Wall seconds, server CPU seconds and peak RSS in MB so far.
+    /// Wall seconds, server CPU seconds and peak RSS in MB so far; a profile of the phases
+    /// (`BENCH_PERF_CTL`) pauses here.
     pub fn end(&self, server: &Running) -> (f64, f64, f64) {
         let s = server.sample();
+        if let Some(perf) = &self.perf {
+            perf.disable();
+        }
         (
             self.started.elapsed().as_secs_f64(),
             s.cpu_s - self.start_cpu,

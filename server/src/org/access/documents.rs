@@ -1,18 +1,19 @@
-//! The cell each stored document belongs to (`documents.cell_id`), read for the access rule.
+//! The cell each stored document belongs to (`documents.cell_id`), read for the access rule,
+//! and the heads index rows the sync engine decides with, each read in one query per chunk.
 
 use std::collections::HashMap;
 
 use automerge::ChangeHash;
 use diesel::prelude::*;
 
-use crate::db::schema::{document_cells as dc, documents};
+use crate::db::schema::document_cells as dc;
 use crate::db::{DbConnection, with_conn};
 use crate::store::{StoreError, decode_heads};
 
 /// SQLite allows at most 32766 bound parameters; stay well below it per `IN (...)` list.
 const IN_LIST_CHUNK: usize = 500;
 
-/// A stored document as the heads-batch answer needs it.
+/// A stored document as the sync engine decides on it: its heads index row and its cell.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CellDocument {
     /// The document.
@@ -23,6 +24,21 @@ pub struct CellDocument {
     pub owner: String,
     /// Its cell (unit code), if any.
     pub cell: Option<String>,
+}
+
+/// The columns [`CellDocument`] is read from.
+type Row = (String, String, String, Option<String>);
+
+fn cell_document((doc_id, heads, owner, cell): Row) -> Result<CellDocument, StoreError> {
+    let heads = decode_heads(&heads).ok_or_else(|| StoreError::CorruptHeads {
+        doc_id: doc_id.clone(),
+    })?;
+    Ok(CellDocument {
+        doc_id,
+        heads,
+        owner,
+        cell,
+    })
 }
 
 /// The cell of each stored document among `doc_ids` (absent: not stored; `None`: no cell).
@@ -50,6 +66,26 @@ pub fn cell_of(conn: &mut DbConnection, doc_id: &str) -> Result<Option<String>, 
         .flatten())
 }
 
+/// Those of `doc_ids` that are stored, in no particular order.
+pub fn documents_by_id(
+    conn: &mut DbConnection,
+    doc_ids: &[String],
+) -> Result<Vec<CellDocument>, StoreError> {
+    let mut out = Vec::with_capacity(doc_ids.len());
+    for ids in doc_ids.chunks(IN_LIST_CHUNK) {
+        let rows: Vec<Row> = with_conn!(&mut *conn, |c| {
+            dc::table
+                .filter(dc::doc_id.eq_any(ids))
+                .select((dc::doc_id, dc::heads, dc::owner_device_id, dc::cell_id))
+                .load(c)?
+        });
+        for row in rows {
+            out.push(cell_document(row)?);
+        }
+    }
+    Ok(out)
+}
+
 /// Every stored document of the cells `cell_codes`, ordered by id.
 pub fn documents_of_cells(
     conn: &mut DbConnection,
@@ -57,38 +93,31 @@ pub fn documents_of_cells(
 ) -> Result<Vec<CellDocument>, StoreError> {
     let mut out = Vec::new();
     for codes in cell_codes.chunks(IN_LIST_CHUNK) {
-        let ids: Vec<String> = with_conn!(&mut *conn, |c| {
+        let rows: Vec<Row> = with_conn!(&mut *conn, |c| {
             dc::table
                 .filter(dc::cell_id.eq_any(codes))
-                .select(dc::doc_id)
+                .select((dc::doc_id, dc::heads, dc::owner_device_id, dc::cell_id))
                 .load(c)?
         });
-        for ids in ids.chunks(IN_LIST_CHUNK) {
-            let rows: Vec<(String, String, String)> = with_conn!(&mut *conn, |c| {
-                documents::table
-                    .filter(documents::doc_id.eq_any(ids))
-                    .select((
-                        documents::doc_id,
-                        documents::heads,
-                        documents::owner_device_id,
-                    ))
-                    .load(c)?
-            });
-            let cells = cells_of(conn, ids)?;
-            for (doc_id, heads, owner) in rows {
-                let heads = decode_heads(&heads).ok_or_else(|| StoreError::CorruptHeads {
-                    doc_id: doc_id.clone(),
-                })?;
-                let cell = cells.get(&doc_id).cloned().flatten();
-                out.push(CellDocument {
-                    doc_id,
-                    heads,
-                    owner,
-                    cell,
-                });
-            }
+        for row in rows {
+            out.push(cell_document(row)?);
         }
     }
     out.sort_by(|a, b| a.doc_id.cmp(&b.doc_id));
     Ok(out)
+}
+
+/// Every stored document `device_id` created, ordered by id.
+pub fn documents_created_by(
+    conn: &mut DbConnection,
+    device_id: &str,
+) -> Result<Vec<CellDocument>, StoreError> {
+    let rows: Vec<Row> = with_conn!(conn, |c| {
+        dc::table
+            .filter(dc::owner_device_id.eq(device_id))
+            .order(dc::doc_id.asc())
+            .select((dc::doc_id, dc::heads, dc::owner_device_id, dc::cell_id))
+            .load(c)?
+    });
+    rows.into_iter().map(cell_document).collect()
 }

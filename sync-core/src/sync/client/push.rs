@@ -27,10 +27,11 @@ fn unsent_since_shared(doc: &Automerge, state: &State) -> Vec<automerge::Change>
         .collect()
 }
 
-/// Whether `doc` has changes the server has not seen, by the shared heads saved in `state`.
-pub(super) fn has_unsent_changes(doc: &Automerge, state: &State) -> bool {
+/// Whether `doc`, whose heads are `heads`, has changes the server has not seen, by the shared
+/// heads saved in `state`.
+pub(super) fn has_unsent_changes(doc: &Automerge, heads: &[ChangeHash], state: &State) -> bool {
     let shared = &state.shared_heads;
-    !shared.is_empty() && doc.get_heads() != *shared && doc.get_missing_deps(shared).is_empty()
+    !shared.is_empty() && heads != shared.as_slice() && doc.get_missing_deps(shared).is_empty()
 }
 
 /// Adds to a session's first `message` the changes made since the last sync (see the module

@@ -82,21 +82,26 @@ impl ClientEngine {
         if batch {
             // A document changed since its last sync needs a sync anyway: it is pushed at once
             // (one round trip, see `push`) rather than named in the batch.
-            let server_storage = session.server.as_ref().and_then(|s| s.storage_id.clone());
-            let saved = &self.saved_states;
-            let (pushed, batched): (Vec<_>, Vec<_>) = self.docs.iter().partition(|(id, doc)| {
-                server_storage
-                    .as_ref()
-                    .and_then(|s| saved.get(&(s.clone(), **id)))
+            let server_storage = session
+                .server
+                .as_ref()
+                .and_then(|s| s.storage_id.as_deref());
+            let mut pushed = Vec::new();
+            let mut batch_heads = HashMap::with_capacity(self.docs.len());
+            for (id, doc) in &self.docs {
+                let heads = doc.get_heads();
+                let unsent = server_storage
+                    .and_then(|s| self.saved_states.get(s, id))
                     .and_then(|b| State::decode(b).ok())
-                    .is_some_and(|state| super::push::has_unsent_changes(doc, &state))
-            });
-            let pushed: Vec<DocumentId> = pushed.into_iter().map(|(id, _)| *id).collect();
+                    .is_some_and(|state| super::push::has_unsent_changes(doc, &heads, &state));
+                if unsent {
+                    pushed.push(*id);
+                } else {
+                    batch_heads.insert(*id, heads);
+                }
+            }
             session.awaiting_batch = true;
-            session.batch_heads = batched
-                .into_iter()
-                .map(|(id, doc)| (*id, doc.get_heads()))
-                .collect();
+            session.batch_heads = batch_heads;
             let docs = session
                 .batch_heads
                 .iter()
@@ -151,10 +156,14 @@ impl ClientEngine {
             }
             // The server holds these heads: remember them as shared, so that an offline edit
             // is pushed in one round trip on the next connection (see `push`).
-            if let Some(server) = session.server.as_ref().and_then(|s| s.storage_id.clone()) {
+            if let Some(server) = session
+                .server
+                .as_ref()
+                .and_then(|s| s.storage_id.as_deref())
+            {
                 let mut state = State::new();
                 state.shared_heads = heads;
-                self.saved_states.insert((server, *doc_id), state.encode());
+                self.saved_states.insert(server, *doc_id, state.encode());
             }
         }
         for doc_id in differ {
@@ -175,11 +184,11 @@ impl ClientEngine {
     /// The session's sync state for a document, restored from the saved shared heads.
     fn state_entry(&mut self, doc_id: DocumentId) -> Option<&mut State> {
         let session = self.session.as_mut()?;
-        let server_storage = session.server.as_ref()?.storage_id.clone();
+        let server_storage = session.server.as_ref()?.storage_id.as_deref();
         let saved = &self.saved_states;
         Some(session.states.entry(doc_id).or_insert_with(|| {
             server_storage
-                .and_then(|s| saved.get(&(s, doc_id)))
+                .and_then(|s| saved.get(s, &doc_id))
                 .and_then(|b| State::decode(b).ok())
                 .unwrap_or_default()
         }))
@@ -251,8 +260,12 @@ impl ClientEngine {
         if !in_sync {
             session.in_sync.remove(&doc_id);
         } else if session.in_sync.insert(doc_id) {
-            if let Some(server) = session.server.as_ref().and_then(|s| s.storage_id.clone()) {
-                self.saved_states.insert((server, doc_id), encoded_state);
+            if let Some(server) = session
+                .server
+                .as_ref()
+                .and_then(|s| s.storage_id.as_deref())
+            {
+                self.saved_states.insert(server, doc_id, encoded_state);
             }
             self.events.push(ClientEvent::InSync(doc_id));
         }

@@ -47,7 +47,7 @@ impl ServerEngine {
         let mut out_of_sync = Vec::new();
         for DocHeads { document_id, heads } in docs {
             let row = stored.remove(&document_id);
-            let (server_heads, access) = self.current_heads(&identity, document_id, row.as_ref());
+            let (server_heads, access) = self.current_heads(&identity, document_id, row);
             // The hashes, or (version 2) their digest, against the server's heads.
             match server_heads {
                 Some(ours) if access != Access::Denied && heads.matches(&ours) => {
@@ -78,7 +78,7 @@ impl ServerEngine {
         &self,
         identity: &crate::sync::access::PeerIdentity,
         doc_id: DocumentId,
-        row: Option<&StoredHeads>,
+        row: Option<StoredHeads>,
     ) -> (Option<Vec<ChangeHash>>, Access) {
         if let Some(entry) = self.docs.get(&doc_id)
             && let Some(doc) = entry.doc.as_ref()
@@ -91,12 +91,10 @@ impl ServerEngine {
         let Some(row) = row else {
             return (None, Access::Denied);
         };
-        let mut heads = row.heads.clone();
+        let access = self.policy.access(identity, &doc_id, Some(&row.meta));
+        let mut heads = row.heads;
         heads.sort();
-        (
-            Some(heads),
-            self.policy.access(identity, &doc_id, Some(&row.meta)),
-        )
+        (Some(heads), access)
     }
 
     /// Registers an in-sync document for relay, with a sync state whose shared heads are the

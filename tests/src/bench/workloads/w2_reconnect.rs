@@ -4,6 +4,7 @@
 use super::{Config, Phase, device, docs_loaded};
 use crate::bench::link::{SEED_WINDOW, sync_session, windowed_session};
 use crate::bench::report::Measured;
+use crate::bench::server_metrics::settle_projections;
 use crate::bench::servers::Running;
 use crate::bench::verify::{mismatches, sorted};
 use anyhow::Context;
@@ -29,6 +30,9 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
         windowed_session(&url, &mut e, timeout, Some(SEED_WINDOW))
             .await
             .context("seeding")?;
+        // The phase measures its own work on a warm, idle server, not our projector rating
+        // what the seeding committed.
+        settle_projections(server, timeout).await?;
         let loaded_before = docs_loaded(server);
         let mut phase = Phase::begin(server);
         let (took, stats) = sync_session(&url, &mut e, timeout).await?;

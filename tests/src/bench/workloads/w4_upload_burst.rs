@@ -9,7 +9,9 @@ use super::{Config, Phase, Totals, device, docs_loaded, seed_all};
 use crate::bench::fleet::{actor, local_edits};
 use crate::bench::link::sync_session;
 use crate::bench::report::{Measured, percentile_ms};
-use crate::bench::server_metrics::{Freshness, ServerTimings, projection_settled};
+use crate::bench::server_metrics::{
+    Freshness, ServerTimings, projection_settled, settle_projections,
+};
 use crate::bench::servers::Running;
 use crate::bench::verify::{lost_per_owner, sorted};
 use anyhow::Context;
@@ -70,6 +72,9 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
         })
         .collect();
 
+    // The phase measures its own work on a warm, idle server, not our projector rating
+    // what the seeding committed.
+    settle_projections(server, timeout).await?;
     let loaded_before = docs_loaded(server);
     let timings_before = ServerTimings::read(server);
     let fresh_before = Freshness::read(server);

@@ -6,6 +6,7 @@ use super::{Config, Phase, Totals, device, docs_loaded, sync_all};
 use crate::bench::fleet::{actor, local_edits, raw_change_bytes};
 use crate::bench::link::Link;
 use crate::bench::report::{Measured, percentile_ms};
+use crate::bench::server_metrics::settle_projections;
 use crate::bench::servers::Running;
 use crate::bench::verify::{mismatches, sorted};
 use anyhow::Context;
@@ -48,6 +49,9 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
             merged.merge(&mut d.clone())?;
         }
         let want = sorted(merged.get_heads());
+        // The phase measures its own work on a warm, idle server, not our projector rating
+        // what the seeding committed.
+        settle_projections(server, timeout).await?;
         let loaded_before = docs_loaded(server);
         let mut phase = Phase::begin(server);
         let start = Instant::now();
