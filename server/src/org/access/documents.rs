@@ -26,7 +26,9 @@ pub struct CellDocument {
     pub cell: Option<String>,
 }
 
-/// The columns [`CellDocument`] is read from.
+/// The columns [`CellDocument`] is read from, and their values.
+const COLUMNS: (dc::doc_id, dc::heads, dc::owner_device_id, dc::cell_id) =
+    (dc::doc_id, dc::heads, dc::owner_device_id, dc::cell_id);
 type Row = (String, String, String, Option<String>);
 
 fn cell_document((doc_id, heads, owner, cell): Row) -> Result<CellDocument, StoreError> {
@@ -76,7 +78,7 @@ pub fn documents_by_id(
         let rows: Vec<Row> = with_conn!(&mut *conn, |c| {
             dc::table
                 .filter(dc::doc_id.eq_any(ids))
-                .select((dc::doc_id, dc::heads, dc::owner_device_id, dc::cell_id))
+                .select(COLUMNS)
                 .load(c)?
         });
         for row in rows {
@@ -96,7 +98,7 @@ pub fn documents_of_cells(
         let rows: Vec<Row> = with_conn!(&mut *conn, |c| {
             dc::table
                 .filter(dc::cell_id.eq_any(codes))
-                .select((dc::doc_id, dc::heads, dc::owner_device_id, dc::cell_id))
+                .select(COLUMNS)
                 .load(c)?
         });
         for row in rows {
@@ -116,7 +118,7 @@ pub fn documents_created_by(
         dc::table
             .filter(dc::owner_device_id.eq(device_id))
             .order(dc::doc_id.asc())
-            .select((dc::doc_id, dc::heads, dc::owner_device_id, dc::cell_id))
+            .select(COLUMNS)
             .load(c)?
     });
     rows.into_iter().map(cell_document).collect()

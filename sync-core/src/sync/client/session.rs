@@ -27,6 +27,13 @@ pub(super) struct Session {
     pub(super) unavailable: BTreeSet<DocumentId>,
 }
 
+impl Session {
+    /// The storage id the server announced, under which its sync states are saved.
+    pub(super) fn server_storage(&self) -> Option<&str> {
+        self.server.as_ref()?.storage_id.as_deref()
+    }
+}
+
 impl ClientEngine {
     /// Handles one frame from the server.
     pub fn receive(&mut self, bytes: &[u8]) -> Result<(), ClientError> {
@@ -82,10 +89,7 @@ impl ClientEngine {
         if batch {
             // A document changed since its last sync needs a sync anyway: it is pushed at once
             // (one round trip, see `push`) rather than named in the batch.
-            let server_storage = session
-                .server
-                .as_ref()
-                .and_then(|s| s.storage_id.as_deref());
+            let server_storage = session.server_storage();
             let mut pushed = Vec::new();
             let mut batch_heads = HashMap::with_capacity(self.docs.len());
             for (id, doc) in &self.docs {
@@ -156,11 +160,7 @@ impl ClientEngine {
             }
             // The server holds these heads: remember them as shared, so that an offline edit
             // is pushed in one round trip on the next connection (see `push`).
-            if let Some(server) = session
-                .server
-                .as_ref()
-                .and_then(|s| s.storage_id.as_deref())
-            {
+            if let Some(server) = session.server_storage() {
                 let mut state = State::new();
                 state.shared_heads = heads;
                 self.saved_states.insert(server, *doc_id, state.encode());
@@ -184,6 +184,7 @@ impl ClientEngine {
     /// The session's sync state for a document, restored from the saved shared heads.
     fn state_entry(&mut self, doc_id: DocumentId) -> Option<&mut State> {
         let session = self.session.as_mut()?;
+        // The field, not `server_storage()`: `states` is borrowed mutably below.
         let server_storage = session.server.as_ref()?.storage_id.as_deref();
         let saved = &self.saved_states;
         Some(session.states.entry(doc_id).or_insert_with(|| {
@@ -260,11 +261,7 @@ impl ClientEngine {
         if !in_sync {
             session.in_sync.remove(&doc_id);
         } else if session.in_sync.insert(doc_id) {
-            if let Some(server) = session
-                .server
-                .as_ref()
-                .and_then(|s| s.storage_id.as_deref())
-            {
+            if let Some(server) = session.server_storage() {
                 self.saved_states.insert(server, doc_id, encoded_state);
             }
             self.events.push(ClientEvent::InSync(doc_id));
