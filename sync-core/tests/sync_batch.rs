@@ -151,6 +151,48 @@ fn a_change_made_elsewhere_reaches_a_batch_subscriber() {
 }
 
 #[test]
+fn a_nothing_changed_batch_reconnect_writes_no_sync_state() {
+    let mut h = Harness::new(server(64 << 20));
+    let mut device = device_with_50_synced_docs(&mut h);
+    let saved = h.sync_state_saves;
+    let stored = h.sync_states.clone();
+    let conn = batch_handshake(&mut h, &mut device);
+    exchange(&mut h, &mut device, conn);
+    assert!(device.all_in_sync());
+    device.disconnect();
+    h.disconnect(conn);
+    assert_eq!(
+        h.sync_state_saves, saved,
+        "no save for a state the index gives"
+    );
+    assert_eq!(h.sync_states, stored);
+}
+
+#[test]
+fn a_batch_subscriber_that_syncs_an_edit_saves_its_new_sync_state() {
+    let mut h = Harness::new(server(64 << 20));
+    let mut device = device_with_50_synced_docs(&mut h);
+    let target = ids(50)[3];
+    let conn = batch_handshake(&mut h, &mut device);
+    exchange(&mut h, &mut device, conn);
+    assert!(device.all_in_sync());
+    let saved = h.sync_state_saves;
+    edit(&mut device, target, "later", 5);
+    exchange(&mut h, &mut device, conn);
+    assert!(device.all_in_sync());
+    device.disconnect();
+    h.disconnect(conn);
+    assert_eq!(
+        h.sync_state_saves,
+        saved + 1,
+        "the edited document's state only"
+    );
+    let state = &h.sync_states[&(target, "dev-storage".to_owned())];
+    let state = automerge::sync::State::decode(state).unwrap();
+    assert_eq!(state.shared_heads, device.doc(&target).unwrap().get_heads());
+}
+
+#[test]
 fn a_peer_that_does_not_ask_never_sees_the_extension() {
     let mut h = Harness::new(server(64 << 20));
     let mut plain = ClientEngine::new("plain", None);

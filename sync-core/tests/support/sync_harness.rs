@@ -38,6 +38,8 @@ pub struct Harness {
     pub server: ServerEngine,
     pub docs: HashMap<DocumentId, StoredDoc>,
     pub sync_states: HashMap<(DocumentId, String), Vec<u8>>,
+    /// `SaveSyncState` outputs carried out.
+    pub sync_state_saves: usize,
     pub durable: HashSet<ChangeHash>,
     pub outbox: BTreeMap<ConnId, VecDeque<Vec<u8>>>,
     pub closed: Vec<(ConnId, &'static str)>,
@@ -58,6 +60,7 @@ impl Harness {
             server,
             docs: HashMap::new(),
             sync_states: HashMap::new(),
+            sync_state_saves: 0,
             durable: HashSet::new(),
             outbox: BTreeMap::new(),
             closed: Vec::new(),
@@ -161,6 +164,7 @@ impl Harness {
                 storage_id,
                 bytes,
             } => {
+                self.sync_state_saves += 1;
                 self.sync_states.insert((doc_id, storage_id), bytes);
             }
             Output::LoadHeads {

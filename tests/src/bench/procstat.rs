@@ -1,4 +1,7 @@
-//! Server CPU time and memory from `/proc/<pid>/stat` and `/proc/<pid>/status`.
+//! Server CPU time and memory from `/proc/<pid>/stat` and `/proc/<pid>/status`, and a
+//! phase's CPU time to the nanosecond from each thread's `/proc/<pid>/task/<tid>/schedstat`.
+
+use std::collections::HashMap;
 
 /// A sample of one process's resource use.
 #[derive(Debug, Clone, Copy, Default)]
@@ -47,4 +50,94 @@ pub fn sample(pid: u32) -> Option<ProcSample> {
         peak_rss: kib("VmHWM:"),
         rss: kib("VmRSS:"),
     })
+}
+
+/// A process's CPU time at one instant: the clock-tick total of `/proc/<pid>/stat` (which keeps
+/// the time of exited threads) and each live thread's nanoseconds on a CPU (`schedstat`).
+#[derive(Debug, Clone, Default)]
+pub struct CpuMark {
+    ticks_s: f64,
+    threads_ns: HashMap<u32, u64>,
+}
+
+impl CpuMark {
+    /// Reads the mark; `None` once the process has exited.
+    pub fn read(pid: u32) -> Option<Self> {
+        let ticks_s = sample(pid)?.cpu_s;
+        let mut threads_ns = HashMap::new();
+        for entry in std::fs::read_dir(format!("/proc/{pid}/task")).ok()? {
+            let Some(tid) = entry
+                .ok()
+                .and_then(|e| e.file_name().to_str()?.parse::<u32>().ok())
+            else {
+                continue;
+            };
+            // A thread that exits between the listing and the read is simply absent.
+            let Ok(text) = std::fs::read_to_string(format!("/proc/{pid}/task/{tid}/schedstat"))
+            else {
+                continue;
+            };
+            if let Some(ns) = text.split_whitespace().next().and_then(|v| v.parse().ok()) {
+                threads_ns.insert(tid, ns);
+            }
+        }
+        Some(Self {
+            ticks_s,
+            threads_ns,
+        })
+    }
+
+    /// CPU seconds from `self` to the later `end`. Per thread to the nanosecond when every
+    /// thread of `self` still runs at `end` (a thread started between counts from zero);
+    /// otherwise an exited thread's time is only in the tick total, which is used then
+    /// (resolution 1/`CLK_TCK`, 10 ms).
+    pub fn seconds_until(&self, end: &CpuMark) -> f64 {
+        let all_alive = self
+            .threads_ns
+            .keys()
+            .all(|tid| end.threads_ns.contains_key(tid));
+        if self.threads_ns.is_empty() || !all_alive {
+            return end.ticks_s - self.ticks_s;
+        }
+        let ns: u64 = end
+            .threads_ns
+            .iter()
+            .map(|(tid, ns)| ns.saturating_sub(self.threads_ns.get(tid).copied().unwrap_or(0)))
+            .sum();
+        ns as f64 / 1e9
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mark(ticks_s: f64, threads: &[(u32, u64)]) -> CpuMark {
+        CpuMark {
+            ticks_s,
+            threads_ns: threads.iter().copied().collect(),
+        }
+    }
+
+    #[test]
+    fn a_phase_counts_each_thread_to_the_nanosecond_a_new_thread_from_zero() {
+        let start = mark(1.0, &[(1, 5_000_000), (2, 7_000_000)]);
+        let end = mark(1.01, &[(1, 6_500_000), (2, 7_000_000), (3, 250_000)]);
+        let cpu = start.seconds_until(&end);
+        assert!((cpu - 0.00175).abs() < 1e-12, "{cpu}");
+    }
+
+    #[test]
+    fn a_phase_in_which_a_thread_exited_falls_back_to_the_tick_total() {
+        let start = mark(1.0, &[(1, 5_000_000), (2, 7_000_000)]);
+        let end = mark(1.02, &[(1, 6_500_000)]);
+        assert!((start.seconds_until(&end) - 0.02).abs() < 1e-9);
+    }
+
+    #[test]
+    fn this_process_reads_with_its_threads() {
+        let mark = CpuMark::read(std::process::id()).expect("this process");
+        assert!(!mark.threads_ns.is_empty());
+        assert!(mark.threads_ns.values().any(|ns| *ns > 0));
+    }
 }

@@ -5,7 +5,7 @@
 //! - samod 0.16: `samod-server` from this crate (its filesystem storage);
 //! - automerge-repo 2.5.6: `tests/peers/js-server/server.mjs` under Node (NodeFS storage).
 
-use super::procstat::{self, ProcSample};
+use super::procstat::{self, CpuMark, ProcSample};
 use anyhow::{Context, bail};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -374,6 +374,11 @@ impl Running {
     /// CPU and memory of the server process.
     pub fn sample(&self) -> ProcSample {
         self.pid().and_then(procstat::sample).unwrap_or_default()
+    }
+
+    /// The server process's CPU time now, per thread (see [`CpuMark`]).
+    pub fn cpu_mark(&self) -> CpuMark {
+        self.pid().and_then(CpuMark::read).unwrap_or_default()
     }
 
     /// Stops the process: SIGTERM (servers flush on it), SIGKILL after 15 s.

@@ -13,6 +13,7 @@ pub use sessions::{Totals, seed_all, sync_all};
 
 use super::fleet::Templates;
 use super::fsyncs::FsyncCounter;
+use super::procstat::CpuMark;
 use super::profile_phases::PerfControl;
 use super::report::{Measured, Row, Table};
 use super::servers::{Programs, Running, ServerKind};
@@ -212,7 +213,7 @@ fn uuid_like(b: &[u8; 16]) -> String {
 
 /// Server CPU, memory and syncs to disk over a phase.
 pub struct Phase {
-    start_cpu: f64,
+    start_cpu: CpuMark,
     started: Instant,
     fsyncs: Option<FsyncCounter>,
     perf: Option<PerfControl>,
@@ -227,7 +228,7 @@ impl Phase {
             perf.enable();
         }
         Self {
-            start_cpu: server.sample().cpu_s,
+            start_cpu: server.cpu_mark(),
             started: Instant::now(),
             fsyncs,
             perf,
@@ -242,15 +243,32 @@ impl Phase {
     /// Wall seconds, server CPU seconds and peak RSS in MB so far; a profile of the phases
     /// (`BENCH_PERF_CTL`) pauses here.
     pub fn end(&self, server: &Running) -> (f64, f64, f64) {
+        let cpu = server.cpu_mark();
         let s = server.sample();
         if let Some(perf) = &self.perf {
             perf.disable();
         }
         (
             self.started.elapsed().as_secs_f64(),
-            s.cpu_s - self.start_cpu,
+            self.start_cpu.seconds_until(&cpu),
             s.peak_rss as f64 / 1e6,
         )
+    }
+}
+
+/// Waits until the server has used under 1 ms of CPU in 100 ms, for at most `limit`: what a
+/// server does after a phase's last message (on a closed connection, say) then counts in the
+/// phase.
+pub async fn until_quiet(server: &Running, limit: Duration) {
+    let deadline = Instant::now() + limit;
+    let mut last = server.cpu_mark();
+    while Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let now = server.cpu_mark();
+        if last.seconds_until(&now) < 0.001 {
+            return;
+        }
+        last = now;
     }
 }
 

@@ -113,7 +113,13 @@ fn main() -> anyhow::Result<()> {
         clean
     });
     if !clean {
-        eprintln!("FAILED: a server lost an edit or reported an error (see the tables)");
+        // The servers' logs say why (a dropped connection, say): kept for whoever reads this.
+        let kept = work.keep();
+        eprintln!(
+            "FAILED: a server lost an edit or reported an error (see the tables); the servers' \
+             data and logs are kept in {}",
+            kept.display()
+        );
         std::process::exit(1);
     }
     Ok(())

@@ -3,14 +3,21 @@
 use super::{ClientEngine, ClientError, ClientEvent};
 use crate::doc_id::DocumentId;
 use crate::sync::message::{BatchHeads, DocHeads, DocMessage, Message, heads_digest};
-use automerge::Automerge;
 use automerge::sync::{State, SyncDoc};
+use automerge::{Automerge, ChangeHash};
 use std::collections::{BTreeSet, HashMap};
 
 /// The server as announced in `peer`.
 pub(super) struct ServerInfo {
     pub(super) peer_id: String,
     pub(super) storage_id: Option<String>,
+}
+
+/// A document named in the `heads-batch`: its heads then, and whether the saved sync state
+/// already names them as shared (then a verdict of "in sync" has nothing new to save).
+pub(super) struct BatchEntry {
+    heads: Vec<ChangeHash>,
+    saved: bool,
 }
 
 /// Per-session state; dropped on disconnect (only shared heads survive, in `saved_states`).
@@ -21,7 +28,7 @@ pub(super) struct Session {
     /// A `heads-batch` is out and its result not back yet.
     pub(super) awaiting_batch: bool,
     /// The heads each document had when the `heads-batch` went out.
-    pub(super) batch_heads: HashMap<DocumentId, Vec<automerge::ChangeHash>>,
+    pub(super) batch_heads: HashMap<DocumentId, BatchEntry>,
     pub(super) states: HashMap<DocumentId, State>,
     pub(super) in_sync: BTreeSet<DocumentId>,
     pub(super) unavailable: BTreeSet<DocumentId>,
@@ -94,14 +101,17 @@ impl ClientEngine {
             let mut batch_heads = HashMap::with_capacity(self.docs.len());
             for (id, doc) in &self.docs {
                 let heads = doc.get_heads();
-                let unsent = server_storage
+                let state = server_storage
                     .and_then(|s| self.saved_states.get(s, id))
-                    .and_then(|b| State::decode(b).ok())
-                    .is_some_and(|state| super::push::has_unsent_changes(doc, &heads, &state));
-                if unsent {
+                    .and_then(|b| State::decode(b).ok());
+                if state
+                    .as_ref()
+                    .is_some_and(|state| super::push::has_unsent_changes(doc, &heads, state))
+                {
                     pushed.push(*id);
                 } else {
-                    batch_heads.insert(*id, heads);
+                    let saved = state.is_some_and(|state| state.shared_heads == heads);
+                    batch_heads.insert(*id, BatchEntry { heads, saved });
                 }
             }
             session.awaiting_batch = true;
@@ -109,7 +119,7 @@ impl ClientEngine {
             let docs = session
                 .batch_heads
                 .iter()
-                .map(|(id, heads)| DocHeads {
+                .map(|(id, BatchEntry { heads, .. })| DocHeads {
                     document_id: *id,
                     heads: if digest && !heads.is_empty() {
                         BatchHeads::Digest(heads_digest(heads))
@@ -151,16 +161,18 @@ impl ClientEngine {
             }
             // Edited (or added) while the batch was out: the server's verdict is stale.
             let heads = doc.get_heads();
-            if sent.get(doc_id) != Some(&heads) {
+            let Some(entry) = sent.get(doc_id).filter(|e| e.heads == heads) else {
                 differ.insert(*doc_id);
                 continue;
-            }
+            };
             if session.in_sync.insert(*doc_id) {
                 self.events.push(ClientEvent::InSync(*doc_id));
             }
             // The server holds these heads: remember them as shared, so that an offline edit
             // is pushed in one round trip on the next connection (see `push`).
-            if let Some(server) = session.server_storage() {
+            if !entry.saved
+                && let Some(server) = session.server_storage()
+            {
                 let mut state = State::new();
                 state.shared_heads = heads;
                 self.saved_states.insert(server, *doc_id, state.encode());

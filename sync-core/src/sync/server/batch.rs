@@ -115,7 +115,7 @@ impl ServerEngine {
         let mut state = State::new();
         state.shared_heads = heads;
         state.read_only = access == Access::ReadOnly;
-        let mut peer_doc = PeerDoc::ready(state);
+        let mut peer_doc = PeerDoc::from_index(state);
         peer_doc.access = access;
         c.docs.insert(doc_id, peer_doc);
         self.doc_peers.entry(doc_id).or_default().insert(conn);

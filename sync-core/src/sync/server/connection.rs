@@ -47,7 +47,9 @@ pub(super) struct PeerDoc {
     pub(super) state: Option<State>,
     /// The verdict of the last access check (relay of ephemeral messages uses it).
     pub(super) access: Access,
-    /// What was last saved (or loaded) for this (doc, storage id), to skip identical writes.
+    /// What was last saved (or loaded) for this (doc, storage id), to skip identical writes;
+    /// for a document found in sync by a `heads-batch`, the state derived from the heads
+    /// index, which the next batch derives again, so storage need not hold it.
     pub(super) saved: Option<Vec<u8>>,
 }
 
@@ -65,6 +67,19 @@ impl PeerDoc {
             state: Some(state),
             access: Access::ReadWrite,
             saved: None,
+        }
+    }
+
+    /// A document found in sync by a `heads-batch`: `state` holds only the heads both sides
+    /// have, known from the index, and is saved only once the sync moves past it. A device that
+    /// reconnects with nothing changed then writes no sync state at all (W2: one row per
+    /// document per reconnect before).
+    pub(super) fn from_index(state: State) -> Self {
+        let saved = Some(state.encode());
+        Self {
+            state: Some(state),
+            access: Access::ReadWrite,
+            saved,
         }
     }
 
