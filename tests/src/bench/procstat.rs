@@ -52,18 +52,19 @@ pub fn sample(pid: u32) -> Option<ProcSample> {
     })
 }
 
-/// A process's CPU time at one instant: the clock-tick total of `/proc/<pid>/stat` (which keeps
-/// the time of exited threads) and each live thread's nanoseconds on a CPU (`schedstat`).
+/// A process's resource use at one instant: its [`ProcSample`] (whose clock-tick CPU total
+/// keeps the time of exited threads) and each live thread's nanoseconds on a CPU (`schedstat`).
 #[derive(Debug, Clone, Default)]
 pub struct CpuMark {
-    ticks_s: f64,
+    /// CPU ticks and memory, as [`sample`] reads them.
+    pub sample: ProcSample,
     threads_ns: HashMap<u32, u64>,
 }
 
 impl CpuMark {
     /// Reads the mark; `None` once the process has exited.
     pub fn read(pid: u32) -> Option<Self> {
-        let ticks_s = sample(pid)?.cpu_s;
+        let sample = sample(pid)?;
         let mut threads_ns = HashMap::new();
         for entry in std::fs::read_dir(format!("/proc/{pid}/task")).ok()? {
             let Some(tid) = entry
@@ -81,10 +82,7 @@ impl CpuMark {
                 threads_ns.insert(tid, ns);
             }
         }
-        Some(Self {
-            ticks_s,
-            threads_ns,
-        })
+        Some(Self { sample, threads_ns })
     }
 
     /// CPU seconds from `self` to the later `end`. Per thread to the nanosecond when every
@@ -97,7 +95,7 @@ impl CpuMark {
             .keys()
             .all(|tid| end.threads_ns.contains_key(tid));
         if self.threads_ns.is_empty() || !all_alive {
-            return end.ticks_s - self.ticks_s;
+            return end.sample.cpu_s - self.sample.cpu_s;
         }
         let ns: u64 = end
             .threads_ns
@@ -112,9 +110,12 @@ impl CpuMark {
 mod tests {
     use super::*;
 
-    fn mark(ticks_s: f64, threads: &[(u32, u64)]) -> CpuMark {
+    fn mark(cpu_s: f64, threads: &[(u32, u64)]) -> CpuMark {
         CpuMark {
-            ticks_s,
+            sample: ProcSample {
+                cpu_s,
+                ..ProcSample::default()
+            },
             threads_ns: threads.iter().copied().collect(),
         }
     }

@@ -243,15 +243,14 @@ impl Phase {
     /// Wall seconds, server CPU seconds and peak RSS in MB so far; a profile of the phases
     /// (`BENCH_PERF_CTL`) pauses here.
     pub fn end(&self, server: &Running) -> (f64, f64, f64) {
-        let cpu = server.cpu_mark();
-        let s = server.sample();
+        let now = server.cpu_mark();
         if let Some(perf) = &self.perf {
             perf.disable();
         }
         (
             self.started.elapsed().as_secs_f64(),
-            self.start_cpu.seconds_until(&cpu),
-            s.peak_rss as f64 / 1e6,
+            self.start_cpu.seconds_until(&now),
+            now.sample.peak_rss as f64 / 1e6,
         )
     }
 }
