@@ -90,6 +90,7 @@ struct Inner {
     documents_resident_bytes: Gauge,
     rejections: Family<ReasonLabels, Counter>,
     quarantines: Family<ReasonLabels, Counter>,
+    reads_paused: Counter,
     device_sync: DeviceSyncTracker,
     projection_lag: Histogram,
     projection_pending: Gauge,
@@ -159,6 +160,12 @@ impl Metrics {
             "Quarantined inputs by reason",
             quarantines.clone(),
         );
+        let reads_paused = Counter::default();
+        registry.register(
+            "reads_paused",
+            "Times a connection's frames were left unread until its peer had read the replies queued for it",
+            reads_paused.clone(),
+        );
         let device_sync = DeviceSyncTracker::new(max_device_series);
         device_sync.register(&mut registry);
         // 1 ms .. ~33 s
@@ -193,6 +200,7 @@ impl Metrics {
                 documents_resident_bytes,
                 rejections,
                 quarantines,
+                reads_paused,
                 device_sync,
                 projection_lag,
                 projection_pending,
@@ -249,6 +257,11 @@ impl Metrics {
             .rejections
             .get_or_create(&ReasonLabels { reason })
             .inc();
+    }
+
+    /// A connection's reads were paused until its peer reads what is queued for it.
+    pub fn reads_paused(&self) {
+        self.inner.reads_paused.inc();
     }
 
     /// An input was quarantined for `reason` (a fixed snake_case code).

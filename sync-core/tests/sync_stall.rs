@@ -170,6 +170,22 @@ fn run(seed: u64, batch_sync: bool) -> Result<(), String> {
             }
         }
     }
+    // Once everything in flight has arrived and storage has answered, no device has a message
+    // waiting in the engine (the count a server reads a connection by).
+    for d in &mut devices {
+        while let Some(f) = d.up.pop_front() {
+            h.receive(d.conn, &f);
+        }
+    }
+    h.complete_all();
+    for (i, d) in devices.iter().enumerate() {
+        let waiting = h.server.awaiting(d.conn);
+        if waiting != 0 {
+            return Err(format!(
+                "seed {seed}: device {i} still counts {waiting} messages waiting"
+            ));
+        }
+    }
     Ok(())
 }
 

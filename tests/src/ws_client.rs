@@ -35,6 +35,37 @@ impl RawPeer {
         Ok(Self { ws })
     }
 
+    /// Opens a plain (`ws://`) socket whose kernel receive buffer is `bytes` (autotuning off),
+    /// so what the peer does not read backs up on the server soon, not after megabytes.
+    pub async fn connect_with_receive_buffer(
+        url: &str,
+        bytes: u32,
+    ) -> Result<Self, tungstenite::Error> {
+        let authority = url
+            .strip_prefix("ws://")
+            .and_then(|rest| rest.split('/').next())
+            .ok_or(tungstenite::Error::Url(
+                tungstenite::error::UrlError::UnsupportedUrlScheme,
+            ))?;
+        let address =
+            tokio::net::lookup_host(authority)
+                .await?
+                .next()
+                .ok_or(tungstenite::Error::Url(
+                    tungstenite::error::UrlError::NoHostName,
+                ))?;
+        let socket = match address {
+            std::net::SocketAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
+            std::net::SocketAddr::V6(_) => tokio::net::TcpSocket::new_v6()?,
+        };
+        socket.set_recv_buffer_size(bytes)?;
+        let stream = socket.connect(address).await?;
+        let (ws, _response) =
+            tokio_tungstenite::client_async_with_config(url, MaybeTlsStream::Plain(stream), None)
+                .await?;
+        Ok(Self { ws })
+    }
+
     /// Sends a binary frame.
     pub async fn send(&mut self, bytes: Vec<u8>) {
         self.ws
@@ -188,6 +219,20 @@ impl Device {
                 }
                 Some(Ok(_)) => {}
             }
+        }
+    }
+
+    /// Goes online over an already open socket (e.g. one with a small receive buffer).
+    pub fn go_online_over(&mut self, peer: RawPeer) {
+        self.peer = Some(peer);
+        self.engine.connect();
+    }
+
+    /// Sends what the engine has queued, reading nothing.
+    pub async fn send_queued(&mut self) {
+        let peer = self.peer.as_mut().expect("online");
+        for frame in self.engine.poll_frames() {
+            peer.send(frame).await;
         }
     }
 

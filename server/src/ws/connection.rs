@@ -11,7 +11,7 @@ use sync_core::sync::{ConnId, Message};
 
 use super::config::HubConfig;
 use super::hub::{Command, HubHandle};
-use super::outbox::{Inbox, Outbound, Stop, outbox};
+use super::outbox::{Backlog, Inbox, Outbound, Stop, outbox};
 use crate::metrics::{Direction, Metrics};
 
 /// Why a connection ended.
@@ -75,8 +75,9 @@ pub(super) async fn run(
         .max_frame_size(config.max_message_bytes)
         .aggregate_continuations()
         .max_continuation_size(config.max_message_bytes);
+    let backlog = inbox.backlog();
     let end = tokio::select! {
-        end = read(&hub, conn, &config, &metrics, &mut stream, session.clone()) => end,
+        end = read(&hub, conn, &config, &metrics, &backlog, &mut stream, session.clone()) => end,
         end = write(inbox, &metrics, session.clone()) => end,
     };
     match end {
@@ -112,11 +113,15 @@ fn reason(code: CloseCode, description: &str) -> CloseReason {
 }
 
 /// Forwards frames to the hub, answers pings, sends heartbeats and enforces the idle timeout.
+/// A frame waits while half the outbound budget is queued or too many of the connection's
+/// messages are unanswered (see [`Backlog`]); when nothing moves for the idle timeout, the
+/// connection is closed as idle.
 async fn read(
     hub: &HubHandle,
     conn: ConnId,
     config: &HubConfig,
     metrics: &Metrics,
+    backlog: &Backlog,
     stream: &mut AggregatedMessageStream,
     mut session: Session,
 ) -> End {
@@ -139,7 +144,16 @@ async fn read(
                     Incoming::Nothing => continue,
                     Incoming::End(end) => return end,
                 };
-                if let Err(end) = forward(hub, conn, config, metrics, bytes).await {
+                if !backlog.has_room() {
+                    metrics.reads_paused();
+                    if backlog.room(config.idle_timeout).await.is_err() {
+                        tracing::info!(conn = conn.0, "peer read none of its replies; closing");
+                        return End::Idle;
+                    }
+                    // It was reading all along.
+                    last_seen = Instant::now();
+                }
+                if let Err(end) = forward(hub, conn, config, metrics, backlog, bytes).await {
                     return end;
                 }
             }
@@ -194,6 +208,7 @@ async fn forward(
     conn: ConnId,
     config: &HubConfig,
     metrics: &Metrics,
+    backlog: &Backlog,
     bytes: Vec<u8>,
 ) -> Result<(), End> {
     let received = Instant::now();
@@ -211,6 +226,7 @@ async fn forward(
         bytes,
         received,
         permit,
+        in_hub: Some(backlog.hand_over()),
     };
     if hub.send(frame) {
         Ok(())

@@ -280,6 +280,7 @@ impl HubState {
                 bytes,
                 received,
                 permit,
+                in_hub,
             } => {
                 let Some(entry) = self.conns.get_mut(&conn) else {
                     return;
@@ -289,6 +290,8 @@ impl HubState {
                 drop(permit);
                 self.current = Some((conn, bytes));
                 let round = self.run_outputs();
+                // Its replies are queued and its waiting messages counted (`run_outputs`).
+                drop(in_hub);
                 if let Some((conn, bytes)) = self.current.take()
                     && round.is_quiet_for(conn)
                     && let Some(entry) = self.conns.get_mut(&conn)

@@ -199,6 +199,8 @@ impl Peer {
             bytes,
             received: Instant::now(),
             permit,
+            // It reads its own replies as they come; nothing to bound.
+            in_hub: None,
         }) {
             Ok(())
         } else {

@@ -40,7 +40,12 @@
 //!   `disconnect`; frames that still arrive on it are ignored.
 //! - The engine is single-threaded state (`Send`, not shared): keep it behind one lock or
 //!   in one task. Calls do CPU work (automerge load, apply, sync) but never wait.
+//! - Every message is answered, so a connection that asks for more than it reads fills its
+//!   outbound queue. To bound that, read a connection's next frame only while its queue has
+//!   room and few of its messages are unanswered: [`ServerEngine::awaiting`] counts those
+//!   waiting for storage, and [`ServerEngine::take_awaiting_changes`] says whose count moved.
 
+mod awaiting;
 mod batch;
 mod connection;
 mod doc_state;
@@ -120,6 +125,8 @@ pub struct ServerEngine {
     tick: u64,
     lru: BTreeMap<u64, DocumentId>,
     resident_bytes: usize,
+    /// Connections whose count of messages waiting for storage changed (module `awaiting`).
+    awaiting_changed: BTreeSet<ConnId>,
 }
 
 impl ServerEngine {
@@ -139,6 +146,7 @@ impl ServerEngine {
             tick: 0,
             lru: BTreeMap::new(),
             resident_bytes: 0,
+            awaiting_changed: BTreeSet::new(),
         }
     }
 

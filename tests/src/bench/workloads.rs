@@ -102,6 +102,11 @@ pub struct Config {
 /// Edits per history, and the device whose own history it is (`None`: the shared templates).
 type TemplateKey = (usize, Option<u64>);
 
+/// The seed of device `owner`'s own history of `edits` edits.
+fn own_seed(edits: usize, owner: u64) -> u64 {
+    1_000_000 + owner * 1_000 + edits as u64
+}
+
 impl Config {
     /// A configuration.
     pub fn new(
@@ -123,34 +128,73 @@ impl Config {
 
     /// Fleet templates of `edits` edits (built once per run).
     pub fn templates(&self, edits: usize) -> anyhow::Result<Arc<Templates>> {
-        self.cached_templates(edits, None, || {
-            Templates::new(7_000 + edits as u64, edits, 4)
-        })
-    }
-
-    /// One history of `edits` edits written by device `owner`'s own three actors (built once
-    /// per run): its documents carry no other device's changes, as on a phone.
-    pub fn templates_of(&self, edits: usize, owner: u64) -> anyhow::Result<Arc<Templates>> {
-        let seed = 1_000_000 + owner * 1_000 + edits as u64;
-        self.cached_templates(edits, Some(owner), || Templates::new(seed, edits, 1))
-    }
-
-    fn cached_templates(
-        &self,
-        edits: usize,
-        owner: Option<u64>,
-        build: impl FnOnce() -> anyhow::Result<Templates>,
-    ) -> anyhow::Result<Arc<Templates>> {
-        let mut cache = self
-            .templates
-            .lock()
-            .map_err(|_| anyhow::anyhow!("template cache poisoned"))?;
-        if let Some(t) = cache.get(&(edits, owner)) {
+        let mut cache = self.template_cache()?;
+        if let Some(t) = cache.get(&(edits, None)) {
             return Ok(t.clone());
         }
-        let t = Arc::new(build()?);
-        cache.insert((edits, owner), t.clone());
+        let t = Arc::new(Templates::new(7_000 + edits as u64, edits, 4)?);
+        cache.insert((edits, None), t.clone());
         Ok(t)
+    }
+
+    /// One history of `edits` edits written by each of devices `0..devices`' own three actors
+    /// (built once per run, on every core): their documents carry no other device's changes, as
+    /// on a phone. Shared templates would not do for a workload the server rates: each
+    /// template actor is registered to the device that delivered it first, so every other
+    /// cell's copy of its changes counts as written without the right to write them.
+    pub fn templates_of_devices(
+        &self,
+        edits: usize,
+        devices: u64,
+    ) -> anyhow::Result<Vec<Arc<Templates>>> {
+        let missing: Vec<u64> = {
+            let cache = self.template_cache()?;
+            (0..devices)
+                .filter(|d| !cache.contains_key(&(edits, Some(*d))))
+                .collect()
+        };
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let built: Vec<(u64, Templates)> = std::thread::scope(|s| {
+            let workers: Vec<_> = missing
+                .chunks(missing.len().div_ceil(threads).max(1))
+                .map(|owners| {
+                    s.spawn(move || {
+                        owners
+                            .iter()
+                            .map(|&d| Ok((d, Templates::new(own_seed(edits, d), edits, 1)?)))
+                            .collect::<anyhow::Result<Vec<_>>>()
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .map(|w| {
+                    w.join()
+                        .map_err(|_| anyhow::anyhow!("building a device's history panicked"))?
+                })
+                .collect::<anyhow::Result<Vec<_>>>()
+                .map(|parts| parts.into_iter().flatten().collect())
+        })?;
+        let mut cache = self.template_cache()?;
+        for (d, t) in built {
+            cache.insert((edits, Some(d)), Arc::new(t));
+        }
+        (0..devices)
+            .map(|d| {
+                cache
+                    .get(&(edits, Some(d)))
+                    .cloned()
+                    .ok_or_else(|| anyhow::anyhow!("device {d}'s history was not built"))
+            })
+            .collect()
+    }
+
+    fn template_cache(
+        &self,
+    ) -> anyhow::Result<std::sync::MutexGuard<'_, HashMap<TemplateKey, Arc<Templates>>>> {
+        self.templates
+            .lock()
+            .map_err(|_| anyhow::anyhow!("template cache poisoned"))
     }
 
     /// Edits per meeting of the fleet documents: performance.md §2's "typical" 500 at full
@@ -423,5 +467,45 @@ fn failed(e: anyhow::Error) -> Measured {
     Measured {
         errors: vec![format!("{e:#}")],
         ..Measured::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    fn actors_of(t: &Templates, index: u64) -> HashSet<automerge::ActorId> {
+        let (_, doc) = t.doc(3, index).unwrap();
+        doc.get_changes(&[])
+            .iter()
+            .map(|c| c.actor_id().clone())
+            .collect()
+    }
+
+    #[test]
+    fn no_two_devices_own_histories_share_an_actor() {
+        let programs = Programs {
+            ours: None,
+            samod: None,
+            js_dir: None,
+            pg_url: None,
+        };
+        let cfg = Config::new(Size::Small, programs, 1, Vec::new(), PathBuf::new());
+        let own = cfg.templates_of_devices(160, 3).unwrap();
+        assert_eq!(own.len(), 3);
+        let (a, b) = (actors_of(&own[0], 0), actors_of(&own[1], 12));
+        assert!(
+            a.len() >= 4,
+            "the base, three editing actors and the document's own: {a:?}"
+        );
+        assert!(
+            a.is_disjoint(&b),
+            "devices 0 and 1 share {:?}",
+            a.intersection(&b)
+        );
+        // Asked again, the same histories come back, not new ones.
+        let again = cfg.templates_of_devices(160, 3).unwrap();
+        assert!(Arc::ptr_eq(&own[2], &again[2]));
     }
 }

@@ -2,6 +2,11 @@
 
 use std::time::Duration;
 
+use automerge::transaction::Transactable;
+use automerge::{AutoCommit, ROOT, ScalarValue};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
 use e2e::server::{Backend, TestDb, TestServer, eventually};
 use e2e::ws_client::{Device, RawPeer, Received};
 use sync_core::sync::Message;
@@ -80,6 +85,74 @@ async fn a_peer_that_stops_reading_is_disconnected_so_server_memory_stays_bounde
     .expect("the stalled connection ends");
     eprintln!("stalled peer read {drained} frames before the close");
     assert_still_serves(&server).await;
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_peer_asking_for_far_more_than_its_queue_holds_is_answered_as_fast_as_it_reads() {
+    const DOCS: usize = 1_000;
+    let db = TestDb::new(Backend::Sqlite);
+    // A 2 MiB outbound queue; the documents asked for below come to ~10 MB, more than it and
+    // the kernel's socket buffers hold.
+    let server = TestServer::start(&db, |s| s.sync.max_message_bytes = 1 << 20).await;
+    let (_, token) = server.device("archive").await;
+    let url = server.ws_url(&token);
+    let mut writer = Device::new("writer", None, &url);
+    let mut ids = Vec::new();
+    let mut rng = StdRng::seed_from_u64(5);
+    for i in 0..DOCS {
+        let mut doc = AutoCommit::new();
+        doc.put(ROOT, "title", format!("Biên bản {i}"))
+            .expect("put");
+        // Random, so that Automerge's compression leaves its size alone.
+        let scan: Vec<u8> = (0..10 * 1024).map(|_| rng.random()).collect();
+        doc.put(ROOT, "scan", ScalarValue::Bytes(scan))
+            .expect("put");
+        doc.commit();
+        let id = new_doc_id();
+        writer.engine.insert_doc(id, doc.document().clone());
+        ids.push(id);
+    }
+    writer.sync(SYNC_TIMEOUT).await;
+    writer.go_offline().await;
+    // A restarted server: every document asked for below waits for its load.
+    server.stop().await;
+    let server = TestServer::start(&db, |s| s.sync.max_message_bytes = 1 << 20).await;
+    let url = server.ws_url(&token);
+
+    // A new phone on a slow link: a small receive buffer, every document asked for at once,
+    // and nothing read for a second, while the server could queue all of them.
+    let socket = RawPeer::connect_with_receive_buffer(&url, 4096)
+        .await
+        .expect("connects");
+    let mut reader = Device::new("reader", None, &url);
+    reader.go_online_over(socket);
+    reader.sync(SYNC_TIMEOUT).await;
+    for id in &ids {
+        reader.engine.want(*id);
+    }
+    reader.send_queued().await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    reader.sync(Duration::from_secs(60)).await;
+
+    for id in &ids {
+        assert_eq!(
+            reader.engine.doc(id).map(|d| d.get_heads()),
+            writer.engine.doc(id).map(|d| d.get_heads()),
+            "document {id}"
+        );
+    }
+    assert_eq!(
+        server.metric("sync_rejections_total{reason=\"slow_consumer\"}"),
+        None,
+        "the reader was never dropped"
+    );
+    assert!(
+        server
+            .metric("sync_reads_paused_total ")
+            .is_some_and(|n| n >= 1.0),
+        "the reader's requests waited for it to read"
+    );
     server.stop().await;
 }
 

@@ -10,7 +10,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, oneshot};
 
 use crate::org::access::LiveAccess;
 use crate::ws::config::HubConfig;
-use crate::ws::outbox::Outbox;
+use crate::ws::outbox::{InHub, Outbox};
 
 /// A request from a connection (or from shutdown) to the hub.
 pub(in crate::ws) enum Command {
@@ -21,12 +21,14 @@ pub(in crate::ws) enum Command {
         outbox: Outbox,
     },
     /// A frame arrived; `permit` holds its bytes against the hub's inbound budget
-    /// until the engine has taken it.
+    /// until the engine has taken it; `in_hub` (a socket's) counts it against the
+    /// connection's unanswered messages until the hub has carried out what it caused.
     Frame {
         conn: ConnId,
         bytes: Vec<u8>,
         received: Instant,
         permit: OwnedSemaphorePermit,
+        in_hub: Option<InHub>,
     },
     /// The socket ended.
     Disconnect { conn: ConnId },

@@ -28,7 +28,8 @@ impl Round {
 
 impl HubState {
     /// Drains `poll_outputs` until the engine has nothing more to say (carrying out an output,
-    /// e.g. a close, can produce more), then updates the residency gauges.
+    /// e.g. a close, can produce more), then tells each connection's reader how many of its
+    /// messages wait for storage and updates the residency gauges.
     pub(super) fn run_outputs(&mut self) -> Round {
         let mut round = Round::default();
         loop {
@@ -38,6 +39,11 @@ impl HubState {
             }
             for output in outputs {
                 self.carry_out(output, &mut round);
+            }
+        }
+        for (conn, waiting) in self.engine.take_awaiting_changes() {
+            if let Some(entry) = self.conns.get(&conn) {
+                entry.outbox.set_awaiting(waiting);
             }
         }
         self.metrics

@@ -18,6 +18,8 @@ pub(super) struct Connection {
     pub(super) docs: HashMap<crate::doc_id::DocumentId, PeerDoc>,
     /// A `heads-batch` waiting for `heads_loaded`.
     pub(super) pending_batch: Option<Vec<crate::sync::message::DocHeads>>,
+    /// Messages of this connection queued on documents, waiting for storage.
+    pub(super) awaiting: usize,
 }
 
 impl Connection {
@@ -29,6 +31,7 @@ impl Connection {
             batch_sync: false,
             docs: HashMap::new(),
             pending_batch: None,
+            awaiting: 0,
         }
     }
 

@@ -57,9 +57,8 @@ impl ServerEngine {
             }
         }
         let probe = super::index_answer::answerable_from_index(&message);
-        self.ensure_doc(doc_id, probe)
-            .inbox
-            .push_back(Inbound { conn, message });
+        self.ensure_doc(doc_id, probe);
+        self.enqueue(doc_id, Inbound { conn, message });
         self.drain_inbox(doc_id);
     }
 
@@ -111,7 +110,7 @@ impl ServerEngine {
                 Some(p) if p.state.is_none() => return,
                 Some(_) => {}
             }
-            let Some(inbound) = self.docs.get_mut(&doc_id).and_then(|e| e.inbox.pop_front()) else {
+            let Some(inbound) = self.dequeue(doc_id) else {
                 break;
             };
             if self

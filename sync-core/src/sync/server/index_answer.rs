@@ -41,7 +41,7 @@ impl ServerEngine {
                 theirs.sort();
                 let Some(identity) = self.conns.get(&conn).map(|c| c.identity.clone()) else {
                     // The connection left: its message is dropped, as `drain_inbox` does.
-                    self.pop_front(doc_id);
+                    self.dequeue(doc_id);
                     continue;
                 };
                 let access = self.policy.access(&identity, &doc_id, Some(&row.meta));
@@ -52,7 +52,7 @@ impl ServerEngine {
                     break;
                 }
                 let peer_flags = front.message.flags;
-                self.pop_front(doc_id);
+                self.dequeue(doc_id);
                 self.answer_in_sync(conn, doc_id, &heads, access, peer_flags);
             }
         }
@@ -66,12 +66,6 @@ impl ServerEngine {
             }
         } else {
             self.outputs.push(Output::LoadDoc { doc_id });
-        }
-    }
-
-    fn pop_front(&mut self, doc_id: DocumentId) {
-        if let Some(entry) = self.docs.get_mut(&doc_id) {
-            entry.inbox.pop_front();
         }
     }
 

@@ -73,6 +73,7 @@ impl ServerEngine {
             return Vec::new();
         };
         self.lru.remove(&entry.last_used);
+        self.uncount(&entry.inbox);
         let mut conns: Vec<ConnId> = entry.inbox.iter().map(|i| i.conn).collect();
         conns.dedup();
         conns

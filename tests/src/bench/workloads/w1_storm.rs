@@ -37,7 +37,8 @@ fn mix(d: u64) -> Mix {
 pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(String, Measured)>> {
     let devices: u64 = cfg.pick_spec(6, 50, 2_000);
     let spread = cfg.pick(Duration::from_secs(1), Duration::from_secs(5));
-    let templates = cfg.templates(cfg.meeting_edits())?;
+    // Each device's documents fork a history of its own three actors, as on a phone.
+    let templates = cfg.templates_of_devices(cfg.meeting_edits(), devices)?;
     let timeout = cfg.session_timeout();
 
     // Device `d` is the one device of cell `d`, with its own credential; `owned[d]` are the
@@ -48,7 +49,7 @@ pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(Stri
         let mut e = device(&name, server.kind);
         let mut ids = Vec::new();
         for i in 0..DOCS_PER_DEVICE {
-            let (id, doc) = templates.doc(SEED, d * DOCS_PER_DEVICE + i)?;
+            let (id, doc) = templates[d as usize].doc(SEED, d * DOCS_PER_DEVICE + i)?;
             e.insert_doc(id, doc);
             ids.push(id);
         }

@@ -22,9 +22,7 @@ const SEED: u64 = 4;
 pub async fn run(cfg: &Config, server: &mut Running) -> anyhow::Result<Vec<(String, Measured)>> {
     let devices: u64 = cfg.pick(6, 64);
     let per_device: u64 = cfg.pick(5, 10);
-    let templates = (0..devices)
-        .map(|d| cfg.templates_of(cfg.meeting_edits(), d))
-        .collect::<anyhow::Result<Vec<_>>>()?;
+    let templates = cfg.templates_of_devices(cfg.meeting_edits(), devices)?;
     let timeout = cfg.session_timeout();
     let existing_of =
         |d: u64| (0..per_device).filter(move |i| (d * per_device + i).is_multiple_of(5));
