@@ -290,7 +290,6 @@ impl HubState {
                 drop(permit);
                 self.current = Some((conn, bytes));
                 let round = self.run_outputs();
-                // Its replies are queued and its waiting messages counted (`run_outputs`).
                 drop(in_hub);
                 if let Some((conn, bytes)) = self.current.take()
                     && round.is_quiet_for(conn)
