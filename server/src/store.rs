@@ -18,6 +18,7 @@ mod documents;
 mod group_commit;
 mod handle;
 mod heads;
+mod heads_cache;
 mod quarantine;
 mod sync_state;
 mod types;
@@ -28,6 +29,7 @@ pub use documents::{doc_index, documents_owned_by, heads_of, load_document};
 pub use group_commit::{GroupCommitError, GroupCommitter};
 pub use handle::Store;
 pub use heads::{decode_heads, encode_heads};
+pub use heads_cache::{Group, HeadsCache};
 pub use quarantine::{list_quarantine, quarantine};
 pub use sync_state::{
     SyncStateRow, load_sync_state, load_sync_states, save_sync_state, save_sync_states,

@@ -228,6 +228,27 @@ impl Device {
         self.engine.connect();
     }
 
+    /// Sends what the engine has queued, then reads frames (the engine answers each) until one
+    /// for which `last` holds; the answer to that one stays queued. Panics after `timeout`.
+    pub async fn answer_until(&mut self, timeout: Duration, last: impl Fn(&Message) -> bool) {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            self.send_queued().await;
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            let peer = self.peer.as_mut().expect("online");
+            let Received::Message(message) = peer.recv(left).await else {
+                panic!("the server closed the device's connection or sent an undecodable frame");
+            };
+            let bytes = sync_core::sync::encode(&message);
+            self.engine
+                .receive(&bytes)
+                .expect("the server's frames are valid");
+            if last(&message) {
+                return;
+            }
+        }
+    }
+
     /// Sends what the engine has queued, reading nothing.
     pub async fn send_queued(&mut self) {
         let peer = self.peer.as_mut().expect("online");

@@ -1,11 +1,13 @@
 //! [`Store`]: async wrappers that run the blocking store functions off the async workers.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Instant;
 
 use automerge::ChangeHash;
 
 use super::compaction::{self, CompactOutcome};
+use super::heads_cache::HeadsCache;
 use super::types::{DocIndexEntry, DocSummary, DocWrite, QuarantineRecord, StoredDoc};
 use super::{StoreError, commit, documents, quarantine, sync_state};
 use crate::db::{DbConnection, DbPool, run_blocking};
@@ -19,12 +21,24 @@ use crate::metrics::Metrics;
 pub struct Store {
     pool: DbPool,
     metrics: Metrics,
+    heads: Arc<HeadsCache>,
 }
 
 impl Store {
-    /// A store over `pool`, reporting into `metrics`.
+    /// A store over `pool`, reporting into `metrics`. One per process: its [`HeadsCache`]
+    /// learns of the commits made through it.
     pub fn new(pool: DbPool, metrics: Metrics) -> Self {
-        Self { pool, metrics }
+        Self {
+            pool,
+            metrics,
+            heads: Arc::default(),
+        }
+    }
+
+    /// The heads index of whole groups of documents (a cell's, a device's) in memory, kept up
+    /// to date by every commit made through this store.
+    pub fn heads_cache(&self) -> &HeadsCache {
+        &self.heads
     }
 
     /// The underlying pool (for callers that need several operations in one checkout).
@@ -73,8 +87,10 @@ impl Store {
     where
         F: FnOnce() + Send + 'static,
     {
+        let heads = self.heads.clone();
         self.run("commit_batch", move |c| {
             commit::commit_batch(c, &writes)?;
+            heads.committed(&writes);
             then();
             Ok(())
         })

@@ -13,7 +13,7 @@ use crate::org::access::LiveAccess;
 use crate::org::access::documents::{
     CellDocument, documents_by_id, documents_created_by, documents_of_cells,
 };
-use crate::store::{Store, StoreError};
+use crate::store::{Group, Store, StoreError};
 
 /// A storage answer for the engine.
 #[derive(Debug)]
@@ -104,34 +104,64 @@ pub(super) fn load_heads(
     });
 }
 
-/// The readable documents first, in one query (a device lists what it holds, so these are
-/// usually every row the answer needs), then the listed documents outside them, by id: the
-/// engine decides on those too, and on a document the peer lists but may not read.
+/// The readable documents first (a device lists what it holds, so these are usually every
+/// row the answer needs): those of the cells its user reads, or for a device without a user
+/// those it created, from the store's [`HeadsCache`](crate::store::HeadsCache) where it holds
+/// them, else in one query (then kept there); then the listed documents outside them, by id:
+/// the engine decides on those too, and on a document the peer lists but may not read.
+/// Storage is not touched when the cache holds every row.
 async fn heads_rows(
     store: &Store,
     identity: &PeerIdentity,
     readable: Option<Vec<String>>,
     doc_ids: Vec<DocumentId>,
 ) -> Option<Vec<StoredHeads>> {
-    let device = identity.0.clone();
+    let groups: Vec<Group> = match readable {
+        Some(codes) => codes.into_iter().map(Group::Cell).collect(),
+        None => vec![Group::CreatedBy(identity.0.clone())],
+    };
+    let (mut rows, missing) = store.heads_cache().rows_of(&groups);
+    let known: HashSet<DocumentId> = rows.iter().map(|r| r.doc_id).collect();
+    let mut rest: Vec<DocumentId> = doc_ids
+        .into_iter()
+        .filter(|id| !known.contains(id))
+        .collect();
+    if missing.is_empty() && rest.is_empty() {
+        return Some(rows);
+    }
+    let cache = store.clone();
     let found = run_blocking(store.pool(), move |conn| {
-        let readable = match readable {
-            Some(codes) => documents_of_cells(conn, &codes)?,
-            None => documents_created_by(conn, &device)?,
+        let generation = cache.heads_cache().generation();
+        let (mut cells, mut devices) = (Vec::new(), Vec::new());
+        for group in &missing {
+            match group {
+                Group::Cell(code) => cells.push(code.clone()),
+                Group::CreatedBy(device) => devices.push(device.clone()),
+            }
+        }
+        let mut read = if cells.is_empty() {
+            Vec::new()
+        } else {
+            documents_of_cells(conn, &cells)?
         };
-        let mut rows: Vec<StoredHeads> = readable.into_iter().filter_map(stored_heads).collect();
-        let known: HashSet<DocumentId> = rows.iter().map(|r| r.doc_id).collect();
-        let rest: Vec<String> = doc_ids
-            .iter()
-            .filter(|id| !known.contains(id))
-            .map(ToString::to_string)
-            .collect();
-        rows.extend(indexed_heads(conn, &rest)?);
-        Ok::<_, StoreError>(rows)
+        for device in &devices {
+            read.extend(documents_created_by(conn, device)?);
+        }
+        let read: Vec<StoredHeads> = read.into_iter().filter_map(stored_heads).collect();
+        cache.heads_cache().fill(generation, &missing, &read);
+        let read_ids: HashSet<DocumentId> = read.iter().map(|r| r.doc_id).collect();
+        rest.retain(|id| !read_ids.contains(id));
+        let rest: Vec<String> = rest.iter().map(ToString::to_string).collect();
+        let mut found = read;
+        found.extend(indexed_heads(conn, &rest)?);
+        Ok::<_, StoreError>(found)
     })
     .await;
     match found {
-        Ok(rows) => Some(rows),
+        Ok(found) => {
+            rows.extend(found);
+            Some(rows)
+        }
         Err(e) => {
             tracing::error!(error = ?e, "could not read the heads index");
             None

@@ -54,6 +54,7 @@ mod eviction;
 mod handshake;
 mod index_answer;
 mod io;
+mod peers;
 mod relay;
 mod storage_results;
 mod whole_doc;
@@ -114,7 +115,7 @@ pub struct ServerEngine {
     conns: HashMap<ConnId, Connection>,
     docs: HashMap<DocumentId, DocEntry>,
     /// Connections that have synced (or subscribed to) each document: relay targets.
-    doc_peers: HashMap<DocumentId, BTreeSet<ConnId>>,
+    doc_peers: HashMap<DocumentId, peers::Peers>,
     /// Changes not yet handed out in a `Persist`.
     unbatched: Vec<PersistItem>,
     /// Batches handed out and not yet committed: the documents in each, with item counts.

@@ -104,6 +104,25 @@ impl CpuMark {
             .sum();
         ns as f64 / 1e9
     }
+
+    /// CPU seconds from `self` to the later `end` per thread name of process `pid` (threads of
+    /// one name summed; threads that exited before `end` are not counted), most first.
+    pub fn by_thread_name(&self, end: &CpuMark, pid: u32) -> Vec<(String, f64)> {
+        let mut by_name: HashMap<String, u64> = HashMap::new();
+        for (tid, ns) in &end.threads_ns {
+            let name = std::fs::read_to_string(format!("/proc/{pid}/task/{tid}/comm"))
+                .map_or_else(|_| format!("tid {tid}"), |n| n.trim().to_owned());
+            let spent = ns.saturating_sub(self.threads_ns.get(tid).copied().unwrap_or(0));
+            *by_name.entry(name).or_default() += spent;
+        }
+        let mut out: Vec<(String, f64)> = by_name
+            .into_iter()
+            .filter(|(_, ns)| *ns > 0)
+            .map(|(name, ns)| (name, ns as f64 / 1e9))
+            .collect();
+        out.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        out
+    }
 }
 
 #[cfg(test)]
@@ -133,6 +152,25 @@ mod tests {
         let start = mark(1.0, &[(1, 5_000_000), (2, 7_000_000)]);
         let end = mark(1.02, &[(1, 6_500_000)]);
         assert!((start.seconds_until(&end) - 0.02).abs() < 1e-9);
+    }
+
+    #[test]
+    fn threads_are_listed_by_name_busiest_first_and_idle_ones_left_out() {
+        let pid = std::process::id();
+        // This process's main thread (its tid is the pid) and two tids it does not have.
+        let (main, gone, idle) = (pid, u32::MAX - 1, u32::MAX - 2);
+        let start = mark(1.0, &[(main, 1_000), (gone, 0), (idle, 9_000)]);
+        let end = mark(1.0, &[(main, 2_000), (gone, 3_000), (idle, 9_000)]);
+        let names: Vec<(String, f64)> = start.by_thread_name(&end, pid);
+        assert_eq!(names.len(), 2, "{names:?}");
+        assert_eq!(names[0].0, format!("tid {gone}"));
+        assert!((names[0].1 - 3e-6).abs() < 1e-12);
+        assert_ne!(
+            names[1].0,
+            format!("tid {main}"),
+            "the main thread has a name"
+        );
+        assert!((names[1].1 - 1e-6).abs() < 1e-12);
     }
 
     #[test]

@@ -285,11 +285,23 @@ impl Phase {
     }
 
     /// Wall seconds, server CPU seconds and peak RSS in MB so far; a profile of the phases
-    /// (`BENCH_PERF_CTL`) pauses here.
+    /// (`BENCH_PERF_CTL`) pauses here. With `BENCH_THREAD_CPU` set, the server's CPU per
+    /// thread name is printed to stderr.
     pub fn end(&self, server: &Running) -> (f64, f64, f64) {
         let now = server.cpu_mark();
         if let Some(perf) = &self.perf {
             perf.disable();
+        }
+        if std::env::var_os("BENCH_THREAD_CPU").is_some()
+            && let Some(pid) = server.pid()
+        {
+            let threads: Vec<String> = self
+                .start_cpu
+                .by_thread_name(&now, pid)
+                .iter()
+                .map(|(name, s)| format!("{name} {:.1} ms", s * 1e3))
+                .collect();
+            eprintln!("server CPU by thread: {}", threads.join(", "));
         }
         (
             self.started.elapsed().as_secs_f64(),

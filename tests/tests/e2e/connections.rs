@@ -9,7 +9,8 @@ use rand::{Rng, SeedableRng};
 
 use e2e::server::{Backend, TestDb, TestServer, eventually};
 use e2e::ws_client::{Device, RawPeer, Received};
-use sync_core::sync::Message;
+use sync_core::doc_id::DocumentId;
+use sync_core::sync::{ClientEngine, Message};
 
 use crate::support::{SYNC_TIMEOUT, assert_still_serves, meeting, new_doc_id};
 
@@ -20,6 +21,63 @@ async fn wait_for_open_connections(server: &TestServer, want: f64) {
         || async { (server.metric("sync_connections_open ") == Some(want)).then_some(()) },
     )
     .await;
+}
+
+/// ~10 KB of random bytes, which Automerge's compression leaves at their size.
+fn random_scan(rng: &mut StdRng) -> ScalarValue {
+    ScalarValue::Bytes((0..10 * 1024).map(|_| rng.random()).collect())
+}
+
+/// `count` small documents (a title, then whatever `fill` adds) written by `writer` and synced.
+async fn write_minutes(
+    writer: &mut Device,
+    count: usize,
+    mut fill: impl FnMut(&mut AutoCommit),
+) -> Vec<DocumentId> {
+    let mut ids = Vec::new();
+    for i in 0..count {
+        let mut doc = AutoCommit::new();
+        doc.put(ROOT, "title", format!("Biên bản {i}"))
+            .expect("put");
+        fill(&mut doc);
+        doc.commit();
+        let id = new_doc_id();
+        writer.engine.insert_doc(id, doc.document().clone());
+        ids.push(id);
+    }
+    writer.sync(SYNC_TIMEOUT).await;
+    ids
+}
+
+/// Sends what the reader asked for without reading anything for a second, then reads it all:
+/// every document arrives as the writer has it, the reader was paused, never dropped.
+async fn read_late_and_check(
+    server: &TestServer,
+    reader: &mut Device,
+    writer: &Device,
+    ids: &[DocumentId],
+) {
+    reader.send_queued().await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    reader.sync(Duration::from_secs(60)).await;
+    for id in ids {
+        assert_eq!(
+            reader.engine.doc(id).map(|d| d.get_heads()),
+            writer.engine.doc(id).map(|d| d.get_heads()),
+            "document {id}"
+        );
+    }
+    assert_eq!(
+        server.metric("sync_rejections_total{reason=\"slow_consumer\"}"),
+        None,
+        "the reader was never dropped"
+    );
+    assert!(
+        server
+            .metric("sync_reads_paused_total ")
+            .is_some_and(|n| n >= 1.0),
+        "the reader's messages waited for it to read"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -98,22 +156,11 @@ async fn a_peer_asking_for_far_more_than_its_queue_holds_is_answered_as_fast_as_
     let (_, token) = server.device("archive").await;
     let url = server.ws_url(&token);
     let mut writer = Device::new("writer", None, &url);
-    let mut ids = Vec::new();
     let mut rng = StdRng::seed_from_u64(5);
-    for i in 0..DOCS {
-        let mut doc = AutoCommit::new();
-        doc.put(ROOT, "title", format!("Biên bản {i}"))
-            .expect("put");
-        // Random, so that Automerge's compression leaves its size alone.
-        let scan: Vec<u8> = (0..10 * 1024).map(|_| rng.random()).collect();
-        doc.put(ROOT, "scan", ScalarValue::Bytes(scan))
-            .expect("put");
-        doc.commit();
-        let id = new_doc_id();
-        writer.engine.insert_doc(id, doc.document().clone());
-        ids.push(id);
-    }
-    writer.sync(SYNC_TIMEOUT).await;
+    let ids = write_minutes(&mut writer, DOCS, |doc| {
+        doc.put(ROOT, "scan", random_scan(&mut rng)).expect("put");
+    })
+    .await;
     writer.go_offline().await;
     // A restarted server: every document asked for below waits for its load.
     server.stop().await;
@@ -131,28 +178,54 @@ async fn a_peer_asking_for_far_more_than_its_queue_holds_is_answered_as_fast_as_
     for id in &ids {
         reader.engine.want(*id);
     }
-    reader.send_queued().await;
-    tokio::time::sleep(Duration::from_secs(1)).await;
-    reader.sync(Duration::from_secs(60)).await;
+    read_late_and_check(&server, &mut reader, &writer, &ids).await;
+    server.stop().await;
+}
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batched_reconnect_behind_on_every_document_is_answered_as_fast_as_it_reads() {
+    const DOCS: usize = 1_000;
+    let db = TestDb::new(Backend::Sqlite);
+    let server = TestServer::start(&db, |s| s.sync.max_message_bytes = 1 << 20).await;
+    let (_, token) = server.device("archive").await;
+    let url = server.ws_url(&token);
+    let mut writer = Device::new("writer", None, &url);
+    let ids = write_minutes(&mut writer, DOCS, |_| {}).await;
+    // A phone that holds every document, with the batch extension and saved sync states.
+    let mut reader = Device::new("reader", None, &url);
+    reader.engine = ClientEngine::new("reader", Some("reader-phone".into())).with_batch_sync(true);
     for id in &ids {
-        assert_eq!(
-            reader.engine.doc(id).map(|d| d.get_heads()),
-            writer.engine.doc(id).map(|d| d.get_heads()),
-            "document {id}"
-        );
+        reader.engine.want(*id);
     }
-    assert_eq!(
-        server.metric("sync_rejections_total{reason=\"slow_consumer\"}"),
-        None,
-        "the reader was never dropped"
-    );
-    assert!(
-        server
-            .metric("sync_reads_paused_total ")
-            .is_some_and(|n| n >= 1.0),
-        "the reader's requests waited for it to read"
-    );
+    reader.sync(SYNC_TIMEOUT).await;
+    reader.go_offline().await;
+    // While it is away, every document grows by ~10 KB (~10 MB in all).
+    let mut rng = StdRng::seed_from_u64(6);
+    for id in &ids {
+        let doc = writer.engine.doc_mut(id).expect("held");
+        let mut tx = doc.transaction();
+        tx.put(ROOT, "scan", random_scan(&mut rng)).expect("put");
+        tx.commit();
+        writer.engine.local_change(*id);
+    }
+    writer.sync(SYNC_TIMEOUT).await;
+    writer.go_offline().await;
+    server.stop().await;
+    let server = TestServer::start(&db, |s| s.sync.max_message_bytes = 1 << 20).await;
+    let url = server.ws_url(&token);
+
+    // Back on a slow link: the batch names every document as differing, the phone asks for
+    // all of them at once and reads nothing for a second.
+    let socket = RawPeer::connect_with_receive_buffer(&url, 4096)
+        .await
+        .expect("connects");
+    reader.go_online_over(socket);
+    reader
+        .answer_until(SYNC_TIMEOUT, |m| {
+            matches!(m, Message::HeadsBatchResult { out_of_sync, .. } if out_of_sync.len() == DOCS)
+        })
+        .await;
+    read_late_and_check(&server, &mut reader, &writer, &ids).await;
     server.stop().await;
 }
 

@@ -10,6 +10,7 @@ mod access_cells;
 mod access_org;
 mod access_revoke;
 mod bad_input;
+mod batch_heads;
 mod connections;
 mod devices;
 mod interop;

@@ -31,12 +31,26 @@ impl Fields {
         }
     }
 
-    fn bytes(&self, key: &'static str) -> Result<Vec<u8>, CodecError> {
-        let value = self.get(key).ok_or(CodecError::MissingField(key))?;
-        as_bytes(value).ok_or(CodecError::WrongType {
+    /// The byte string at `key`, taken out (a sync message's payload is moved, not copied).
+    fn take_bytes(&mut self, key: &'static str) -> Result<Vec<u8>, CodecError> {
+        let wrong = CodecError::WrongType {
             field: key,
             expected: "a byte string",
-        })
+        };
+        let value = self
+            .0
+            .iter_mut()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v)
+            .ok_or(CodecError::MissingField(key))?;
+        match std::mem::replace(value, Value::Null) {
+            Value::Bytes(b) => Ok(b),
+            Value::Tag(_, inner) => match *inner {
+                Value::Bytes(b) => Ok(b),
+                _ => Err(wrong),
+            },
+            _ => Err(wrong),
+        }
     }
 
     fn doc_id(&self) -> Result<DocumentId, CodecError> {
@@ -79,7 +93,7 @@ fn extension_doc_id(value: &Value) -> Option<Result<DocumentId, CodecError>> {
         other => {
             let bytes = as_bytes(other)?;
             Some(
-                <[u8; 16]>::try_from(bytes.as_slice())
+                <[u8; 16]>::try_from(bytes)
                     .map(DocumentId::from_bytes)
                     .map_err(|_| {
                         CodecError::InvalidDocumentId(format!("{} raw bytes", bytes.len()))
@@ -99,11 +113,11 @@ fn parse_doc_id(s: &str) -> Result<DocumentId, CodecError> {
 }
 
 /// A byte string, possibly wrapped in a tag (cbor-x with `tagUint8Array: true` uses tag 64).
-fn as_bytes(value: &Value) -> Option<Vec<u8>> {
+fn as_bytes(value: &Value) -> Option<&[u8]> {
     match value {
-        Value::Bytes(b) => Some(b.clone()),
+        Value::Bytes(b) => Some(b),
         Value::Tag(_, inner) => match inner.as_ref() {
-            Value::Bytes(b) => Some(b.clone()),
+            Value::Bytes(b) => Some(b),
             _ => None,
         },
         _ => None,
@@ -168,12 +182,12 @@ fn metadata(fields: &Fields) -> Result<Option<PeerMetadata>, CodecError> {
     Ok(Some(meta))
 }
 
-fn doc_message(fields: &Fields) -> Result<DocMessage, CodecError> {
+fn doc_message(fields: &mut Fields) -> Result<DocMessage, CodecError> {
     Ok(DocMessage {
         sender_id: fields.string("senderId")?,
         target_id: fields.string("targetId")?,
         document_id: fields.doc_id()?,
-        data: fields.bytes("data")?,
+        data: fields.take_bytes("data")?,
     })
 }
 
@@ -194,7 +208,7 @@ fn new_heads(fields: &Fields) -> Result<Vec<(String, RemoteHeads)>, CodecError> 
         let (Some(storage_id), Value::Map(info)) = (k.as_text(), v) else {
             return Err(wrong);
         };
-        let info = Fields(text_keyed(info).ok_or_else(|| wrong.clone())?);
+        let info = Fields(text_keyed(info.clone()).ok_or_else(|| wrong.clone())?);
         out.push((
             storage_id.to_owned(),
             RemoteHeads {
@@ -230,13 +244,13 @@ fn heads_batch_docs(fields: &Fields) -> Result<Vec<DocHeads>, CodecError> {
             Value::Array(heads) => BatchHeads::Hashes(
                 heads
                     .iter()
-                    .map(|h| as_bytes(h).and_then(|b| <[u8; 32]>::try_from(b.as_slice()).ok()))
+                    .map(|h| as_bytes(h).and_then(|b| <[u8; 32]>::try_from(b).ok()))
                     .collect::<Option<Vec<_>>>()
                     .ok_or_else(|| wrong.clone())?,
             ),
             digest => BatchHeads::Digest(
                 as_bytes(digest)
-                    .and_then(|b| <[u8; HEADS_DIGEST_BYTES]>::try_from(b.as_slice()).ok())
+                    .and_then(|b| <[u8; HEADS_DIGEST_BYTES]>::try_from(b).ok())
                     .ok_or_else(|| wrong.clone())?,
             ),
         };
@@ -263,10 +277,15 @@ fn out_of_sync(fields: &Fields) -> Result<Vec<DocumentId>, CodecError> {
     }
 }
 
-fn text_keyed(entries: &[(Value, Value)]) -> Option<Vec<(String, Value)>> {
+/// The map's entries, taken (not copied: a `heads-batch` holds thousands of values), if every
+/// key is a text string.
+fn text_keyed(entries: Vec<(Value, Value)>) -> Option<Vec<(String, Value)>> {
     entries
-        .iter()
-        .map(|(k, v)| k.as_text().map(|k| (k.to_owned(), v.clone())))
+        .into_iter()
+        .map(|(k, v)| match k {
+            Value::Text(k) => Some((k, v)),
+            _ => None,
+        })
         .collect()
 }
 
@@ -274,7 +293,7 @@ pub(super) fn from_value(value: Value) -> Result<Message, CodecError> {
     let Value::Map(entries) = value else {
         return Err(CodecError::NotAMap);
     };
-    let fields = Fields(text_keyed(&entries).ok_or(CodecError::NotAMap)?);
+    let mut fields = Fields(text_keyed(entries).ok_or(CodecError::NotAMap)?);
     let ty = fields.string("type")?;
     let message = match ty.as_str() {
         "join" => Message::Join {
@@ -290,8 +309,8 @@ pub(super) fn from_value(value: Value) -> Result<Message, CodecError> {
             selected_protocol_version: fields.string("selectedProtocolVersion")?,
             peer_metadata: metadata(&fields)?,
         },
-        "request" => Message::Request(doc_message(&fields)?),
-        "sync" => Message::Sync(doc_message(&fields)?),
+        "request" => Message::Request(doc_message(&mut fields)?),
+        "sync" => Message::Sync(doc_message(&mut fields)?),
         "doc-unavailable" => Message::DocUnavailable {
             sender_id: fields.string("senderId")?,
             target_id: fields.string("targetId")?,
@@ -303,7 +322,7 @@ pub(super) fn from_value(value: Value) -> Result<Message, CodecError> {
             document_id: fields.doc_id()?,
             count: fields.uint("count")?,
             session_id: fields.string("sessionId")?,
-            data: fields.bytes("data")?,
+            data: fields.take_bytes("data")?,
         },
         "error" => Message::Error {
             sender_id: fields.opt_string("senderId")?,

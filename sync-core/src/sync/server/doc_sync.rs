@@ -336,7 +336,7 @@ impl ServerEngine {
             if state.their_heads.as_ref() == Some(&heads)
                 && let (Some(storage_id), Some(bytes)) = (storage_id, peer_doc.unsaved_state())
             {
-                peer_doc.saved = Some(bytes.clone());
+                peer_doc.mark_saved();
                 self.outputs.push(Output::SaveSyncState {
                     doc_id,
                     storage_id,

@@ -88,21 +88,22 @@ impl ServerEngine {
         else {
             return;
         };
+        // A state that does not decode is as good as none: the sync just costs more.
+        let decode = || bytes.as_deref().and_then(|b| State::decode(b).ok());
         if peer_doc.state.is_some() {
             // Answered from the heads index meanwhile: remember what storage holds, so an
             // unchanged state is not written back on disconnect.
             if peer_doc.saved.is_none() {
-                peer_doc.saved = bytes;
+                peer_doc.saved = decode().map(|s| s.shared_heads);
             }
             return;
         }
-        // A state that does not decode is as good as none: the sync just costs more.
-        let state = bytes
-            .as_deref()
-            .and_then(|b| State::decode(b).ok())
-            .unwrap_or_default();
-        peer_doc.saved = bytes;
-        peer_doc.state = Some(state);
+        let stored = decode();
+        let decoded = stored.is_some();
+        peer_doc.state = Some(stored.unwrap_or_default());
+        if decoded {
+            peer_doc.mark_saved();
+        }
         self.drain_inbox(doc_id);
     }
 
