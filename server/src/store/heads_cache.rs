@@ -18,7 +18,7 @@
 //! was told between its start and its end ([`HeadsCache::generation`]), so rows read before
 //! a commit never replace what it wrote.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
 use automerge::ChangeHash;
@@ -37,15 +37,6 @@ pub enum Group {
     Cell(String),
     /// Every stored document the device created.
     CreatedBy(String),
-}
-
-impl Group {
-    fn holds(&self, row: &Row) -> bool {
-        match self {
-            Group::Cell(code) => row.cell.as_ref() == Some(code),
-            Group::CreatedBy(device) => &row.owner == device,
-        }
-    }
 }
 
 /// See the module docs.
@@ -224,14 +215,26 @@ impl HeadsCache {
                 return;
             }
         }
-        for group in groups {
-            if inner.groups.contains_key(group) {
+        // The groups new here; each row then goes to its cell's and its creator's, in one
+        // pass (a committee member's reconnect reads hundreds of cells).
+        let new: HashSet<&Group> = groups
+            .iter()
+            .filter(|g| !inner.groups.contains_key(*g))
+            .collect();
+        for group in &new {
+            inner.groups.insert((*group).clone(), HashMap::new());
+        }
+        for stored in rows {
+            let Some(row) = Row::of(stored) else {
                 continue;
-            }
-            inner.groups.insert(group.clone(), HashMap::new());
-            for stored in rows {
-                if let Some(row) = Row::of(stored).filter(|r| group.holds(r)) {
-                    inner.add(group, stored.doc_id, row);
+            };
+            let candidates = [
+                row.cell.clone().map(Group::Cell),
+                Some(Group::CreatedBy(row.owner.clone())),
+            ];
+            for group in candidates.into_iter().flatten() {
+                if new.contains(&group) {
+                    inner.add(&group, stored.doc_id, row.clone());
                 }
             }
         }

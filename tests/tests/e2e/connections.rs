@@ -49,6 +49,21 @@ async fn write_minutes(
     ids
 }
 
+/// Restarts `server` (every document asked for then waits for its load) and opens a socket of
+/// `token` with a 4 KiB receive buffer: a phone on a slow link.
+async fn restart_and_connect_slowly(
+    server: TestServer,
+    db: &TestDb,
+    token: &str,
+) -> (TestServer, RawPeer) {
+    server.stop().await;
+    let server = TestServer::start(db, |s| s.sync.max_message_bytes = 1 << 20).await;
+    let socket = RawPeer::connect_with_receive_buffer(&server.ws_url(token), 4096)
+        .await
+        .expect("connects");
+    (server, socket)
+}
+
 /// Sends what the reader asked for without reading anything for a second, then reads it all:
 /// every document arrives as the writer has it, the reader was paused, never dropped.
 async fn read_late_and_check(
@@ -162,17 +177,11 @@ async fn a_peer_asking_for_far_more_than_its_queue_holds_is_answered_as_fast_as_
     })
     .await;
     writer.go_offline().await;
-    // A restarted server: every document asked for below waits for its load.
-    server.stop().await;
-    let server = TestServer::start(&db, |s| s.sync.max_message_bytes = 1 << 20).await;
-    let url = server.ws_url(&token);
+    let (server, socket) = restart_and_connect_slowly(server, &db, &token).await;
 
     // A new phone on a slow link: a small receive buffer, every document asked for at once,
     // and nothing read for a second, while the server could queue all of them.
-    let socket = RawPeer::connect_with_receive_buffer(&url, 4096)
-        .await
-        .expect("connects");
-    let mut reader = Device::new("reader", None, &url);
+    let mut reader = Device::new("reader", None, &server.ws_url(&token));
     reader.go_online_over(socket);
     reader.sync(SYNC_TIMEOUT).await;
     for id in &ids {
@@ -210,15 +219,10 @@ async fn a_batched_reconnect_behind_on_every_document_is_answered_as_fast_as_it_
     }
     writer.sync(SYNC_TIMEOUT).await;
     writer.go_offline().await;
-    server.stop().await;
-    let server = TestServer::start(&db, |s| s.sync.max_message_bytes = 1 << 20).await;
-    let url = server.ws_url(&token);
+    let (server, socket) = restart_and_connect_slowly(server, &db, &token).await;
 
     // Back on a slow link: the batch names every document as differing, the phone asks for
     // all of them at once and reads nothing for a second.
-    let socket = RawPeer::connect_with_receive_buffer(&url, 4096)
-        .await
-        .expect("connects");
     reader.go_online_over(socket);
     reader
         .answer_until(SYNC_TIMEOUT, |m| {
